@@ -1,0 +1,143 @@
+//! The registry of diagnostic codes: each code has a stable name, a default severity and a
+//! one-line summary. Codes are never renumbered; a retired code stays reserved.
+
+use std::fmt;
+
+/// How serious a finding is. Errors fail `cairn check` (exit 1); warnings are reported only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident = $name:literal, $severity:ident, $summary:literal;)*) => {
+        /// A stable diagnostic code. The name (`E0101`) is part of cairn's interface: scripts,
+        /// severity overrides and waivers refer to it.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $(#[doc = $summary] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in registry order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable name, such as `E0101`.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The severity a finding with this code has unless configured otherwise.
+            #[must_use]
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// One line saying what the code means.
+            #[must_use]
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+
+            /// The code with this stable name, if there is one.
+            #[must_use]
+            pub fn from_name(name: &str) -> Option<Code> {
+                match name { $($name => Some(Code::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    // E01xx: reading and parsing files.
+    SyntaxYaml = "E0101", Error, "the file is not valid YAML";
+    SyntaxJson = "E0102", Error, "the file is not valid JSON";
+    DuplicateKey = "E0103", Error, "a mapping has the same key twice";
+    AliasLimit = "E0104", Error, "YAML aliases expand beyond the configured limit";
+    NestingLimit = "E0105", Error, "values nest deeper than the configured limit";
+    NotUtf8 = "E0106", Error, "the file is not UTF-8 text";
+    FileTooLarge = "E0107", Error, "the file is larger than the configured limit";
+    Symlink = "E0108", Error, "a symbolic link in the platform repository is never followed";
+    UnreadableFile = "E0109", Error, "the file could not be read";
+    EmptyFile = "W0110", Warning, "the file holds no document";
+    NotAMapping = "E0111", Error, "a document is not a mapping (an entity or a blueprint)";
+    UnsupportedYaml = "E0112", Error, "the file uses a YAML feature that cairn does not accept";
+    TypographicQuotes = "W0113", Warning, "a value is wrapped in typographic quotes";
+    // E02xx: blueprints.
+    InvalidBlueprint = "E0201", Error, "a blueprint does not have Port's blueprint shape";
+    DuplicateBlueprint = "E0202", Error, "two blueprints have the same identifier";
+    InvalidSchema = "E0203", Error, "a blueprint's schema is not a valid JSON Schema";
+    UnknownRelationTarget = "E0204", Error, "a blueprint relation targets a blueprint that does not exist";
+    InvalidBlueprintIdentifier = "E0205", Error, "a blueprint identifier breaks Port's identifier rule";
+    UnknownBlueprintKey = "W0206", Warning, "a blueprint has a key that cairn and Port do not know";
+    // E03xx: entities.
+    InvalidEntity = "E0301", Error, "an entity does not have Port's entity shape";
+    UnknownBlueprint = "E0302", Error, "an entity names a blueprint that does not exist";
+    SchemaViolation = "E0303", Error, "an entity's properties break its blueprint's schema";
+    DuplicateIdentifier = "E0304", Error, "two entities of one blueprint have the same identifier";
+    InvalidIdentifier = "E0305", Error, "an entity identifier breaks Port's identifier rule";
+    UnknownEntityKey = "W0306", Warning, "an entity has a top-level key that Port does not know";
+    UnknownProperty = "E0307", Error, "an entity sets a property its blueprint does not declare";
+    UnknownRelation = "E0308", Error, "an entity sets a relation its blueprint does not declare";
+    MissingRelationTarget = "E0309", Error, "a relation names an entity that does not exist";
+    WrongRelationTarget = "E0310", Error, "a relation names an entity of another blueprint";
+    MissingRequiredRelation = "E0311", Error, "a required relation is not set";
+    RelationCardinality = "E0312", Error, "a relation's value does not match its `many` setting";
+    UnknownTeam = "E0313", Error, "an entity's team is not a `_team` entity of the catalog";
+    WrongFolder = "E0314", Error, "an entity is in a folder reserved for another blueprint";
+    // E04xx: settings.
+    InvalidSettings = "E0401", Error, "`cairn.yaml` is not valid";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Snapshots the whole registry, so that a renamed or renumbered code is a visible change.
+    #[test]
+    fn registry_is_stable() {
+        let table: String = Code::ALL
+            .iter()
+            .map(|code| format!("{code} {:<7} {}\n", code.default_severity(), code.summary()))
+            .collect();
+        insta::assert_snapshot!(table);
+    }
+
+    #[test]
+    fn names_are_unique_and_prefixed_by_severity() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "{code} is declared twice");
+            let prefix = match code.default_severity() {
+                Severity::Error => 'E',
+                Severity::Warning => 'W',
+            };
+            assert!(code.as_str().starts_with(prefix), "{code} has the wrong prefix");
+            assert_eq!(Code::from_name(code.as_str()), Some(*code));
+        }
+    }
+}

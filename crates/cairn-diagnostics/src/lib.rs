@@ -1,0 +1,14 @@
+//! The one `Diagnostic` type that every cairn finding is expressed in, with its stable codes,
+//! the source files that findings point into, and their rendering through miette.
+
+mod code;
+mod diagnostic;
+mod render;
+mod source;
+mod suggest;
+
+pub use code::{Code, Severity};
+pub use diagnostic::{Diagnostic, Location, Related};
+pub use render::render_human;
+pub use source::{ByteSpan, Position, SourceFile, SourceMap};
+pub use suggest::did_you_mean;

@@ -1,0 +1,33 @@
+//! Why a pipeline could not run at all (as opposed to findings about what it read).
+
+use std::fmt;
+
+use cairn_source::SourceError;
+
+#[derive(Debug)]
+pub enum EngineError {
+    /// The repository or revision cannot be opened or listed.
+    Source(SourceError),
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EngineError::Source(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EngineError::Source(error) => Some(error),
+        }
+    }
+}
+
+impl From<SourceError> for EngineError {
+    fn from(error: SourceError) -> Self {
+        EngineError::Source(error)
+    }
+}

@@ -1,0 +1,16 @@
+//! cairn's pipelines as a library API. Data flows one way: a `Source` (directory or git
+//! revision) is listed, its files are read and parsed in parallel into blueprints and entities,
+//! the catalog is built and validated, and the findings come out as an `Outcome`.
+//!
+//! Boundary: nothing here prints or exits; the CLI decides what to show and which exit code.
+
+mod check;
+mod error;
+mod init;
+mod load;
+
+pub use cairn_diagnostics::Severity;
+pub use check::{Outcome, check};
+pub use error::EngineError;
+pub use init::{InitError, init};
+pub use load::{Loaded, load};

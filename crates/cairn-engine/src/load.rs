@@ -1,0 +1,167 @@
+//! Loading: list the repository, read `cairn.yaml`, then read and parse every blueprint and
+//! entity file in parallel. Files that cannot be read or parsed become findings.
+
+use std::sync::Arc;
+
+use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
+use cairn_model::{
+    Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, SETTINGS_FILE, Settings, is_data_file, parse_file,
+    read_blueprint, read_entity, too_large,
+};
+use cairn_source::{EntryKind, FileEntry, Reader, Source};
+use rayon::prelude::*;
+
+use crate::error::EngineError;
+
+/// Bundled files are named with this prefix in findings, to tell them from the repository's.
+pub const BUNDLED_PREFIX: &str = "(bundled) ";
+
+/// What loading read: the settings, every file's text, the blueprints (the repository's and the
+/// bundled ones that apply) and the entities, with the findings of reading them.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub settings: Settings,
+    pub files: Vec<Arc<SourceFile>>,
+    pub declared_blueprints: Vec<Blueprint>,
+    pub bundled_blueprints: Vec<Blueprint>,
+    pub entities: Vec<Entity>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Paths not read because they are outside the known folders, or not YAML or JSON.
+    pub ignored: Vec<String>,
+}
+
+/// Reads the platform repository at `source`.
+pub fn load(source: &Source) -> Result<Loaded, EngineError> {
+    let entries = source.files()?;
+    let mut loaded = Loaded::default();
+    let reader = source.reader();
+    if let Some(entry) = entries.iter().find(|entry| entry.path == SETTINGS_FILE) {
+        read_settings(&reader, entry, &mut loaded);
+    }
+    let layout = Layout::new(&loaded.settings);
+    let limits = loaded.settings.limits();
+
+    let mut work = Vec::new();
+    for entry in &entries {
+        match (entry.kind, layout.role(&entry.path)) {
+            (EntryKind::Symlink, _) => loaded.diagnostics.push(symlink(&entry.path)),
+            (EntryKind::Submodule, _) => loaded.ignored.push(format!("{} (a git submodule)", entry.path)),
+            (EntryKind::File { .. }, FileRole::Blueprint | FileRole::Entity(_)) => work.push(entry),
+            (EntryKind::File { .. }, FileRole::Ignored) => loaded.ignored.push(entry.path.clone()),
+            (EntryKind::File { .. }, FileRole::Settings | FileRole::Reserved) => {}
+        }
+    }
+
+    let results: Vec<FileResult> = work
+        .par_iter()
+        .map_init(|| source.reader(), |reader, entry| load_file(reader, entry, layout.role(&entry.path), &limits))
+        .collect();
+    for result in results {
+        loaded.files.extend(result.file);
+        loaded.declared_blueprints.extend(result.blueprints);
+        loaded.entities.extend(result.entities);
+        loaded.diagnostics.extend(result.diagnostics);
+    }
+
+    if loaded.settings.library.blueprints {
+        for bundled in cairn_library::files_in("blueprints").filter(|file| is_data_file(file.path)) {
+            let path = format!("{BUNDLED_PREFIX}{}", bundled.path);
+            let result = parse_documents(&path, bundled.contents.as_bytes(), FileRole::Blueprint, &Limits::default());
+            loaded.files.extend(result.file);
+            loaded.bundled_blueprints.extend(result.blueprints);
+            loaded.diagnostics.extend(result.diagnostics);
+        }
+    }
+    Ok(loaded)
+}
+
+fn read_settings(reader: &Reader<'_>, entry: &FileEntry, loaded: &mut Loaded) {
+    let defaults = Limits::default();
+    match entry.kind {
+        EntryKind::Symlink => {} // Reported with every other link.
+        EntryKind::File { size } if size > defaults.max_file_size => loaded.diagnostics.push(too_large(&entry.path, size, &defaults)),
+        EntryKind::File { .. } | EntryKind::Submodule => match reader.read(entry) {
+            Ok(bytes) => {
+                let result = parse_documents(&entry.path, &bytes, FileRole::Settings, &defaults);
+                loaded.diagnostics.extend(result.diagnostics);
+                if let Some(file) = result.file {
+                    let (settings, diagnostics) = Settings::read(&file);
+                    loaded.settings = settings;
+                    loaded.diagnostics.extend(diagnostics);
+                    loaded.files.push(file);
+                }
+            }
+            Err(error) => loaded.diagnostics.push(unreadable(&entry.path, &error)),
+        },
+    }
+}
+
+#[derive(Default)]
+struct FileResult {
+    file: Option<Arc<SourceFile>>,
+    blueprints: Vec<Blueprint>,
+    entities: Vec<Entity>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn load_file(reader: &Reader<'_>, entry: &FileEntry, role: FileRole, limits: &Limits) -> FileResult {
+    if let EntryKind::File { size } = entry.kind {
+        if size > limits.max_file_size {
+            return FileResult { diagnostics: vec![too_large(&entry.path, size, limits)], ..FileResult::default() };
+        }
+    }
+    match reader.read(entry) {
+        Ok(bytes) => parse_documents(&entry.path, &bytes, role, limits),
+        Err(error) => FileResult { diagnostics: vec![unreadable(&entry.path, &error)], ..FileResult::default() },
+    }
+}
+
+/// Parses a file and reads each document as what the file's role says it holds.
+fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) -> FileResult {
+    let parsed = parse_file(path, bytes, limits);
+    let mut result = FileResult { diagnostics: parsed.diagnostics, ..FileResult::default() };
+    for document in parsed.documents {
+        match role {
+            FileRole::Blueprint => {
+                let (blueprint, diagnostics) = read_blueprint(&parsed.file, document);
+                result.blueprints.extend(blueprint);
+                result.diagnostics.extend(diagnostics);
+            }
+            FileRole::Entity(implied) => {
+                let (entity, diagnostics) = read_entity(&parsed.file, document, implied);
+                result.diagnostics.extend(diagnostics);
+                if let Some(entity) = entity {
+                    if implied.is_some_and(|implied| implied != entity.blueprint.value) {
+                        result.diagnostics.push(wrong_folder(&parsed.file, &entity));
+                    }
+                    result.entities.push(entity);
+                }
+            }
+            FileRole::Settings | FileRole::Reserved | FileRole::Ignored => {}
+        }
+    }
+    result.file = Some(parsed.file);
+    result
+}
+
+fn wrong_folder(file: &SourceFile, entity: &Entity) -> Diagnostic {
+    Diagnostic::new(
+        Code::WrongFolder,
+        format!("`{}` is a `{}` entity in the environments folder", entity.identifier.value, entity.blueprint.value),
+    )
+    .at(Location::new(file, entity.blueprint.span))
+    .with_entity(entity.key())
+    .with_help(format!("the environments folder holds `{ENVIRONMENT_BLUEPRINT}` entities; move this one to the catalog folder"))
+}
+
+fn symlink(path: &str) -> Diagnostic {
+    Diagnostic::new(Code::Symlink, format!("`{path}` is a symbolic link, which cairn never follows"))
+        .at(Location::file(path))
+        .with_help("replace the link with the file itself: platform data is read only from the repository's own files")
+}
+
+fn unreadable(path: &str, error: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::new(Code::UnreadableFile, format!("the file could not be read: {error}"))
+        .at(Location::file(path))
+        .with_help("check the file's permissions, or that the git objects are present")
+}

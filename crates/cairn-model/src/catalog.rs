@@ -1,0 +1,101 @@
+//! The catalog: every blueprint and entity of a revision, indexed by identifier. Building it
+//! finds what makes an index ambiguous: a blueprint or an entity declared twice.
+
+use std::collections::{BTreeMap, HashMap};
+
+use cairn_diagnostics::{Code, Diagnostic, Location};
+
+use crate::blueprint::Blueprint;
+use crate::entity::Entity;
+
+/// The blueprint of teams, as in Port: entities name their owners in `team`.
+pub const TEAM_BLUEPRINT: &str = "_team";
+
+/// Blueprints and entities, with lookups by identifier.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub blueprints: BTreeMap<String, Blueprint>,
+    /// Sorted by blueprint, then identifier; a duplicate keeps only its first declaration.
+    pub entities: Vec<Entity>,
+    /// Entity positions by identifier, then blueprint.
+    index: HashMap<String, Vec<(String, usize)>>,
+}
+
+impl Catalog {
+    /// Builds the catalog. `bundled` blueprints apply unless the repository declares one with
+    /// the same identifier; two declarations in the repository are a finding, as are two
+    /// entities of one blueprint with the same identifier (both places are named).
+    #[must_use]
+    pub fn build(bundled: Vec<Blueprint>, declared: Vec<Blueprint>, mut entities: Vec<Entity>) -> (Catalog, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let mut blueprints: BTreeMap<String, Blueprint> = BTreeMap::new();
+        let mut declared = declared;
+        declared.sort_by(|a, b| (a.file.path(), a.node.span.start).cmp(&(b.file.path(), b.node.span.start)));
+        for blueprint in declared {
+            if let Some(first) = blueprints.get(&blueprint.identifier) {
+                diagnostics.push(
+                    Diagnostic::new(Code::DuplicateBlueprint, format!("the blueprint `{}` is declared twice", blueprint.identifier))
+                        .at(Location::new(&blueprint.file, blueprint.span_of(&["identifier"])))
+                        .with_related("first declared here", Location::new(&first.file, first.span_of(&["identifier"])))
+                        .with_help("remove one declaration or give it another identifier"),
+                );
+            } else {
+                blueprints.insert(blueprint.identifier.clone(), blueprint);
+            }
+        }
+        for blueprint in bundled {
+            blueprints.entry(blueprint.identifier.clone()).or_insert(blueprint);
+        }
+
+        entities.sort_by(|a, b| {
+            (&a.blueprint.value, &a.identifier.value, a.file.path(), a.span.start)
+                .cmp(&(&b.blueprint.value, &b.identifier.value, b.file.path(), b.span.start))
+        });
+        let mut kept: Vec<Entity> = Vec::with_capacity(entities.len());
+        for entity in entities {
+            match kept.last() {
+                Some(first) if first.blueprint.value == entity.blueprint.value && first.identifier.value == entity.identifier.value => {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::DuplicateIdentifier,
+                            format!("the `{}` entity `{}` is declared twice", entity.blueprint.value, entity.identifier.value),
+                        )
+                        .at(Location::new(&entity.file, entity.identifier.span))
+                        .with_entity(entity.key())
+                        .with_related("first declared here", Location::new(&first.file, first.identifier.span))
+                        .with_help("identifiers are unique per blueprint: rename one entity or merge the two"),
+                    );
+                }
+                _ => kept.push(entity),
+            }
+        }
+        let mut index: HashMap<String, Vec<(String, usize)>> = HashMap::with_capacity(kept.len());
+        for (position, entity) in kept.iter().enumerate() {
+            index.entry(entity.identifier.value.clone()).or_default().push((entity.blueprint.value.clone(), position));
+        }
+        (Catalog { blueprints, entities: kept, index }, diagnostics)
+    }
+
+    /// The entity of `blueprint` with `identifier`.
+    #[must_use]
+    pub fn entity(&self, blueprint: &str, identifier: &str) -> Option<&Entity> {
+        self.index
+            .get(identifier)?
+            .iter()
+            .find(|(name, _)| name == blueprint)
+            .map(|&(_, position)| &self.entities[position])
+    }
+
+    /// The blueprints that have an entity with `identifier`.
+    pub fn blueprints_with(&self, identifier: &str) -> impl Iterator<Item = &str> {
+        self.index.get(identifier).into_iter().flatten().map(|(blueprint, _)| blueprint.as_str())
+    }
+
+    /// The entities of `blueprint`, which are contiguous because entities are sorted.
+    #[must_use]
+    pub fn entities_of(&self, blueprint: &str) -> &[Entity] {
+        let start = self.entities.partition_point(|entity| entity.blueprint.value.as_str() < blueprint);
+        let end = self.entities.partition_point(|entity| entity.blueprint.value.as_str() <= blueprint);
+        &self.entities[start..end]
+    }
+}

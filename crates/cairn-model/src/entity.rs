@@ -1,0 +1,230 @@
+//! Entities in Port's shape: `identifier`, `title`, `blueprint`, `team`, `icon`, `properties`
+//! and `relations`, read from a parsed document with the spans of each part.
+
+use std::sync::Arc;
+
+use cairn_diagnostics::{ByteSpan, Code, Diagnostic, SourceFile};
+
+use crate::blueprint::backticked;
+use crate::node::{Entry, Node, Value};
+
+const KNOWN_KEYS: &[&str] = &["identifier", "title", "blueprint", "team", "icon", "properties", "relations"];
+
+/// A text value and where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: ByteSpan,
+}
+
+/// A relation an entity sets: its name and its value, which the blueprint's `many` says should
+/// be one identifier or a list of them.
+#[derive(Clone, Debug)]
+pub struct RelationValue {
+    pub name: String,
+    pub name_span: ByteSpan,
+    pub value: Node,
+}
+
+impl RelationValue {
+    /// The identifiers named, whatever the shape; items that are not text are left out here and
+    /// reported by validation.
+    pub fn targets(&self) -> impl Iterator<Item = Spanned<&str>> {
+        let items: &[Node] = match &self.value.value {
+            Value::Sequence(items) => items,
+            _ => std::slice::from_ref(&self.value),
+        };
+        items.iter().filter_map(|node| node.as_str().map(|value| Spanned { value, span: node.span }))
+    }
+}
+
+/// One entity of the catalog.
+#[derive(Clone, Debug)]
+pub struct Entity {
+    pub identifier: Spanned<String>,
+    /// The blueprint named, or, where the folder implies it, the implied one spanning the
+    /// document's start.
+    pub blueprint: Spanned<String>,
+    pub title: Option<String>,
+    pub icon: Option<String>,
+    /// Owning teams: Port accepts one team or a list.
+    pub teams: Vec<Spanned<String>>,
+    /// The `properties` mapping, if present.
+    pub properties: Option<Node>,
+    pub relations: Vec<RelationValue>,
+    pub file: Arc<SourceFile>,
+    /// The span of the whole document, for findings about the entity as a whole.
+    pub span: ByteSpan,
+}
+
+impl Entity {
+    /// `Blueprint:identifier`, the name findings use for the entity.
+    #[must_use]
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.blueprint.value, self.identifier.value)
+    }
+
+    /// The span of a property's value, or of `properties`, or of the entity.
+    #[must_use]
+    pub fn property_span(&self, path: &[&str]) -> ByteSpan {
+        self.properties.as_ref().map_or(self.span, |properties| crate::blueprint::span_of(properties, path))
+    }
+}
+
+/// Reads one entity document. `implied_blueprint` is the blueprint the folder implies (as
+/// `environments/` implies `Environment`), if any. Never fails: an entity that cannot be read
+/// yields `None` and the findings that say why.
+#[must_use]
+pub fn read_entity(file: &Arc<SourceFile>, node: Node, implied_blueprint: Option<&str>) -> (Option<Entity>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut reader = Reader { file, diagnostics: &mut diagnostics };
+    let entries = node.as_mapping().unwrap_or_default();
+    for entry in entries {
+        if !KNOWN_KEYS.contains(&entry.key.as_str()) {
+            reader.diagnostics.push(
+                Diagnostic::new(Code::UnknownEntityKey, format!("unknown entity key `{}`", entry.key))
+                    .at_span(file, entry.key_span)
+                    .with_help(format!("an entity has the keys {}; properties go under `properties:`", backticked(KNOWN_KEYS))),
+            );
+        }
+    }
+    let identifier = reader.required_text(&node, "identifier");
+    let blueprint = match (node.entry("blueprint"), implied_blueprint) {
+        (None, Some(implied)) => Some(Spanned { value: implied.to_owned(), span: ByteSpan::at(node.span.start) }),
+        _ => reader.required_text(&node, "blueprint"),
+    };
+    let title = reader.optional_text(&node, "title");
+    let icon = reader.optional_text(&node, "icon");
+    let teams = reader.teams(&node);
+    let properties = reader.mapping(&node, "properties").cloned();
+    let relations = reader
+        .mapping(&node, "relations")
+        .and_then(Node::as_mapping)
+        .unwrap_or_default()
+        .iter()
+        .map(|entry: &Entry| RelationValue { name: entry.key.clone(), name_span: entry.key_span, value: entry.value.clone() })
+        .collect();
+    let (Some(identifier), Some(blueprint)) = (identifier, blueprint) else {
+        return (None, diagnostics);
+    };
+    let entity = Entity { identifier, blueprint, title, icon, teams, properties, relations, file: Arc::clone(file), span: node.span };
+    (Some(entity), diagnostics)
+}
+
+struct Reader<'a> {
+    file: &'a SourceFile,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn wrong_type(&mut self, key: &str, node: &Node, expected: &str) {
+        let mut diagnostic = Diagnostic::new(Code::InvalidEntity, format!("`{key}` is {}, not {expected}", node.type_name()))
+            .at_span(self.file, node.span);
+        if matches!(node.value, Value::Number(_) | Value::Bool(_)) {
+            diagnostic = diagnostic.with_help(format!("quote the value to make it text: {key}: \"…\""));
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn required_text(&mut self, node: &Node, key: &str) -> Option<Spanned<String>> {
+        let Some(value) = node.get(key) else {
+            self.diagnostics.push(
+                Diagnostic::new(Code::InvalidEntity, format!("the entity has no `{key}`"))
+                    .at_span(self.file, ByteSpan::new(node.span.start, node.span.start))
+                    .with_help(format!("add `{key}:` to the entity")),
+            );
+            return None;
+        };
+        match value.as_str() {
+            Some(text) => Some(Spanned { value: text.to_owned(), span: value.span }),
+            None => {
+                self.wrong_type(key, value, "text");
+                None
+            }
+        }
+    }
+
+    fn optional_text(&mut self, node: &Node, key: &str) -> Option<String> {
+        let value = node.get(key)?;
+        match &value.value {
+            Value::String(text) => Some(text.clone()),
+            Value::Null => None,
+            _ => {
+                self.wrong_type(key, value, "text");
+                None
+            }
+        }
+    }
+
+    fn mapping<'n>(&mut self, node: &'n Node, key: &str) -> Option<&'n Node> {
+        let value = node.get(key)?;
+        match &value.value {
+            Value::Mapping(_) => Some(value),
+            Value::Null => None,
+            _ => {
+                self.wrong_type(key, value, "a mapping");
+                None
+            }
+        }
+    }
+
+    fn teams(&mut self, node: &Node) -> Vec<Spanned<String>> {
+        let Some(value) = node.get("team") else { return Vec::new() };
+        let items: &[Node] = match &value.value {
+            Value::Null => return Vec::new(),
+            Value::Sequence(items) => items,
+            _ => std::slice::from_ref(value),
+        };
+        let mut teams = Vec::new();
+        for item in items {
+            match item.as_str() {
+                Some(team) => teams.push(Spanned { value: team.to_owned(), span: item.span }),
+                None => self.wrong_type("team", item, "a team identifier"),
+            }
+        }
+        teams
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Limits, parse_file};
+
+    fn read(text: &str, implied: Option<&str>) -> (Option<Entity>, Vec<Diagnostic>) {
+        let mut parsed = parse_file("catalog/e.yaml", text.as_bytes(), &Limits::default());
+        read_entity(&parsed.file, parsed.documents.remove(0), implied)
+    }
+
+    #[test]
+    fn reads_ports_shape() {
+        let (entity, diagnostics) = read(
+            "identifier: cart\nblueprint: Service\nteam: [a, b]\nproperties: {tier: 1}\nrelations: {system: shop, apis: [x, y]}\n",
+            None,
+        );
+        assert!(diagnostics.is_empty());
+        let entity = entity.expect("read");
+        assert_eq!(entity.key(), "Service:cart");
+        assert_eq!(entity.teams.len(), 2);
+        let targets: Vec<&str> = entity.relations.iter().flat_map(|r| r.targets().map(|t| t.value)).collect();
+        assert_eq!(targets, ["shop", "x", "y"]);
+    }
+
+    #[test]
+    fn unknown_keys_warn_and_the_folder_implies_the_blueprint() {
+        let (entity, diagnostics) = read("identifier: dev\nowner: alice\n", Some("Environment"));
+        assert_eq!(entity.expect("read").blueprint.value, "Environment");
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, Code::UnknownEntityKey);
+        assert!(diagnostics[0].message.contains("`owner`"));
+    }
+
+    #[test]
+    fn a_numeric_identifier_is_located_with_a_hint() {
+        let (entity, diagnostics) = read("blueprint: Service\nidentifier: 42\n", None);
+        assert!(entity.is_none());
+        let location = diagnostics[0].location.as_ref().expect("located");
+        assert_eq!((location.start.line, location.start.column), (2, 13));
+        assert!(diagnostics[0].help.as_deref().unwrap_or_default().contains("quote"));
+    }
+}

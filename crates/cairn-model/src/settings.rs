@@ -1,0 +1,185 @@
+//! `cairn.yaml`: the platform repository's settings, every one optional. Read with serde_yaml
+//! into typed settings; an unknown or mistyped setting is a located finding, never ignored.
+
+use cairn_diagnostics::{ByteSpan, Code, Diagnostic, SourceFile};
+use serde::Deserialize;
+
+use crate::limits::Limits;
+
+/// The settings file's path at the repository root.
+pub const SETTINGS_FILE: &str = "cairn.yaml";
+
+/// The platform repository's settings.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Settings {
+    /// The version of the settings format; only 1 exists.
+    #[serde(default = "one")]
+    pub version: u32,
+    #[serde(default)]
+    pub paths: Paths,
+    #[serde(default)]
+    pub limits: LimitSettings,
+    #[serde(default)]
+    pub library: Library,
+}
+
+/// Where the parts of the platform live, relative to the repository root.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Paths {
+    pub blueprints: String,
+    pub catalog: String,
+    pub environments: String,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths { blueprints: "blueprints".into(), catalog: "catalog".into(), environments: "environments".into() }
+    }
+}
+
+/// Limits on what one file may make cairn do.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct LimitSettings {
+    /// In bytes.
+    pub max_file_size: u64,
+    pub max_depth: usize,
+    pub max_alias_expansion: usize,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        LimitSettings {
+            max_file_size: Limits::DEFAULT_MAX_FILE_SIZE,
+            max_depth: Limits::DEFAULT_MAX_DEPTH,
+            max_alias_expansion: Limits::DEFAULT_MAX_ALIAS_NODES,
+        }
+    }
+}
+
+/// Which of cairn's bundled libraries apply to this repository.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Library {
+    /// The bundled blueprints (`_team`, `Domain`, `System`, `Component`, `API`, `Resource`,
+    /// `Environment`). A blueprint of the repository with the same identifier replaces one.
+    pub blueprints: bool,
+    /// The bundled policies.
+    pub policies: bool,
+}
+
+impl Default for Library {
+    fn default() -> Self {
+        Library { blueprints: true, policies: true }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { version: 1, paths: Paths::default(), limits: LimitSettings::default(), library: Library::default() }
+    }
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Settings {
+    #[must_use]
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_file_size: self.limits.max_file_size,
+            max_depth: self.limits.max_depth,
+            max_alias_nodes: self.limits.max_alias_expansion,
+        }
+    }
+
+    /// Reads `cairn.yaml`. Never fails: invalid settings give the defaults and a finding.
+    #[must_use]
+    pub fn read(file: &SourceFile) -> (Settings, Vec<Diagnostic>) {
+        if file.text().trim().is_empty() {
+            return (Settings::default(), Vec::new());
+        }
+        let settings = match serde_yaml::from_str::<Option<Settings>>(file.text()) {
+            Ok(settings) => settings.unwrap_or_default(),
+            Err(error) => {
+                let offset = error.location().map_or(0, |location| location.index() as u32);
+                let message = error.to_string();
+                // serde_yaml appends " at line L column C"; the location says that already.
+                let message = message.split(" at line ").next().unwrap_or(&message);
+                let diagnostic = Diagnostic::new(Code::InvalidSettings, format!("invalid settings: {message}"))
+                    .at_span(file, ByteSpan::at(offset))
+                    .with_help("see docs/platform-repo.md for every setting of cairn.yaml");
+                return (Settings::default(), vec![diagnostic]);
+            }
+        };
+        let mut diagnostics = Vec::new();
+        let mut invalid = |message: String, help: &str| {
+            diagnostics.push(Diagnostic::new(Code::InvalidSettings, message).at_span(file, ByteSpan::at(0)).with_help(help));
+        };
+        if settings.version != 1 {
+            invalid(format!("unsupported settings version `{}`", settings.version), "write `version: 1`");
+        }
+        for (name, path) in [
+            ("blueprints", &settings.paths.blueprints),
+            ("catalog", &settings.paths.catalog),
+            ("environments", &settings.paths.environments),
+        ] {
+            if path.is_empty() || path.starts_with('/') || path.split('/').any(|part| part == ".." || part == ".") {
+                invalid(
+                    format!("`paths.{name}` is `{path}`, not a folder inside the repository"),
+                    "write a relative path such as `catalog` or `platform/catalog`",
+                );
+            }
+        }
+        if settings.limits.max_depth == 0 || settings.limits.max_file_size == 0 {
+            invalid("`limits.max-depth` and `limits.max-file-size` must be above 0".into(), "remove them to use the defaults");
+        }
+        if diagnostics.is_empty() { (settings, diagnostics) } else { (Settings::default(), diagnostics) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> (Settings, Vec<Diagnostic>) {
+        Settings::read(&SourceFile::new(SETTINGS_FILE, text))
+    }
+
+    #[test]
+    fn defaults_when_absent_or_empty() {
+        assert_eq!(read("").0, Settings::default());
+        assert_eq!(Settings::default().version, 1);
+        assert_eq!(read("# nothing\n").0.paths.catalog, "catalog");
+    }
+
+    #[test]
+    fn reads_every_setting() {
+        let (settings, diagnostics) = read(
+            "version: 1\npaths:\n  catalog: platform/catalog\nlimits:\n  max-file-size: 1000\nlibrary:\n  policies: false\n",
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(settings.paths.catalog, "platform/catalog");
+        assert_eq!(settings.limits().max_file_size, 1000);
+        assert!(!settings.library.policies && settings.library.blueprints);
+    }
+
+    #[test]
+    fn an_unknown_setting_is_a_located_finding() {
+        let (_, diagnostics) = read("version: 1\nlimits:\n  max-files: 3\n");
+        assert_eq!(diagnostics.len(), 1);
+        assert!(diagnostics[0].message.contains("unknown field `max-files`"), "{}", diagnostics[0].message);
+        let location = diagnostics[0].location.as_ref().expect("located");
+        assert_eq!((location.start.line, location.start.column), (3, 3));
+    }
+
+    #[test]
+    fn a_path_outside_the_repository_is_refused() {
+        let (settings, diagnostics) = read("paths:\n  catalog: ../elsewhere\n");
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(settings.paths.catalog, "catalog");
+    }
+}

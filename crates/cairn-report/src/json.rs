@@ -1,0 +1,88 @@
+//! The JSON rendering, for scripts: a summary and every finding, paths relative to the
+//! repository root, lines and columns 1-based. Its fields are part of cairn's interface.
+
+use cairn_diagnostics::{Diagnostic, Location, Severity};
+use cairn_engine::Outcome;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    summary: Summary,
+    diagnostics: Vec<Finding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    entities: usize,
+    blueprints: usize,
+    files: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Finding<'a> {
+    code: &'static str,
+    severity: Severity,
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<u32>,
+    column: Option<u32>,
+    end_line: Option<u32>,
+    end_column: Option<u32>,
+    entity: Option<&'a str>,
+    help: Option<&'a str>,
+    related: Vec<Place<'a>>,
+}
+
+#[derive(Serialize)]
+struct Place<'a> {
+    message: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+}
+
+impl<'a> Finding<'a> {
+    fn new(diagnostic: &'a Diagnostic) -> Self {
+        let location = diagnostic.location.as_ref();
+        Finding {
+            code: diagnostic.code.as_str(),
+            severity: diagnostic.severity,
+            message: &diagnostic.message,
+            file: location.map(|location| location.file.as_str()),
+            line: location.map(|location| location.start.line),
+            column: location.map(|location| location.start.column),
+            end_line: location.map(|location| location.end.line),
+            end_column: location.map(|location| location.end.column),
+            entity: diagnostic.entity.as_deref(),
+            help: diagnostic.help.as_deref(),
+            related: diagnostic.related.iter().map(|related| Place::new(&related.message, &related.location)).collect(),
+        }
+    }
+}
+
+impl<'a> Place<'a> {
+    fn new(message: &'a str, location: &'a Location) -> Self {
+        Place { message, file: &location.file, line: location.start.line, column: location.start.column }
+    }
+}
+
+/// Renders the outcome as one pretty-printed JSON document.
+#[must_use]
+pub fn json(outcome: &Outcome) -> String {
+    let report = Report {
+        summary: Summary {
+            entities: outcome.entities,
+            blueprints: outcome.blueprints,
+            files: outcome.files,
+            errors: outcome.count(Severity::Error),
+            warnings: outcome.count(Severity::Warning),
+        },
+        diagnostics: outcome.diagnostics.iter().map(Finding::new).collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&report).expect("a report of strings and numbers always serialises");
+    out.push('\n');
+    out
+}

@@ -1,0 +1,7 @@
+//! Renderings of an `Outcome`. Every format reads the same diagnostics; each is its own module.
+
+mod human;
+mod json;
+
+pub use human::{HumanOptions, human};
+pub use json::json;

@@ -1,0 +1,92 @@
+//! A platform repository as a revision of a git repository, read from tree and blob objects.
+
+use std::path::Path;
+
+use gix::bstr::ByteSlice;
+
+use crate::{EntryKind, FileEntry, SourceError};
+
+/// A resolved revision: the commit, and the tree of the platform repository within it.
+#[derive(Debug)]
+pub struct Revision {
+    repo: gix::ThreadSafeRepository,
+    rev: String,
+    commit: gix::ObjectId,
+    tree: gix::ObjectId,
+    folder: String,
+}
+
+impl Revision {
+    pub(crate) fn open(path: &Path, rev: &str) -> Result<Self, SourceError> {
+        let not_a_repo = |message: String| SourceError::NotARepository { path: path.to_path_buf(), message };
+        let absolute = path.canonicalize().map_err(|error| not_a_repo(error.to_string()))?;
+        let repo = gix::discover(&absolute).map_err(|error| not_a_repo(error.to_string()))?;
+        // A folder inside the work tree is a platform repository within a larger one.
+        let folder = match repo.workdir() {
+            Some(workdir) => {
+                let workdir = workdir.canonicalize().map_err(|error| not_a_repo(error.to_string()))?;
+                absolute.strip_prefix(&workdir).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default()
+            }
+            None => String::new(),
+        };
+        let revision_error = |message: String| SourceError::Revision { rev: rev.to_owned(), message };
+        let id = repo.rev_parse_single(rev).map_err(|error| revision_error(error.to_string()))?;
+        let commit = id.object().and_then(|object| Ok(object.peel_to_commit()?)).map_err(|error| revision_error(error.to_string()))?;
+        let mut tree = commit.tree().map_err(|error| revision_error(error.to_string()))?;
+        let tree_id = if folder.is_empty() {
+            tree.id
+        } else {
+            let entry = tree.peel_to_entry_by_path(&folder).map_err(|error| revision_error(error.to_string()))?;
+            match entry {
+                Some(entry) if entry.mode().is_tree() => entry.object_id(),
+                _ => return Err(SourceError::Subfolder { rev: rev.to_owned(), folder }),
+            }
+        };
+        let commit_id = commit.id;
+        drop(commit);
+        drop(tree);
+        Ok(Revision { repo: repo.into_sync(), rev: rev.to_owned(), commit: commit_id, tree: tree_id, folder })
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        let short = self.commit.to_hex_with_len(12);
+        if self.folder.is_empty() {
+            format!("revision `{}` ({short})", self.rev)
+        } else {
+            format!("`{}` at revision `{}` ({short})", self.folder, self.rev)
+        }
+    }
+
+    pub(crate) fn thread_local(&self) -> gix::Repository {
+        self.repo.to_thread_local()
+    }
+
+    pub(crate) fn list(&self) -> Result<Vec<FileEntry>, SourceError> {
+        let repo = self.repo.to_thread_local();
+        let git_error = |message: String| SourceError::Git { path: self.folder.clone(), message };
+        let tree = repo.find_tree(self.tree).map_err(|error| git_error(error.to_string()))?;
+        let records = tree.traverse().breadthfirst.files().map_err(|error| git_error(error.to_string()))?;
+        let mut files = Vec::with_capacity(records.len());
+        for record in records {
+            let path = record.filepath.to_str_lossy().into_owned();
+            let kind = if record.mode.is_link() {
+                EntryKind::Symlink
+            } else if record.mode.is_commit() {
+                EntryKind::Submodule
+            } else if record.mode.is_blob() {
+                let header = repo.find_header(record.oid).map_err(|error| SourceError::Git { path: path.clone(), message: error.to_string() })?;
+                EntryKind::File { size: header.size() }
+            } else {
+                continue;
+            };
+            files.push(FileEntry { path, kind, id: Some(record.oid) });
+        }
+        Ok(files)
+    }
+}
+
+pub(crate) fn read(repo: &gix::Repository, id: gix::ObjectId, path: &str) -> Result<Vec<u8>, SourceError> {
+    repo.find_blob(id)
+        .map(|mut blob| blob.take_data())
+        .map_err(|error| SourceError::Git { path: path.to_owned(), message: error.to_string() })
+}

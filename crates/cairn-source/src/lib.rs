@@ -1,0 +1,103 @@
+//! A platform repository as cairn reads it: a directory on disk, or a revision of a git
+//! repository read straight from its tree and blob objects (no checkout; bare repositories work).
+//!
+//! Boundary: this crate lists files and returns their bytes. It never follows a symbolic link:
+//! links are listed as such, so that the caller reports them.
+
+mod directory;
+mod error;
+mod git;
+
+use std::path::{Path, PathBuf};
+
+pub use error::SourceError;
+
+/// What a path of the repository is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A regular file of `size` bytes.
+    File { size: u64 },
+    /// A symbolic link: never followed.
+    Symlink,
+    /// A git submodule: its content is another repository's and is not read.
+    Submodule,
+}
+
+/// A path of the repository, relative to its root and `/`-separated, and what is there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileEntry {
+    pub path: String,
+    pub kind: EntryKind,
+    id: Option<gix::ObjectId>,
+}
+
+/// A platform repository at a directory or at a git revision.
+#[derive(Debug)]
+pub enum Source {
+    Directory { root: PathBuf },
+    Git(git::Revision),
+}
+
+impl Source {
+    /// The repository in the directory `root`, as the files on disk are now.
+    pub fn directory(root: impl Into<PathBuf>) -> Result<Source, SourceError> {
+        let root = root.into();
+        if !root.is_dir() {
+            return Err(SourceError::NotADirectory(root));
+        }
+        Ok(Source::Directory { root })
+    }
+
+    /// The repository at revision `rev` (any rev-spec: `main`, `HEAD~3`, a SHA, a tag) of the
+    /// git repository that contains `path`. When `path` is a folder inside the work tree, the
+    /// platform repository is that folder of the revision.
+    pub fn git(path: &Path, rev: &str) -> Result<Source, SourceError> {
+        git::Revision::open(path, rev).map(Source::Git)
+    }
+
+    /// Says what is being read, for reports: the directory, or the revision and its commit.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Directory { root } => root.display().to_string(),
+            Source::Git(revision) => revision.describe(),
+        }
+    }
+
+    /// Every path of the repository, sorted.
+    pub fn files(&self) -> Result<Vec<FileEntry>, SourceError> {
+        let mut files = match self {
+            Source::Directory { root } => directory::list(root)?,
+            Source::Git(revision) => revision.list()?,
+        };
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    /// A reader of file contents for one thread: give each worker its own.
+    #[must_use]
+    pub fn reader(&self) -> Reader<'_> {
+        match self {
+            Source::Directory { root } => Reader::Directory(root),
+            Source::Git(revision) => Reader::Git(revision.thread_local()),
+        }
+    }
+}
+
+/// Reads the bytes of files listed by `Source::files`.
+#[derive(Debug)]
+pub enum Reader<'a> {
+    Directory(&'a Path),
+    Git(gix::Repository),
+}
+
+impl Reader<'_> {
+    /// The bytes of a regular file.
+    pub fn read(&self, entry: &FileEntry) -> Result<Vec<u8>, SourceError> {
+        match (self, entry.kind, entry.id) {
+            (Reader::Directory(root), EntryKind::File { .. }, _) => directory::read(root, &entry.path),
+            (Reader::Git(repo), EntryKind::File { .. }, Some(id)) => git::read(repo, id, &entry.path),
+            _ => Err(SourceError::NotAFile(entry.path.clone())),
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Entity checks: identifier, blueprint, properties against the blueprint's schema, relations
+//! (declared, of the right shape, naming existing entities of the right blueprint, required
+//! ones set) and owning teams.
+
+use cairn_diagnostics::{ByteSpan, Code, Diagnostic, Location, did_you_mean};
+use cairn_model::{Blueprint, Catalog, Entity, IDENTIFIER_RULE, Node, RelationDecl, RelationValue, TEAM_BLUEPRINT, Value, check_identifier};
+
+use crate::blueprints::{Schemas, pointer_segments};
+
+/// Blueprints with more entities than this get no "did you mean" for a missing target: the
+/// search would cost more than the hint is worth.
+const SUGGESTION_CANDIDATES: usize = 5_000;
+
+/// Every finding about one entity of `catalog`.
+#[must_use]
+pub fn check_entity(catalog: &Catalog, schemas: &Schemas, entity: &Entity) -> Vec<Diagnostic> {
+    let mut check = Check { catalog, entity, diagnostics: Vec::new() };
+    if let Some(problem) = check_identifier(&entity.identifier.value) {
+        let message = format!("the identifier `{}` {problem}", entity.identifier.value);
+        check.report(Code::InvalidIdentifier, message, entity.identifier.span, IDENTIFIER_RULE.to_owned());
+    }
+    let Some(blueprint) = catalog.blueprints.get(&entity.blueprint.value) else {
+        let name = &entity.blueprint.value;
+        let help = match did_you_mean(name, catalog.blueprints.keys().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("the blueprints are {}", list(catalog.blueprints.keys())),
+        };
+        check.report(Code::UnknownBlueprint, format!("there is no blueprint `{name}`"), entity.blueprint.span, help);
+        return check.diagnostics;
+    };
+    check.properties(blueprint, schemas);
+    check.relations(blueprint);
+    check.teams(schemas);
+    check.diagnostics
+}
+
+struct Check<'a> {
+    catalog: &'a Catalog,
+    entity: &'a Entity,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Check<'_> {
+    fn report(&mut self, code: Code, message: String, span: ByteSpan, help: String) {
+        self.diagnostics.push(
+            Diagnostic::new(code, message).at(Location::new(&self.entity.file, span)).with_entity(self.entity.key()).with_help(help),
+        );
+    }
+
+    fn properties(&mut self, blueprint: &Blueprint, schemas: &Schemas) {
+        let empty = Node::new(self.entity.span, Value::Mapping(Vec::new()));
+        let properties = self.entity.properties.as_ref().unwrap_or(&empty);
+        for entry in properties.as_mapping().unwrap_or_default() {
+            if !blueprint.properties.contains(&entry.key) {
+                let help = match did_you_mean(&entry.key, blueprint.properties.iter().map(String::as_str)) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None if blueprint.properties.is_empty() => format!("blueprint `{}` declares no properties", blueprint.identifier),
+                    None => format!("blueprint `{}` declares {}", blueprint.identifier, list(&blueprint.properties)),
+                };
+                let message = format!("blueprint `{}` has no property `{}`", blueprint.identifier, entry.key);
+                self.report(Code::UnknownProperty, message, entry.key_span, help);
+            }
+        }
+        let Some(validator) = schemas.validator(&blueprint.identifier) else { return };
+        let instance = properties.to_json();
+        for error in validator.iter_errors(&instance) {
+            let segments: Vec<String> = pointer_segments(error.instance_path().as_str()).collect();
+            let path: Vec<&str> = segments.iter().map(String::as_str).collect();
+            let span = if self.entity.properties.is_some() { self.entity.property_span(&path) } else { self.entity.identifier.span };
+            let field = if segments.is_empty() { "properties".to_owned() } else { format!("properties.{}", segments.join(".")) };
+            let message = format!("`{field}`: {error}");
+            let help = schema_help(blueprint, &segments);
+            self.report(Code::SchemaViolation, message, span, help);
+        }
+    }
+
+    fn relations(&mut self, blueprint: &Blueprint) {
+        for relation in &self.entity.relations {
+            let Some(declared) = blueprint.relations.get(&relation.name) else {
+                let help = match did_you_mean(&relation.name, blueprint.relations.keys().map(String::as_str)) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None if blueprint.relations.is_empty() => format!("blueprint `{}` declares no relations", blueprint.identifier),
+                    None => format!("blueprint `{}` declares {}", blueprint.identifier, list(blueprint.relations.keys())),
+                };
+                let message = format!("blueprint `{}` has no relation `{}`", blueprint.identifier, relation.name);
+                self.report(Code::UnknownRelation, message, relation.name_span, help);
+                continue;
+            };
+            if self.shape(relation, declared) {
+                for target in relation.targets() {
+                    self.target(&relation.name, declared, target.value, target.span);
+                }
+            }
+        }
+        for (name, declared) in &blueprint.relations {
+            let set = self.entity.relations.iter().find(|relation| &relation.name == name);
+            if declared.required && set.is_none_or(|relation| relation.targets().next().is_none()) {
+                let span = set.map_or(self.entity.identifier.span, |relation| relation.name_span);
+                let message = format!("the required relation `{name}` is not set");
+                let help = format!("set `relations.{name}` to the identifier of a `{}` entity", declared.target);
+                self.report(Code::MissingRequiredRelation, message, span, help);
+            }
+        }
+    }
+
+    /// Whether the relation's value has the shape `many` asks for; reports it if not.
+    fn shape(&mut self, relation: &RelationValue, declared: &RelationDecl) -> bool {
+        let value = &relation.value;
+        let problem = match (&value.value, declared.many) {
+            (Value::Null | Value::String(_), false) | (Value::Null, true) => None,
+            (Value::Sequence(items), true) => items.iter().find(|item| item.as_str().is_none()).map(|item| {
+                (item.span, format!("an item of relation `{}` is {}, not an identifier", relation.name, item.type_name()))
+            }),
+            (Value::String(one), true) => Some((
+                value.span,
+                format!("relation `{}` takes a list (`many: true`), not the single identifier `{one}`", relation.name),
+            )),
+            (Value::Sequence(_), false) => Some((
+                value.span,
+                format!("relation `{}` takes one identifier (`many: false`), not a list", relation.name),
+            )),
+            (_, _) => Some((value.span, format!("relation `{}` is {}, not an identifier", relation.name, value.type_name()))),
+        };
+        let Some((span, message)) = problem else { return true };
+        let help = if declared.many {
+            format!("write a list: `{}: [a, b]`", relation.name)
+        } else {
+            format!("write one identifier: `{}: a`", relation.name)
+        };
+        self.report(Code::RelationCardinality, message, span, help);
+        false
+    }
+
+    fn target(&mut self, name: &str, declared: &RelationDecl, identifier: &str, span: ByteSpan) {
+        let catalog = self.catalog;
+        if catalog.entity(&declared.target, identifier).is_some() {
+            return;
+        }
+        let others: Vec<&str> = catalog.blueprints_with(identifier).collect();
+        if others.is_empty() {
+            let candidates = catalog.entities_of(&declared.target);
+            let close = if candidates.len() <= SUGGESTION_CANDIDATES {
+                did_you_mean(identifier, candidates.iter().map(|entity| entity.identifier.value.as_str()))
+            } else {
+                None
+            };
+            let help = match close {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("declare a `{}` entity `{identifier}` in the catalog, or name an existing one", declared.target),
+            };
+            let message = format!("relation `{name}` names `{identifier}`, but there is no `{}` entity `{identifier}`", declared.target);
+            self.report(Code::MissingRelationTarget, message, span, help);
+        } else {
+            let message = format!(
+                "relation `{name}` must name a `{}` entity, but `{identifier}` is a `{}` entity",
+                declared.target,
+                others.join("`/`")
+            );
+            let help = format!("relation `{name}` targets blueprint `{}`", declared.target);
+            self.report(Code::WrongRelationTarget, message, span, help);
+        }
+    }
+
+    fn teams(&mut self, schemas: &Schemas) {
+        let catalog = self.catalog;
+        // Without a team blueprint there is nothing to check team names against.
+        if !catalog.blueprints.contains_key(TEAM_BLUEPRINT) {
+            return;
+        }
+        let mut named: Vec<(String, ByteSpan)> = self.entity.teams.iter().map(|team| (team.value.clone(), team.span)).collect();
+        for property in schemas.team_properties(&self.entity.blueprint.value) {
+            if let Some(node) = self.entity.properties.as_ref().and_then(|properties| properties.get(property)) {
+                if let Some(team) = node.as_str() {
+                    named.push((team.to_owned(), node.span));
+                }
+            }
+        }
+        for (team, span) in named {
+            if catalog.entity(TEAM_BLUEPRINT, &team).is_none() {
+                let teams = catalog.entities_of(TEAM_BLUEPRINT);
+                let help = match did_you_mean(&team, teams.iter().map(|entity| entity.identifier.value.as_str())) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("declare the team as an entity of blueprint `{TEAM_BLUEPRINT}`"),
+                };
+                self.report(Code::UnknownTeam, format!("there is no team `{team}`"), span, help);
+            }
+        }
+    }
+}
+
+/// Help for a schema violation: what the property is for, when the blueprint says.
+fn schema_help(blueprint: &Blueprint, path: &[String]) -> String {
+    let property = path.first().and_then(|name| blueprint.schema.get("properties")?.get(name));
+    let described = property.and_then(|p| p.get("description")).and_then(serde_json::Value::as_str);
+    match (path.first(), described) {
+        (Some(name), Some(text)) => format!("`{name}`: {text}; see blueprint `{}`", blueprint.identifier),
+        _ => format!("see the schema of blueprint `{}`", blueprint.identifier),
+    }
+}
+
+fn list<'a>(names: impl IntoIterator<Item = &'a String>) -> String {
+    names.into_iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+}

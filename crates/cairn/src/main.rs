@@ -1,0 +1,146 @@
+//! The `cairn` command: parses arguments, runs a pipeline of `cairn-engine`, prints a report of
+//! `cairn-report`, and turns the outcome into an exit code. Nothing else lives here.
+//!
+//! Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error or a repository or
+//! revision that cannot be opened at all.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use cairn_engine::{Outcome, Severity};
+use cairn_report::HumanOptions;
+use cairn_source::Source;
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit code: no errors.
+const CLEAN: u8 = 0;
+/// Exit code: the platform repository has errors.
+const FINDINGS: u8 = 1;
+/// Exit code: usage error, or cairn could not run.
+const FAILURE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "cairn", version, about = "Platform as code: check a platform repository of blueprints, entities and environments")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check every blueprint and entity of a platform repository.
+    ///
+    /// Exits 0 when there is no error (warnings allowed), 1 when there are errors, 2 when the
+    /// repository or revision cannot be opened.
+    Check(CheckArgs),
+    /// Write a new platform repository, from cairn's bundled libraries, that passes `cairn check`.
+    Init(InitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// The platform repository: a directory, or with `--rev` a git repository or a folder in one.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Read the repository at this git revision (`main`, `HEAD~3`, a SHA, a tag) from git
+    /// objects, instead of the files on disk.
+    #[arg(long, value_name = "REV")]
+    rev: Option<String>,
+    /// How to print the findings.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Also say which files were not read, and why.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct InitArgs {
+    /// Where to write the new platform repository; it must be new or empty.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Init(args) => init(&args),
+    };
+    ExitCode::from(code)
+}
+
+fn check(args: &CheckArgs) -> u8 {
+    let source = match &args.rev {
+        Some(rev) => Source::git(&args.path, rev),
+        None => Source::directory(&args.path),
+    };
+    let outcome = match source.map_err(cairn_engine::EngineError::from).and_then(|source| cairn_engine::check(&source)) {
+        Ok(outcome) => outcome,
+        Err(error) => return fail(&error),
+    };
+    if args.verbose {
+        let mut stderr = std::io::stderr().lock();
+        for path in &outcome.ignored {
+            // Best effort: a closed stderr must not change the verdict.
+            let _ = writeln!(stderr, "note: not read: `{path}` is outside the blueprints, catalog and environments folders or not YAML or JSON");
+        }
+        let _ = writeln!(stderr, "note: checked in {} ms", outcome.elapsed.as_millis());
+    }
+    let report = match args.format {
+        Format::Json => cairn_report::json(&outcome),
+        Format::Human => cairn_report::human(&outcome, HumanOptions { color: use_color(args.color), width: 100 }),
+    };
+    if std::io::stdout().lock().write_all(report.as_bytes()).is_err() {
+        return FAILURE;
+    }
+    verdict(&outcome)
+}
+
+fn verdict(outcome: &Outcome) -> u8 {
+    if outcome.count(Severity::Error) > 0 { FINDINGS } else { CLEAN }
+}
+
+fn init(args: &InitArgs) -> u8 {
+    match cairn_engine::init(&args.dir) {
+        Ok(written) => {
+            let mut stdout = std::io::stdout().lock();
+            for path in &written {
+                let _ = writeln!(stdout, "created {path}");
+            }
+            let _ = writeln!(stdout, "a new platform repository is in `{}`; run `cairn check {}` to check it", args.dir.display(), args.dir.display());
+            CLEAN
+        }
+        Err(error) => fail(&error),
+    }
+}
+
+fn fail(error: &dyn std::fmt::Display) -> u8 {
+    let _ = writeln!(std::io::stderr().lock(), "error: {error}");
+    FAILURE
+}
+
+fn use_color(color: Color) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    }
+}
