@@ -78,19 +78,31 @@ def parse_args():
     cairn = parser.add_mutually_exclusive_group(required=True)
     cairn.add_argument("--cairn", metavar="PATH", help="the cairn binary to benchmark")
     cairn.add_argument("--no-cairn", action="store_true", help="benchmark only the floor and the peers")
-    parser.add_argument("--floor", metavar="CMD",
-                        help="a command that reads and parses the repo without validating it; {dir} is the repo")
-    parser.add_argument("--sizes", default="1000,10000,100000", type=sizes,
-                        help="entity counts, comma-separated (default: %(default)s)")
+    parser.add_argument(
+        "--floor",
+        metavar="CMD",
+        help="a command that reads and parses the repo without validating it; {dir} is the repo",
+    )
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        type=sizes,
+        help="entity counts, comma-separated (default: %(default)s)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs of cairn and the floor (default: %(default)s)")
     parser.add_argument("--peer-runs", type=int, default=1, help="runs of each peer (default: %(default)s)")
-    parser.add_argument("--out", type=Path, default=BENCHES / "results.md", help="the report (default: benches/results.md)")
+    parser.add_argument(
+        "--out", type=Path, default=BENCHES / "results.md", help="the report (default: benches/results.md)"
+    )
     args = parser.parse_args()
     if args.cairn:
         args.cairn = shutil.which(args.cairn) or parser.error(f"--cairn: {args.cairn} is not an executable")
     if args.floor:
         program, *floor_args = shlex.split(args.floor)
-        args.floor = [shutil.which(program) or parser.error(f"--floor: {program} is not an executable"), *floor_args]
+        args.floor = [
+            shutil.which(program) or parser.error(f"--floor: {program} is not an executable"),
+            *floor_args,
+        ]
     for program in ("git", "node", "npm"):
         if not shutil.which(program):
             parser.error(f"{program} is needed and not on PATH")
@@ -157,7 +169,7 @@ def fingerprint(paths):
 def run(command, cwd=None):
     command = [str(arg) for arg in command]
     print("$", shlex.join(command), flush=True)
-    if subprocess.run(command, cwd=cwd).returncode != 0:
+    if subprocess.run(command, cwd=cwd, check=False).returncode != 0:
         sys.exit(f"bench.py: {shlex.join(command)} failed")
 
 
@@ -176,20 +188,36 @@ def tools(size, root, args):
     found = []
     if args.cairn:
         found += [
-            Tool(BASELINE, args.runs, [[args.cairn, "check", str(platform_repo), "--format", "json"]],
-                 cairn_found_no_errors),
-            Tool("cairn check (git rev)", args.runs,
-                 [[args.cairn, "check", "--rev", "HEAD", str(root / "platform.git"), "--format", "json"]],
-                 cairn_found_no_errors),
+            Tool(
+                BASELINE,
+                args.runs,
+                [[args.cairn, "check", str(platform_repo), "--format", "json"]],
+                cairn_found_no_errors,
+            ),
+            Tool(
+                "cairn check (git rev)",
+                args.runs,
+                [[args.cairn, "check", "--rev", "HEAD", str(root / "platform.git"), "--format", "json"]],
+                cairn_found_no_errors,
+            ),
         ]
     if args.floor:
         floor = [arg.format(dir=platform_repo) for arg in args.floor]
         found.append(Tool("floor (read + parse)", args.runs, [floor], exited_zero))
     found += [
         check_jsonschema(size, root / "platform-jsonschema", args.peer_runs),
-        Tool("backstage catalog-model", args.peer_runs,
-             [[shutil.which("node"), str(NODE_DIR / "backstage-validate.mjs"), str(root / "platform-backstage")]],
-             backstage_found_no_errors(size)),
+        Tool(
+            "backstage catalog-model",
+            args.peer_runs,
+            [
+                [
+                    shutil.which("node"),
+                    str(NODE_DIR / "backstage-validate.mjs"),
+                    str(root / "platform-backstage"),
+                ]
+            ],
+            backstage_found_no_errors(size),
+        ),
     ]
     return found
 
@@ -206,8 +234,10 @@ def check_jsonschema(size, root, runs):
         commands += [prefix + batch for batch in argument_batches(prefix, instances)]
     if files != size:
         sys.exit(f"bench.py: {root} holds {files} entity files, expected {size}")
-    shown = (f"cd {root} && {executable} --schemafile BLUEPRINT.schema.json BLUEPRINT/*.yaml"
-             f"  # for each blueprint: {len(commands)} processes in all")
+    shown = (
+        f"cd {root} && {executable} --schemafile BLUEPRINT.schema.json BLUEPRINT/*.yaml"
+        f"  # for each blueprint: {len(commands)} processes in all"
+    )
     return Tool("check-jsonschema", runs, commands, exited_zero, cwd=root, shown=shown)
 
 
@@ -308,8 +338,14 @@ def launch(argv, cwd, stdout_path, stderr_path):
     """Run argv (its program an absolute path) through LAUNCHER: (exit code, seconds, peak KiB)."""
     result_path = LOGS / "launch.result"
     with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
-        subprocess.run([sys.executable, "-S", "-I", "-c", LAUNCHER, str(result_path), *argv],
-                       cwd=cwd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, check=True)
+        subprocess.run(
+            [sys.executable, "-S", "-I", "-c", LAUNCHER, str(result_path), *argv],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
+            check=True,
+        )
     code, seconds, kib = result_path.read_text().split()
     return int(code), float(seconds), int(kib)
 
@@ -324,13 +360,15 @@ def least_rss_kib():
 
 
 def render(args, results, least_kib):
-    baseline = {result.size: statistics.median(result.times)
-                for result in results if result.tool.name == BASELINE and not result.failure}
+    baseline = {
+        result.size: statistics.median(result.times)
+        for result in results
+        if result.tool.name == BASELINE and not result.failure
+    }
     lines = [
         "# `cairn check` benchmark",
         "",
-        f"Measured on {datetime.now(timezone.utc):%Y-%m-%d} by `benches/bench.py` "
-        f"(`{shlex.join(sys.argv[1:])}`).",
+        f"Measured on {datetime.now(timezone.utc):%Y-%m-%d} by `benches/bench.py` (`{shlex.join(sys.argv[1:])}`).",
         "",
         "Every run is a separate process, started after every file of the repo was read once (so",
         "all tools find it in the page cache). Wall time is measured around the process, peak memory",
@@ -356,8 +394,10 @@ def render(args, results, least_kib):
             continue
         median = statistics.median(result.times)
         ratio = f"{median / baseline[result.size]:.3g}×" if result.size in baseline else "–"
-        lines.append(f"| {size} | {name} | {len(result.times)} | {median:.3f} | {min(result.times):.3f} | "
-                     f"{max(result.times):.3f} | {result.peak_kib / 1024:.1f} | {ratio} |")
+        lines.append(
+            f"| {size} | {name} | {len(result.times)} | {median:.3f} | {min(result.times):.3f} | "
+            f"{max(result.times):.3f} | {result.peak_kib / 1024:.1f} | {ratio} |"
+        )
     if failures := [result for result in results if result.failure]:
         lines += ["", "Failures:", ""]
         lines += [f"- {result.size:,}, {result.tool.name}: {result.failure}" for result in failures]
@@ -375,11 +415,14 @@ def render(args, results, least_kib):
 def machine(cairn):
     cpu = proc_field("/proc/cpuinfo", "model name") or platform.processor() or "unknown"
     memory_gib = int(proc_field("/proc/meminfo", "MemTotal").split()[0]) / 1024**2
-    python_packages = first_line([
-        VENV / "bin" / "python", "-c",
-        "import importlib.metadata as m; print(', '.join(f'{p} {m.version(p)}' for p in "
-        "('check-jsonschema', 'jsonschema', 'ruamel.yaml')))",
-    ])
+    python_packages = first_line(
+        [
+            VENV / "bin" / "python",
+            "-c",
+            "import importlib.metadata as m; print(', '.join(f'{p} {m.version(p)}' for p in "
+            "('check-jsonschema', 'jsonschema', 'ruamel.yaml')))",
+        ]
+    )
     node_packages = ", ".join(
         f"{name} {json.loads((NODE_DIR / 'node_modules' / name / 'package.json').read_text())['version']}"
         for name in ("@backstage/catalog-model", "yaml")
@@ -399,7 +442,7 @@ def proc_field(path, key):
 
 
 def first_line(command):
-    completed = subprocess.run([str(arg) for arg in command], capture_output=True, text=True)
+    completed = subprocess.run([str(arg) for arg in command], capture_output=True, text=True, check=False)
     lines = completed.stdout.strip().splitlines()
     return lines[0] if completed.returncode == 0 and lines else "unknown"
 

@@ -48,13 +48,12 @@ PREFIX = {
 LIFECYCLES = (["production", "experimental", "deprecated"], [70, 20, 10])
 COMPONENT_TYPES = (["service", "worker", "website", "job", "library"], [50, 15, 10, 10, 15])
 API_TYPES = (["openapi", "grpc", "asyncapi", "graphql"], [60, 20, 15, 5])
-RESOURCE_TYPES = ["postgres", "mysql", "redis", "kafka-topic", "queue", "s3-bucket"]
-RESOURCE_WEIGHTS = [30, 10, 15, 20, 10, 15]
+RESOURCE_TYPES = (["postgres", "mysql", "redis", "kafka-topic", "queue", "s3-bucket"], [30, 10, 15, 20, 10, 15])
 VERSIONED_RESOURCES = {"postgres": ["14", "15", "16"], "mysql": ["8.0", "8.4"], "redis": ["6.2", "7.2"]}
 LANGUAGES = (["Go", "Java", "Kotlin", "Python", "TypeScript", "Rust", "Ruby"], [25, 20, 10, 20, 15, 5, 5])
 TAGS = ["customer-facing", "internal", "pci", "gdpr", "batch", "realtime", "legacy", "edge"]
 REGIONS = ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-1"]
-SIZES = ["small", "medium", "large"]
+RESOURCE_SIZES = ["small", "medium", "large"]
 
 # The characters Port allows in entity identifiers.
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9@_.+:/=-]+$"
@@ -139,40 +138,33 @@ def generate_entities(n, rng):
     ids = {blueprint: identifiers(blueprint, count) for blueprint, count in entity_counts(n).items()}
     teams, domains, systems = ids["_team"], ids["Domain"], ids["System"]
     components, apis, resources = ids["Component"], ids["API"], ids["Resource"]
-
     entities = []
 
     root_teams = max(1, len(teams) // 10)
     for i, team in enumerate(teams):
-        entities.append(entity(
-            team, f"Team {number(team)}", "_team", None,
-            {
-                "description": f"Owns and runs its part of the platform, on call as {team}-primary",
-                "email": f"{team}@example.com",
-                "slack": f"https://slack.example.com/channels/{team}",
-                "onCall": f"{team}-primary",
-            },
-            {"parent": teams[rng.randrange(i)]} if i >= root_teams else {},
-        ))
+        properties = {
+            "description": f"Owns and runs its part of the platform, on call as {team}-primary",
+            "email": f"{team}@example.com",
+            "slack": f"https://slack.example.com/channels/{team}",
+            "onCall": f"{team}-primary",
+        }
+        relations = {"parent": teams[rng.randrange(i)]} if i >= root_teams else {}
+        entities.append(entity(team, f"Team {number(team)}", "_team", None, properties, relations))
 
     for i, domain in enumerate(domains):
-        entities.append(entity(
-            domain, f"Domain {number(domain)}", "Domain", rng.choice(teams),
-            {"description": f"Business domain {number(domain)}"},
-            {"parent": domains[rng.randrange(i)]} if i >= 3 and rng.random() < 0.5 else {},
-        ))
+        properties = {"description": f"Business domain {number(domain)}"}
+        relations = {"parent": domains[rng.randrange(i)]} if i >= 3 and rng.random() < 0.5 else {}
+        entities.append(entity(domain, f"Domain {number(domain)}", "Domain", rng.choice(teams), properties, relations))
 
     for system in systems:
-        entities.append(entity(
-            system, f"System {number(system)}", "System", rng.choice(teams),
-            {"description": f"Capability {number(system)}", "lifecycle": pick(rng, LIFECYCLES)},
-            {"domain": rng.choice(domains)},
-        ))
+        properties = {"description": f"Capability {number(system)}", "lifecycle": pick(rng, LIFECYCLES)}
+        relations = {"domain": rng.choice(domains)}
+        entities.append(entity(system, f"System {number(system)}", "System", rng.choice(teams), properties, relations))
 
     # Each component provides at most two APIs; each API has exactly one provider.
     provider_slots = [component for component in components for _ in range(2)]
     rng.shuffle(provider_slots)
-    provider = dict(zip(apis, provider_slots))
+    provider = dict(zip(apis, provider_slots, strict=False))
     provided = defaultdict(list)
     for api in apis:
         provided[provider[api]].append(api)
@@ -194,37 +186,33 @@ def generate_entities(n, rng):
             properties["onCall"] = f"{team}-primary"
         if tags := sorted(rng.sample(TAGS, rng.randint(0, 2))):
             properties["tags"] = tags
-        consumed = set(rng.sample(apis, rng.randint(0, 4))) - set(provided[component])
         relations = {
             "system": system,
             "providesApis": provided[component],
-            "consumesApis": sorted(consumed),
+            "consumesApis": sorted(set(rng.sample(apis, rng.randint(0, 4))) - set(provided[component])),
             "dependsOn": [components[j] for j in sorted(rng.sample(range(i), min(i, rng.randint(0, 3))))],
             "resources": sorted(rng.sample(resources, rng.randint(0, 2))),
         }
-        entities.append(entity(
-            component, f"{kind.capitalize()} {number(component)}", "Component", team, properties, relations,
-        ))
+        title = f"{kind.capitalize()} {number(component)}"
+        entities.append(entity(component, title, "Component", team, properties, relations))
 
     for api in apis:
         kind = pick(rng, API_TYPES)
-        entities.append(entity(
-            api, f"API {number(api)}", "API", component_team[provider[api]],
-            {
-                "type": kind,
-                "lifecycle": pick(rng, LIFECYCLES),
-                "definition": f"https://apis.example.com/{api}/{kind}.yaml",
-            },
-            {"provider": provider[api], "system": component_system[provider[api]]},
-        ))
+        properties = {
+            "type": kind,
+            "lifecycle": pick(rng, LIFECYCLES),
+            "definition": f"https://apis.example.com/{api}/{kind}.yaml",
+        }
+        relations = {"provider": provider[api], "system": component_system[provider[api]]}
+        team = component_team[provider[api]]
+        entities.append(entity(api, f"API {number(api)}", "API", team, properties, relations))
 
     for resource in resources:
-        kind = rng.choices(RESOURCE_TYPES, RESOURCE_WEIGHTS)[0]
-        entities.append(entity(
-            resource, f"Resource {number(resource)}", "Resource", rng.choice(teams),
-            {"type": kind, "description": f"A {kind} resource"},
-            {"system": rng.choice(systems)},
-        ))
+        kind = pick(rng, RESOURCE_TYPES)
+        properties = {"type": kind, "description": f"A {kind} resource"}
+        relations = {"system": rng.choice(systems)}
+        title = f"Resource {number(resource)}"
+        entities.append(entity(resource, title, "Resource", rng.choice(teams), properties, relations))
 
     # A few long-lived environments, then short-lived previews with a time to live.
     for i, environment in enumerate(ids["Environment"]):
@@ -232,21 +220,20 @@ def generate_entities(n, rng):
         properties = {"type": kind, "region": rng.choice(REGIONS)}
         if kind == "preview":
             properties["ttl"] = f"{rng.randint(1, 14)}{rng.choice('hdw')}"
-        if requests := [requested_resource(rng, kind) for kind in rng.sample(RESOURCE_TYPES, rng.randint(0, 3))]:
-            properties["resources"] = requests
-        entities.append(entity(
-            environment, f"Environment {number(environment)}", "Environment", rng.choice(teams), properties,
-            {"components": sorted(rng.sample(components, min(len(components), rng.randint(3, 20))))},
-        ))
+        if requested := rng.sample(RESOURCE_TYPES[0], rng.randint(0, 3)):
+            properties["resources"] = [requested_resource(rng, resource_type) for resource_type in requested]
+        relations = {"components": sorted(rng.sample(components, min(len(components), rng.randint(3, 20))))}
+        title = f"Environment {number(environment)}"
+        entities.append(entity(environment, title, "Environment", rng.choice(teams), properties, relations))
 
     return entities
 
 
-def requested_resource(rng, kind):
-    request = {"name": f"{kind}-{rng.randint(1, 9)}", "type": kind}
-    if kind in VERSIONED_RESOURCES:
-        request["version"] = rng.choice(VERSIONED_RESOURCES[kind])
-    request["size"] = rng.choice(SIZES)
+def requested_resource(rng, resource_type):
+    request = {"name": f"{resource_type}-{rng.randint(1, 9)}", "type": resource_type}
+    if resource_type in VERSIONED_RESOURCES:
+        request["version"] = rng.choice(VERSIONED_RESOURCES[resource_type])
+    request["size"] = rng.choice(RESOURCE_SIZES)
     return request
 
 
@@ -343,12 +330,15 @@ def backstage_descriptor(document, child_teams):
     metadata = {"name": document["identifier"], "title": document["title"]}
     if "description" in properties:
         metadata["description"] = properties["description"]
-    owner = f"group:{document.get('team')}"
+    owner = f"group:{document['team']}" if "team" in document else None  # a team has no owner
 
     match document["blueprint"]:
         case "_team":
             kind = "Group"
-            spec = {"type": "team", "profile": {"displayName": document["title"], "email": properties["email"]}}
+            spec = {
+                "type": "team",
+                "profile": {"displayName": document["title"], "email": properties["email"]},
+            }
             if "parent" in relations:
                 spec["parent"] = f"group:{relations['parent']}"
             spec["children"] = child_teams
@@ -433,7 +423,8 @@ def commit_and_clone(out, n):
     }
 
     def git(*args, cwd=out):
-        subprocess.run(["git", *args], cwd=cwd, env=env, check=True)
+        # No automatic gc: it would pack the objects in the background, after this script exits.
+        subprocess.run(["git", "-c", "gc.auto=0", "-c", "maintenance.auto=false", *args], cwd=cwd, env=env, check=True)
 
     git("init", "--quiet", "--initial-branch=main")
     git("add", "--all")
@@ -485,8 +476,13 @@ def block(value, indent):
 def scalar(value):
     if value == []:
         return "[]"
-    if PLAIN.fullmatch(value) and ": " not in value and " #" not in value and not value.endswith((":", " ")) \
-            and value.lower() not in NOT_PLAIN:
+    if (
+        PLAIN.fullmatch(value)
+        and ": " not in value
+        and " #" not in value
+        and not value.endswith((":", " "))
+        and value.lower() not in NOT_PLAIN
+    ):
         return value
     return json.dumps(value)  # a JSON string is a valid double-quoted YAML scalar
 

@@ -15,9 +15,11 @@ fn main() {
         collect(&root, &dir, &mut files);
     }
     files.sort();
-    let mut code = String::from("/// Every bundled file, by its path in the library.\npub static FILES: &[BundledFile] = &[\n");
+    let mut code =
+        String::from("/// Every bundled file, by its path in the library.\npub static FILES: &[BundledFile] = &[\n");
     for (path, absolute) in files {
-        writeln!(code, "    BundledFile {{ path: {path:?}, contents: include_str!({absolute:?}) }},").expect("writing to a String");
+        writeln!(code, "    BundledFile {{ path: {path:?}, contents: include_str!({absolute:?}) }},")
+            .expect("writing to a String");
     }
     code.push_str("];\n");
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("library.rs");

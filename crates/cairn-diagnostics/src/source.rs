@@ -79,10 +79,7 @@ impl SourceFile {
         let line = starts.partition_point(|&start| start as usize <= offset) - 1;
         let line_start = starts[line] as usize;
         // A span never starts inside a character; if one ever did, count the partial character.
-        let column = self
-            .text
-            .get(line_start..offset)
-            .map_or(offset - line_start, |prefix| prefix.chars().count());
+        let column = self.text.get(line_start..offset).map_or(offset - line_start, |prefix| prefix.chars().count());
         Position { line: line as u32 + 1, column: column as u32 + 1 }
     }
 
@@ -96,9 +93,7 @@ impl SourceFile {
 
     fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1))
-                .collect()
+            std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1)).collect()
         })
     }
 }

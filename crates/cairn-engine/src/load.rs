@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
 use cairn_model::{
-    Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, SETTINGS_FILE, Settings, is_data_file, parse_file,
-    read_blueprint, read_entity, too_large,
+    Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, SETTINGS_FILE, Settings, is_data_file,
+    parse_file, read_blueprint, read_entity, too_large,
 };
 use cairn_source::{EntryKind, FileEntry, Reader, Source};
 use rayon::prelude::*;
@@ -79,7 +79,9 @@ fn read_settings(reader: &Reader<'_>, entry: &FileEntry, loaded: &mut Loaded) {
     let defaults = Limits::default();
     match entry.kind {
         EntryKind::Symlink => {} // Reported with every other link.
-        EntryKind::File { size } if size > defaults.max_file_size => loaded.diagnostics.push(too_large(&entry.path, size, &defaults)),
+        EntryKind::File { size } if size > defaults.max_file_size => {
+            loaded.diagnostics.push(too_large(&entry.path, size, &defaults));
+        }
         EntryKind::File { .. } | EntryKind::Submodule => match reader.read(entry) {
             Ok(bytes) => {
                 let result = parse_documents(&entry.path, &bytes, FileRole::Settings, &defaults);
@@ -105,10 +107,10 @@ struct FileResult {
 }
 
 fn load_file(reader: &Reader<'_>, entry: &FileEntry, role: FileRole, limits: &Limits) -> FileResult {
-    if let EntryKind::File { size } = entry.kind {
-        if size > limits.max_file_size {
-            return FileResult { diagnostics: vec![too_large(&entry.path, size, limits)], ..FileResult::default() };
-        }
+    if let EntryKind::File { size } = entry.kind
+        && size > limits.max_file_size
+    {
+        return FileResult { diagnostics: vec![too_large(&entry.path, size, limits)], ..FileResult::default() };
     }
     match reader.read(entry) {
         Ok(bytes) => parse_documents(&entry.path, &bytes, role, limits),
@@ -151,7 +153,9 @@ fn wrong_folder(file: &SourceFile, entity: &Entity) -> Diagnostic {
     )
     .at(Location::new(file, entity.blueprint.span))
     .with_entity(entity.key())
-    .with_help(format!("the environments folder holds `{ENVIRONMENT_BLUEPRINT}` entities; move this one to the catalog folder"))
+    .with_help(format!(
+        "the environments folder holds `{ENVIRONMENT_BLUEPRINT}` entities; move this one to the catalog folder"
+    ))
 }
 
 fn symlink(path: &str) -> Diagnostic {

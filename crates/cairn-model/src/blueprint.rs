@@ -149,9 +149,12 @@ pub fn read_blueprint(file: &Arc<SourceFile>, node: Node) -> (Option<Blueprint>,
     if let Some(problem) = check_identifier(&doc.identifier) {
         let span = span_of(&node, &["identifier"]);
         diagnostics.push(
-            Diagnostic::new(Code::InvalidBlueprintIdentifier, format!("the blueprint identifier `{}` {problem}", doc.identifier))
-                .at_span(file, span)
-                .with_help(crate::identifier::RULE),
+            Diagnostic::new(
+                Code::InvalidBlueprintIdentifier,
+                format!("the blueprint identifier `{}` {problem}", doc.identifier),
+            )
+            .at_span(file, span)
+            .with_help(crate::identifier::RULE),
         );
     }
     let schema = json.get("schema").cloned().unwrap_or_else(|| serde_json::json!({}));
@@ -162,10 +165,13 @@ pub fn read_blueprint(file: &Arc<SourceFile>, node: Node) -> (Option<Blueprint>,
         if !doc.schema.properties.contains_key(name) {
             let index = index.to_string();
             diagnostics.push(
-                Diagnostic::new(Code::InvalidSchema, format!("`{name}` is required but not declared in `schema.properties`"))
-                    .at_span(file, span_of(&node, &["schema", "required", &index]))
-                    .with_entity(format!("blueprint:{}", doc.identifier))
-                    .with_help("declare the property or remove it from `required`"),
+                Diagnostic::new(
+                    Code::InvalidSchema,
+                    format!("`{name}` is required but not declared in `schema.properties`"),
+                )
+                .at_span(file, span_of(&node, &["schema", "required", &index]))
+                .with_entity(format!("blueprint:{}", doc.identifier))
+                .with_help("declare the property or remove it from `required`"),
             );
         }
     }
@@ -201,8 +207,9 @@ mod tests {
 
     #[test]
     fn reads_relations_with_port_defaults() {
-        let (blueprint, diagnostics) =
-            read("identifier: Service\nicon: Cloud\nschema: {properties: {tier: {type: string}}}\nrelations:\n  system: {target: System}\n");
+        let (blueprint, diagnostics) = read(
+            "identifier: Service\nicon: Cloud\nschema: {properties: {tier: {type: string}}}\nrelations:\n  system: {target: System}\n",
+        );
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let blueprint = blueprint.expect("read");
         let system = &blueprint.relations["system"];
@@ -212,7 +219,8 @@ mod tests {
 
     #[test]
     fn a_wrong_type_is_located_at_the_value() {
-        let (blueprint, diagnostics) = read("identifier: Service\nrelations:\n  system:\n    target: System\n    many: often\n");
+        let (blueprint, diagnostics) =
+            read("identifier: Service\nrelations:\n  system:\n    target: System\n    many: often\n");
         assert!(blueprint.is_none());
         let location = diagnostics[0].location.as_ref().expect("located");
         assert_eq!((location.start.line, location.start.column), (5, 11));

@@ -26,7 +26,11 @@ impl Catalog {
     /// the same identifier; two declarations in the repository are a finding, as are two
     /// entities of one blueprint with the same identifier (both places are named).
     #[must_use]
-    pub fn build(bundled: Vec<Blueprint>, declared: Vec<Blueprint>, mut entities: Vec<Entity>) -> (Catalog, Vec<Diagnostic>) {
+    pub fn build(
+        bundled: Vec<Blueprint>,
+        declared: Vec<Blueprint>,
+        mut entities: Vec<Entity>,
+    ) -> (Catalog, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut blueprints: BTreeMap<String, Blueprint> = BTreeMap::new();
         let mut declared = declared;
@@ -34,10 +38,13 @@ impl Catalog {
         for blueprint in declared {
             if let Some(first) = blueprints.get(&blueprint.identifier) {
                 diagnostics.push(
-                    Diagnostic::new(Code::DuplicateBlueprint, format!("the blueprint `{}` is declared twice", blueprint.identifier))
-                        .at(Location::new(&blueprint.file, blueprint.span_of(&["identifier"])))
-                        .with_related("first declared here", Location::new(&first.file, first.span_of(&["identifier"])))
-                        .with_help("remove one declaration or give it another identifier"),
+                    Diagnostic::new(
+                        Code::DuplicateBlueprint,
+                        format!("the blueprint `{}` is declared twice", blueprint.identifier),
+                    )
+                    .at(Location::new(&blueprint.file, blueprint.span_of(&["identifier"])))
+                    .with_related("first declared here", Location::new(&first.file, first.span_of(&["identifier"])))
+                    .with_help("remove one declaration or give it another identifier"),
                 );
             } else {
                 blueprints.insert(blueprint.identifier.clone(), blueprint);
@@ -48,17 +55,27 @@ impl Catalog {
         }
 
         entities.sort_by(|a, b| {
-            (&a.blueprint.value, &a.identifier.value, a.file.path(), a.span.start)
-                .cmp(&(&b.blueprint.value, &b.identifier.value, b.file.path(), b.span.start))
+            (&a.blueprint.value, &a.identifier.value, a.file.path(), a.span.start).cmp(&(
+                &b.blueprint.value,
+                &b.identifier.value,
+                b.file.path(),
+                b.span.start,
+            ))
         });
         let mut kept: Vec<Entity> = Vec::with_capacity(entities.len());
         for entity in entities {
             match kept.last() {
-                Some(first) if first.blueprint.value == entity.blueprint.value && first.identifier.value == entity.identifier.value => {
+                Some(first)
+                    if first.blueprint.value == entity.blueprint.value
+                        && first.identifier.value == entity.identifier.value =>
+                {
                     diagnostics.push(
                         Diagnostic::new(
                             Code::DuplicateIdentifier,
-                            format!("the `{}` entity `{}` is declared twice", entity.blueprint.value, entity.identifier.value),
+                            format!(
+                                "the `{}` entity `{}` is declared twice",
+                                entity.blueprint.value, entity.identifier.value
+                            ),
                         )
                         .at(Location::new(&entity.file, entity.identifier.span))
                         .with_entity(entity.key())

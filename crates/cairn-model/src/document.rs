@@ -20,8 +20,8 @@ pub struct ParsedFile {
 /// Whether `path` names a file cairn parses: YAML or JSON by extension.
 #[must_use]
 pub fn is_data_file(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")
+    let extension = path.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase());
+    matches!(extension.as_deref(), Some("yaml" | "yml" | "json"))
 }
 
 /// A finding for a file that is not read because it is larger than the limit.
@@ -41,7 +41,11 @@ pub fn too_large(path: &str, size: u64, limits: &Limits) -> Diagnostic {
 pub fn parse_file(path: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
     if bytes.len() as u64 > limits.max_file_size {
         let file = Arc::new(SourceFile::new(path, ""));
-        return ParsedFile { file, documents: Vec::new(), diagnostics: vec![too_large(path, bytes.len() as u64, limits)] };
+        return ParsedFile {
+            file,
+            documents: Vec::new(),
+            diagnostics: vec![too_large(path, bytes.len() as u64, limits)],
+        };
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -57,7 +61,8 @@ pub fn parse_file(path: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
     // A byte-order mark is allowed and ignored; spans stay relative to the text after it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let file = Arc::new(SourceFile::new(path, text));
-    let (roots, mut diagnostics) = if path.to_ascii_lowercase().ends_with(".json") {
+    let is_json = path.rsplit_once('.').is_some_and(|(_, extension)| extension.eq_ignore_ascii_case("json"));
+    let (roots, mut diagnostics) = if is_json {
         let (root, diagnostics) = json::parse(&file, limits);
         (root.into_iter().collect(), diagnostics)
     } else {
@@ -115,7 +120,8 @@ mod tests {
 
     #[test]
     fn splits_lists_and_documents() {
-        let parsed = parse_file("c.yaml", b"- identifier: a\n- identifier: b\n---\nidentifier: c\n", &Limits::default());
+        let parsed =
+            parse_file("c.yaml", b"- identifier: a\n- identifier: b\n---\nidentifier: c\n", &Limits::default());
         assert!(parsed.diagnostics.is_empty());
         assert_eq!(parsed.documents.len(), 3);
     }

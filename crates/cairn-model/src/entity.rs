@@ -6,7 +6,7 @@ use std::sync::Arc;
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, SourceFile};
 
 use crate::blueprint::backticked;
-use crate::node::{Entry, Node, Value};
+use crate::node::{Node, Value};
 
 const KNOWN_KEYS: &[&str] = &["identifier", "title", "blueprint", "team", "icon", "properties", "relations"];
 
@@ -75,39 +75,54 @@ impl Entity {
 /// `environments/` implies `Environment`), if any. Never fails: an entity that cannot be read
 /// yields `None` and the findings that say why.
 #[must_use]
-pub fn read_entity(file: &Arc<SourceFile>, node: Node, implied_blueprint: Option<&str>) -> (Option<Entity>, Vec<Diagnostic>) {
+pub fn read_entity(
+    file: &Arc<SourceFile>,
+    node: Node,
+    implied_blueprint: Option<&str>,
+) -> (Option<Entity>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
+    let span = node.span;
+    let Value::Mapping(entries) = node.value else {
+        return (None, diagnostics);
+    };
     let mut reader = Reader { file, diagnostics: &mut diagnostics };
-    let entries = node.as_mapping().unwrap_or_default();
+    // Take each known key's value out of the document, so nothing is copied.
+    let mut fields: [Option<Node>; KNOWN_KEYS.len()] = Default::default();
     for entry in entries {
-        if !KNOWN_KEYS.contains(&entry.key.as_str()) {
-            reader.diagnostics.push(
+        match KNOWN_KEYS.iter().position(|key| *key == entry.key) {
+            Some(index) => fields[index] = Some(entry.value),
+            None => reader.diagnostics.push(
                 Diagnostic::new(Code::UnknownEntityKey, format!("unknown entity key `{}`", entry.key))
                     .at_span(file, entry.key_span)
-                    .with_help(format!("an entity has the keys {}; properties go under `properties:`", backticked(KNOWN_KEYS))),
-            );
+                    .with_help(format!(
+                        "an entity has the keys {}; properties go under `properties:`",
+                        backticked(KNOWN_KEYS)
+                    )),
+            ),
         }
     }
-    let identifier = reader.required_text(&node, "identifier");
-    let blueprint = match (node.entry("blueprint"), implied_blueprint) {
-        (None, Some(implied)) => Some(Spanned { value: implied.to_owned(), span: ByteSpan::at(node.span.start) }),
-        _ => reader.required_text(&node, "blueprint"),
+    let [identifier, title, blueprint, team, icon, properties, relations] = fields;
+    let identifier = reader.required_text("identifier", identifier, span);
+    let blueprint = match (blueprint, implied_blueprint) {
+        (None, Some(implied)) => Some(Spanned { value: implied.to_owned(), span: ByteSpan::at(span.start) }),
+        (blueprint, _) => reader.required_text("blueprint", blueprint, span),
     };
-    let title = reader.optional_text(&node, "title");
-    let icon = reader.optional_text(&node, "icon");
-    let teams = reader.teams(&node);
-    let properties = reader.mapping(&node, "properties").cloned();
-    let relations = reader
-        .mapping(&node, "relations")
-        .and_then(Node::as_mapping)
-        .unwrap_or_default()
-        .iter()
-        .map(|entry: &Entry| RelationValue { name: entry.key.clone(), name_span: entry.key_span, value: entry.value.clone() })
-        .collect();
+    let title = reader.optional_text("title", title);
+    let icon = reader.optional_text("icon", icon);
+    let teams = team.map(|team| reader.teams(team)).unwrap_or_default();
+    let properties = reader.mapping("properties", properties);
+    let relations = match reader.mapping("relations", relations).map(|node| node.value) {
+        Some(Value::Mapping(entries)) => entries
+            .into_iter()
+            .map(|entry| RelationValue { name: entry.key, name_span: entry.key_span, value: entry.value })
+            .collect(),
+        _ => Vec::new(),
+    };
     let (Some(identifier), Some(blueprint)) = (identifier, blueprint) else {
         return (None, diagnostics);
     };
-    let entity = Entity { identifier, blueprint, title, icon, teams, properties, relations, file: Arc::clone(file), span: node.span };
+    let entity =
+        Entity { identifier, blueprint, title, icon, teams, properties, relations, file: Arc::clone(file), span };
     (Some(entity), diagnostics)
 }
 
@@ -118,68 +133,68 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn wrong_type(&mut self, key: &str, node: &Node, expected: &str) {
-        let mut diagnostic = Diagnostic::new(Code::InvalidEntity, format!("`{key}` is {}, not {expected}", node.type_name()))
-            .at_span(self.file, node.span);
+        let mut diagnostic =
+            Diagnostic::new(Code::InvalidEntity, format!("`{key}` is {}, not {expected}", node.type_name()))
+                .at_span(self.file, node.span);
         if matches!(node.value, Value::Number(_) | Value::Bool(_)) {
             diagnostic = diagnostic.with_help(format!("quote the value to make it text: {key}: \"…\""));
         }
         self.diagnostics.push(diagnostic);
     }
 
-    fn required_text(&mut self, node: &Node, key: &str) -> Option<Spanned<String>> {
-        let Some(value) = node.get(key) else {
+    fn required_text(&mut self, key: &str, value: Option<Node>, entity: ByteSpan) -> Option<Spanned<String>> {
+        let Some(value) = value else {
             self.diagnostics.push(
                 Diagnostic::new(Code::InvalidEntity, format!("the entity has no `{key}`"))
-                    .at_span(self.file, ByteSpan::new(node.span.start, node.span.start))
+                    .at_span(self.file, ByteSpan::at(entity.start))
                     .with_help(format!("add `{key}:` to the entity")),
             );
             return None;
         };
-        match value.as_str() {
-            Some(text) => Some(Spanned { value: text.to_owned(), span: value.span }),
-            None => {
-                self.wrong_type(key, value, "text");
-                None
-            }
+        if let Value::String(text) = value.value {
+            Some(Spanned { value: text, span: value.span })
+        } else {
+            self.wrong_type(key, &value, "text");
+            None
         }
     }
 
-    fn optional_text(&mut self, node: &Node, key: &str) -> Option<String> {
-        let value = node.get(key)?;
-        match &value.value {
-            Value::String(text) => Some(text.clone()),
+    fn optional_text(&mut self, key: &str, value: Option<Node>) -> Option<String> {
+        let value = value?;
+        match value.value {
+            Value::String(text) => Some(text),
             Value::Null => None,
             _ => {
-                self.wrong_type(key, value, "text");
+                self.wrong_type(key, &value, "text");
                 None
             }
         }
     }
 
-    fn mapping<'n>(&mut self, node: &'n Node, key: &str) -> Option<&'n Node> {
-        let value = node.get(key)?;
+    fn mapping(&mut self, key: &str, value: Option<Node>) -> Option<Node> {
+        let value = value?;
         match &value.value {
             Value::Mapping(_) => Some(value),
             Value::Null => None,
             _ => {
-                self.wrong_type(key, value, "a mapping");
+                self.wrong_type(key, &value, "a mapping");
                 None
             }
         }
     }
 
-    fn teams(&mut self, node: &Node) -> Vec<Spanned<String>> {
-        let Some(value) = node.get("team") else { return Vec::new() };
-        let items: &[Node] = match &value.value {
+    fn teams(&mut self, value: Node) -> Vec<Spanned<String>> {
+        let items = match value.value {
             Value::Null => return Vec::new(),
             Value::Sequence(items) => items,
-            _ => std::slice::from_ref(value),
+            _ => vec![value],
         };
         let mut teams = Vec::new();
         for item in items {
-            match item.as_str() {
-                Some(team) => teams.push(Spanned { value: team.to_owned(), span: item.span }),
-                None => self.wrong_type("team", item, "a team identifier"),
+            if let Value::String(team) = item.value {
+                teams.push(Spanned { value: team, span: item.span });
+            } else {
+                self.wrong_type("team", &item, "a team identifier");
             }
         }
         teams

@@ -13,7 +13,8 @@ use crate::syntax::syntax_error;
 /// diagnostics.
 #[must_use]
 pub fn parse(file: &SourceFile, limits: &Limits) -> (Option<Node>, Vec<Diagnostic>) {
-    let mut parser = JsonParser { file, text: file.text().as_bytes(), at: 0, depth: 0, limits, diagnostics: Vec::new() };
+    let mut parser =
+        JsonParser { file, text: file.text().as_bytes(), at: 0, depth: 0, limits, diagnostics: Vec::new() };
     let result = parser.document();
     let mut diagnostics = parser.diagnostics;
     match result {
@@ -71,9 +72,12 @@ impl JsonParser<'_> {
     fn nested(&mut self, parse: fn(&mut Self) -> Parse<Node>) -> Parse<Node> {
         if self.depth >= self.limits.max_depth {
             return Err(Box::new(
-                Diagnostic::new(Code::NestingLimit, format!("values nest deeper than {} levels", self.limits.max_depth))
-                    .at_span(self.file, ByteSpan::new(self.at as u32, self.at as u32 + 1))
-                    .with_help("flatten the data, or raise `limits.max-depth` in cairn.yaml"),
+                Diagnostic::new(
+                    Code::NestingLimit,
+                    format!("values nest deeper than {} levels", self.limits.max_depth),
+                )
+                .at_span(self.file, ByteSpan::new(self.at as u32, self.at as u32 + 1))
+                .with_help("flatten the data, or raise `limits.max-depth` in cairn.yaml"),
             ));
         }
         self.depth += 1;

@@ -17,13 +17,13 @@ mod settings;
 mod syntax;
 mod yaml;
 
-pub use catalog::{Catalog, TEAM_BLUEPRINT};
 pub use blueprint::{Blueprint, Ownership, RelationDecl, read_blueprint, span_of};
+pub use catalog::{Catalog, TEAM_BLUEPRINT};
 pub use document::{ParsedFile, is_data_file, parse_file, too_large};
 pub use entity::{Entity, RelationValue, Spanned, read_entity};
 pub use identifier::{RULE as IDENTIFIER_RULE, check_identifier};
 pub use layout::{ENVIRONMENT_BLUEPRINT, FileRole, Layout};
 pub use limits::Limits;
 pub use node::{Entry, Node, Value};
-pub use settings::{LimitSettings, Library, Paths, SETTINGS_FILE, Settings};
+pub use settings::{Library, LimitSettings, Paths, SETTINGS_FILE, Settings};
 pub use yaml::is_valid_yaml;

@@ -96,9 +96,7 @@ impl Node {
             Value::Number(number) => serde_json::Value::Number(number.clone()),
             Value::String(text) => serde_json::Value::String(text.clone()),
             Value::Sequence(items) => items.iter().map(Node::to_json).collect(),
-            Value::Mapping(entries) => {
-                entries.iter().map(|entry| (entry.key.clone(), entry.value.to_json())).collect()
-            }
+            Value::Mapping(entries) => entries.iter().map(|entry| (entry.key.clone(), entry.value.to_json())).collect(),
         }
     }
 }

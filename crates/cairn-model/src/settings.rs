@@ -117,7 +117,8 @@ impl Settings {
         };
         let mut diagnostics = Vec::new();
         let mut invalid = |message: String, help: &str| {
-            diagnostics.push(Diagnostic::new(Code::InvalidSettings, message).at_span(file, ByteSpan::at(0)).with_help(help));
+            diagnostics
+                .push(Diagnostic::new(Code::InvalidSettings, message).at_span(file, ByteSpan::at(0)).with_help(help));
         };
         if settings.version != 1 {
             invalid(format!("unsupported settings version `{}`", settings.version), "write `version: 1`");
@@ -135,7 +136,10 @@ impl Settings {
             }
         }
         if settings.limits.max_depth == 0 || settings.limits.max_file_size == 0 {
-            invalid("`limits.max-depth` and `limits.max-file-size` must be above 0".into(), "remove them to use the defaults");
+            invalid(
+                "`limits.max-depth` and `limits.max-file-size` must be above 0".into(),
+                "remove them to use the defaults",
+            );
         }
         if diagnostics.is_empty() { (settings, diagnostics) } else { (Settings::default(), diagnostics) }
     }

@@ -52,8 +52,18 @@ pub fn is_valid_yaml(text: &str) -> bool {
 
 /// A collection being built, with the byte offset it starts at.
 enum Frame {
-    Sequence { start: u32, anchor: usize, items: Vec<Node> },
-    Mapping { start: u32, anchor: usize, entries: Vec<Entry>, key: Option<(String, ByteSpan)>, keys: Option<HashSet<String>> },
+    Sequence {
+        start: u32,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Mapping {
+        start: u32,
+        anchor: usize,
+        entries: Vec<Entry>,
+        key: Option<(String, ByteSpan)>,
+        keys: Option<HashSet<String>>,
+    },
 }
 
 /// Mappings with more keys than this look duplicates up in a set instead of scanning.
@@ -166,12 +176,17 @@ impl<'a> Builder<'a> {
                     };
                     if duplicate {
                         let first = entries.iter().find(|entry| entry.key == name).map(|entry| entry.key_span);
-                        let mut diagnostic =
-                            Diagnostic::new(Code::DuplicateKey, format!("the key `{name}` appears twice in one mapping"))
-                                .at_span(self.file, node.span)
-                                .with_help("remove one of them: YAML does not allow a key twice, and tools disagree on which one wins");
+                        let mut diagnostic = Diagnostic::new(
+                            Code::DuplicateKey,
+                            format!("the key `{name}` appears twice in one mapping"),
+                        )
+                        .at_span(self.file, node.span)
+                        .with_help(
+                            "remove one of them: YAML does not allow a key twice, and tools disagree on which one wins",
+                        );
                         if let Some(first) = first {
-                            diagnostic = diagnostic.with_related("first here", cairn_diagnostics::Location::new(self.file, first));
+                            diagnostic = diagnostic
+                                .with_related("first here", cairn_diagnostics::Location::new(self.file, first));
                         }
                         self.diagnostics.push(diagnostic);
                     }
@@ -237,7 +252,13 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn scalar(&mut self, text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>, span: ByteSpan) -> Result<Node, Box<Diagnostic>> {
+    fn scalar(
+        &mut self,
+        text: Cow<'_, str>,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        span: ByteSpan,
+    ) -> Result<Node, Box<Diagnostic>> {
         let value = match tag {
             None if style == ScalarStyle::Plain => resolve_plain(&text),
             None => Value::String(text.into_owned()),
@@ -255,12 +276,10 @@ impl<'a> Builder<'a> {
             },
             Some(tag) => return Err(Box::new(unsupported_tag(self.file, tag, span))),
         };
-        if style == ScalarStyle::Plain {
-            if let Value::String(text) = &value {
-                if let Some(warning) = typographic_quotes_warning(self.file, text, span) {
-                    self.diagnostics.push(warning);
-                }
-            }
+        if let (ScalarStyle::Plain, Value::String(text)) = (style, &value)
+            && let Some(warning) = typographic_quotes_warning(self.file, text, span)
+        {
+            self.diagnostics.push(warning);
         }
         Ok(Node::new(span, value))
     }
@@ -303,7 +322,8 @@ fn resolve_plain(text: &str) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan" | ".NaN" | ".NAN" => {
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan" | ".NaN"
+        | ".NAN" => {
             // JSON has no infinities or NaN; keep the text so nothing is lost.
             return Value::String(text.to_owned());
         }
@@ -327,7 +347,8 @@ fn resolve_number(text: &str) -> Option<serde_json::Number> {
         return Some(number);
     }
     let first = digits.chars().next()?;
-    if !(first.is_ascii_digit() || first == '.') || !digits.bytes().all(|b| b.is_ascii_digit() || b".eE+-".contains(&b)) {
+    if !(first.is_ascii_digit() || first == '.') || !digits.bytes().all(|b| b.is_ascii_digit() || b".eE+-".contains(&b))
+    {
         return None;
     }
     let text = text.strip_prefix('+').unwrap_or(text);
@@ -412,11 +433,10 @@ mod tests {
         assert!(diagnostics.is_empty());
         assert_eq!(docs[0].to_json(), serde_json::json!({"base": {"x": 1}, "copy": {"x": 1}}));
 
-        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
-        for level in 1..10 {
-            let previous = format!("*a{}", level - 1);
-            bomb.push_str(&format!("a{level}: &a{level} [{}]\n", vec![previous.as_str(); 10].join(", ")));
-        }
+        let lines: Vec<String> = (1..10)
+            .map(|level| format!("a{level}: &a{level} [{}]", [format!("*a{}", level - 1); 10].join(", ")))
+            .collect();
+        let bomb = format!("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n{}\n", lines.join("\n"));
         let (_, diagnostics) = parse_text(&bomb);
         assert_eq!(diagnostics.last().map(|d| d.code), Some(Code::AliasLimit));
     }

@@ -1,5 +1,7 @@
 //! The human rendering: each finding with its snippet (through miette), then one summary line.
 
+use std::fmt::Write as _;
+
 use cairn_diagnostics::{Severity, render_human};
 use cairn_engine::Outcome;
 
@@ -21,13 +23,15 @@ pub fn human(outcome: &Outcome, options: HumanOptions) -> String {
         (0, 0) => "no findings".to_owned(),
         _ => format!("{} and {}", plural(errors, "error"), plural(warnings, "warning")),
     };
-    out.push_str(&format!(
-        "checked {} and {} from {} of {}: {verdict}\n",
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        out,
+        "checked {} and {} from {} of {}: {verdict}",
         plural(outcome.entities, "entity"),
         plural(outcome.blueprints, "blueprint"),
         plural(outcome.files, "file"),
         outcome.source,
-    ));
+    );
     out
 }
 

@@ -31,7 +31,8 @@ impl Revision {
         };
         let revision_error = |message: String| SourceError::Revision { rev: rev.to_owned(), message };
         let id = repo.rev_parse_single(rev).map_err(|error| revision_error(error.to_string()))?;
-        let commit = id.object().and_then(|object| Ok(object.peel_to_commit()?)).map_err(|error| revision_error(error.to_string()))?;
+        let object = id.object().map_err(|error| revision_error(error.to_string()))?;
+        let commit = object.peel_to_commit().map_err(|error| revision_error(error.to_string()))?;
         let mut tree = commit.tree().map_err(|error| revision_error(error.to_string()))?;
         let tree_id = if folder.is_empty() {
             tree.id
@@ -74,7 +75,9 @@ impl Revision {
             } else if record.mode.is_commit() {
                 EntryKind::Submodule
             } else if record.mode.is_blob() {
-                let header = repo.find_header(record.oid).map_err(|error| SourceError::Git { path: path.clone(), message: error.to_string() })?;
+                let header = repo
+                    .find_header(record.oid)
+                    .map_err(|error| SourceError::Git { path: path.clone(), message: error.to_string() })?;
                 EntryKind::File { size: header.size() }
             } else {
                 continue;

@@ -35,7 +35,7 @@ pub struct FileEntry {
 #[derive(Debug)]
 pub enum Source {
     Directory { root: PathBuf },
-    Git(git::Revision),
+    Git(Box<git::Revision>),
 }
 
 impl Source {
@@ -52,7 +52,7 @@ impl Source {
     /// git repository that contains `path`. When `path` is a folder inside the work tree, the
     /// platform repository is that folder of the revision.
     pub fn git(path: &Path, rev: &str) -> Result<Source, SourceError> {
-        git::Revision::open(path, rev).map(Source::Git)
+        git::Revision::open(path, rev).map(|revision| Source::Git(Box::new(revision)))
     }
 
     /// Says what is being read, for reports: the directory, or the revision and its commit.
@@ -79,7 +79,7 @@ impl Source {
     pub fn reader(&self) -> Reader<'_> {
         match self {
             Source::Directory { root } => Reader::Directory(root),
-            Source::Git(revision) => Reader::Git(revision.thread_local()),
+            Source::Git(revision) => Reader::Git(Box::new(revision.thread_local())),
         }
     }
 }
@@ -88,7 +88,7 @@ impl Source {
 #[derive(Debug)]
 pub enum Reader<'a> {
     Directory(&'a Path),
-    Git(gix::Repository),
+    Git(Box<gix::Repository>),
 }
 
 impl Reader<'_> {

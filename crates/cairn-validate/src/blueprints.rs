@@ -59,9 +59,12 @@ pub fn compile_schemas(catalog: &Catalog) -> (Schemas, Vec<Diagnostic>) {
                 path.extend(pointer_segments(error.instance_path().as_str()));
                 let path: Vec<&str> = path.iter().map(String::as_str).collect();
                 diagnostics.push(
-                    Diagnostic::new(Code::InvalidSchema, format!("the schema of blueprint `{}` is invalid: {error}", blueprint.identifier))
-                        .at_span(&blueprint.file, blueprint.span_of(&path))
-                        .with_help("`schema` is a JSON Schema for the entity's `properties`: see https://json-schema.org"),
+                    Diagnostic::new(
+                        Code::InvalidSchema,
+                        format!("the schema of blueprint `{}` is invalid: {error}", blueprint.identifier),
+                    )
+                    .at_span(&blueprint.file, blueprint.span_of(&path))
+                    .with_help("`schema` is a JSON Schema for the entity's `properties`: see https://json-schema.org"),
                 );
             }
         }
@@ -88,12 +91,17 @@ fn check_relations(catalog: &Catalog, blueprint: &Blueprint, diagnostics: &mut V
         }
         let mut diagnostic = Diagnostic::new(
             Code::UnknownRelationTarget,
-            format!("relation `{name}` of blueprint `{}` targets `{}`, which is not a blueprint", blueprint.identifier, relation.target),
+            format!(
+                "relation `{name}` of blueprint `{}` targets `{}`, which is not a blueprint",
+                blueprint.identifier, relation.target
+            ),
         )
         .at_span(&blueprint.file, blueprint.span_of(&["relations", name, "target"]));
         diagnostic = match did_you_mean(&relation.target, catalog.blueprints.keys().map(String::as_str)) {
             Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
-            None => diagnostic.with_help(format!("declare a blueprint `{}` or target an existing one", relation.target)),
+            None => {
+                diagnostic.with_help(format!("declare a blueprint `{}` or target an existing one", relation.target))
+            }
         };
         diagnostics.push(diagnostic);
     }

@@ -3,7 +3,10 @@
 //! ones set) and owning teams.
 
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, Location, did_you_mean};
-use cairn_model::{Blueprint, Catalog, Entity, IDENTIFIER_RULE, Node, RelationDecl, RelationValue, TEAM_BLUEPRINT, Value, check_identifier};
+use cairn_model::{
+    Blueprint, Catalog, Entity, IDENTIFIER_RULE, Node, RelationDecl, RelationValue, TEAM_BLUEPRINT, Value,
+    check_identifier,
+};
 
 use crate::blueprints::{Schemas, pointer_segments};
 
@@ -43,7 +46,10 @@ struct Check<'a> {
 impl Check<'_> {
     fn report(&mut self, code: Code, message: String, span: ByteSpan, help: String) {
         self.diagnostics.push(
-            Diagnostic::new(code, message).at(Location::new(&self.entity.file, span)).with_entity(self.entity.key()).with_help(help),
+            Diagnostic::new(code, message)
+                .at(Location::new(&self.entity.file, span))
+                .with_entity(self.entity.key())
+                .with_help(help),
         );
     }
 
@@ -54,7 +60,9 @@ impl Check<'_> {
             if !blueprint.properties.contains(&entry.key) {
                 let help = match did_you_mean(&entry.key, blueprint.properties.iter().map(String::as_str)) {
                     Some(close) => format!("did you mean `{close}`?"),
-                    None if blueprint.properties.is_empty() => format!("blueprint `{}` declares no properties", blueprint.identifier),
+                    None if blueprint.properties.is_empty() => {
+                        format!("blueprint `{}` declares no properties", blueprint.identifier)
+                    }
                     None => format!("blueprint `{}` declares {}", blueprint.identifier, list(&blueprint.properties)),
                 };
                 let message = format!("blueprint `{}` has no property `{}`", blueprint.identifier, entry.key);
@@ -66,8 +74,16 @@ impl Check<'_> {
         for error in validator.iter_errors(&instance) {
             let segments: Vec<String> = pointer_segments(error.instance_path().as_str()).collect();
             let path: Vec<&str> = segments.iter().map(String::as_str).collect();
-            let span = if self.entity.properties.is_some() { self.entity.property_span(&path) } else { self.entity.identifier.span };
-            let field = if segments.is_empty() { "properties".to_owned() } else { format!("properties.{}", segments.join(".")) };
+            let span = if self.entity.properties.is_some() {
+                self.entity.property_span(&path)
+            } else {
+                self.entity.identifier.span
+            };
+            let field = if segments.is_empty() {
+                "properties".to_owned()
+            } else {
+                format!("properties.{}", segments.join("."))
+            };
             let message = format!("`{field}`: {error}");
             let help = schema_help(blueprint, &segments);
             self.report(Code::SchemaViolation, message, span, help);
@@ -79,8 +95,12 @@ impl Check<'_> {
             let Some(declared) = blueprint.relations.get(&relation.name) else {
                 let help = match did_you_mean(&relation.name, blueprint.relations.keys().map(String::as_str)) {
                     Some(close) => format!("did you mean `{close}`?"),
-                    None if blueprint.relations.is_empty() => format!("blueprint `{}` declares no relations", blueprint.identifier),
-                    None => format!("blueprint `{}` declares {}", blueprint.identifier, list(blueprint.relations.keys())),
+                    None if blueprint.relations.is_empty() => {
+                        format!("blueprint `{}` declares no relations", blueprint.identifier)
+                    }
+                    None => {
+                        format!("blueprint `{}` declares {}", blueprint.identifier, list(blueprint.relations.keys()))
+                    }
                 };
                 let message = format!("blueprint `{}` has no relation `{}`", blueprint.identifier, relation.name);
                 self.report(Code::UnknownRelation, message, relation.name_span, help);
@@ -109,7 +129,10 @@ impl Check<'_> {
         let problem = match (&value.value, declared.many) {
             (Value::Null | Value::String(_), false) | (Value::Null, true) => None,
             (Value::Sequence(items), true) => items.iter().find(|item| item.as_str().is_none()).map(|item| {
-                (item.span, format!("an item of relation `{}` is {}, not an identifier", relation.name, item.type_name()))
+                (
+                    item.span,
+                    format!("an item of relation `{}` is {}, not an identifier", relation.name, item.type_name()),
+                )
             }),
             (Value::String(one), true) => Some((
                 value.span,
@@ -119,7 +142,9 @@ impl Check<'_> {
                 value.span,
                 format!("relation `{}` takes one identifier (`many: false`), not a list", relation.name),
             )),
-            (_, _) => Some((value.span, format!("relation `{}` is {}, not an identifier", relation.name, value.type_name()))),
+            (_, _) => {
+                Some((value.span, format!("relation `{}` is {}, not an identifier", relation.name, value.type_name())))
+            }
         };
         let Some((span, message)) = problem else { return true };
         let help = if declared.many {
@@ -146,9 +171,15 @@ impl Check<'_> {
             };
             let help = match close {
                 Some(close) => format!("did you mean `{close}`?"),
-                None => format!("declare a `{}` entity `{identifier}` in the catalog, or name an existing one", declared.target),
+                None => format!(
+                    "declare a `{}` entity `{identifier}` in the catalog, or name an existing one",
+                    declared.target
+                ),
             };
-            let message = format!("relation `{name}` names `{identifier}`, but there is no `{}` entity `{identifier}`", declared.target);
+            let message = format!(
+                "relation `{name}` names `{identifier}`, but there is no `{}` entity `{identifier}`",
+                declared.target
+            );
             self.report(Code::MissingRelationTarget, message, span, help);
         } else {
             let message = format!(
@@ -167,12 +198,13 @@ impl Check<'_> {
         if !catalog.blueprints.contains_key(TEAM_BLUEPRINT) {
             return;
         }
-        let mut named: Vec<(String, ByteSpan)> = self.entity.teams.iter().map(|team| (team.value.clone(), team.span)).collect();
+        let mut named: Vec<(String, ByteSpan)> =
+            self.entity.teams.iter().map(|team| (team.value.clone(), team.span)).collect();
         for property in schemas.team_properties(&self.entity.blueprint.value) {
-            if let Some(node) = self.entity.properties.as_ref().and_then(|properties| properties.get(property)) {
-                if let Some(team) = node.as_str() {
-                    named.push((team.to_owned(), node.span));
-                }
+            if let Some(node) = self.entity.properties.as_ref().and_then(|properties| properties.get(property))
+                && let Some(team) = node.as_str()
+            {
+                named.push((team.to_owned(), node.span));
             }
         }
         for (team, span) in named {

@@ -15,15 +15,24 @@ pub(crate) fn is_url(text: &str) -> bool {
 /// `timer`: Port's expiry timestamp, an RFC 3339 date-time such as `2026-12-01T09:00:00Z`.
 pub(crate) fn is_date_time(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| bytes.get(range).is_some_and(|part| part.iter().all(u8::is_ascii_digit));
-    let number = |range: std::ops::Range<usize>| text.get(range).and_then(|part| part.parse::<u32>().ok()).unwrap_or(99);
+    let digits =
+        |range: std::ops::Range<usize>| bytes.get(range).is_some_and(|part| part.iter().all(u8::is_ascii_digit));
+    let number =
+        |range: std::ops::Range<usize>| text.get(range).and_then(|part| part.parse::<u32>().ok()).unwrap_or(99);
     if bytes.len() < 20 || !digits(0..4) || bytes[4] != b'-' || !digits(5..7) || bytes[7] != b'-' || !digits(8..10) {
         return false;
     }
-    if !matches!(bytes[10], b'T' | b't' | b' ') || !digits(11..13) || bytes[13] != b':' || !digits(14..16) || bytes[16] != b':' || !digits(17..19) {
+    if !matches!(bytes[10], b'T' | b't' | b' ')
+        || !digits(11..13)
+        || bytes[13] != b':'
+        || !digits(14..16)
+        || bytes[16] != b':'
+        || !digits(17..19)
+    {
         return false;
     }
-    let (month, day, hour, minute, second) = (number(5..7), number(8..10), number(11..13), number(14..16), number(17..19));
+    let (month, day, hour, minute, second) =
+        (number(5..7), number(8..10), number(11..13), number(14..16), number(17..19));
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
         return false;
     }

@@ -21,7 +21,11 @@ const FINDINGS: u8 = 1;
 const FAILURE: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "cairn", version, about = "Platform as code: check a platform repository of blueprints, entities and environments")]
+#[command(
+    name = "cairn",
+    version,
+    about = "Platform as code: check a platform repository of blueprints, entities and environments"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -92,7 +96,8 @@ fn check(args: &CheckArgs) -> u8 {
         Some(rev) => Source::git(&args.path, rev),
         None => Source::directory(&args.path),
     };
-    let outcome = match source.map_err(cairn_engine::EngineError::from).and_then(|source| cairn_engine::check(&source)) {
+    let outcome = match source.map_err(cairn_engine::EngineError::from).and_then(|source| cairn_engine::check(&source))
+    {
         Ok(outcome) => outcome,
         Err(error) => return fail(&error),
     };
@@ -100,7 +105,10 @@ fn check(args: &CheckArgs) -> u8 {
         let mut stderr = std::io::stderr().lock();
         for path in &outcome.ignored {
             // Best effort: a closed stderr must not change the verdict.
-            let _ = writeln!(stderr, "note: not read: `{path}` is outside the blueprints, catalog and environments folders or not YAML or JSON");
+            let _ = writeln!(
+                stderr,
+                "note: not read: `{path}` is outside the blueprints, catalog and environments folders or not YAML or JSON"
+            );
         }
         let _ = writeln!(stderr, "note: checked in {} ms", outcome.elapsed.as_millis());
     }
@@ -125,7 +133,12 @@ fn init(args: &InitArgs) -> u8 {
             for path in &written {
                 let _ = writeln!(stdout, "created {path}");
             }
-            let _ = writeln!(stdout, "a new platform repository is in `{}`; run `cairn check {}` to check it", args.dir.display(), args.dir.display());
+            let _ = writeln!(
+                stdout,
+                "a new platform repository is in `{}`; run `cairn check {}` to check it",
+                args.dir.display(),
+                args.dir.display()
+            );
             CLEAN
         }
         Err(error) => fail(&error),

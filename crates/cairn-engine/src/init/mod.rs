@@ -20,13 +20,18 @@ const STARTER: &[(&str, &str)] = &[
 pub enum InitError {
     /// The directory has files already; `init` never overwrites.
     NotEmpty(PathBuf),
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for InitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            InitError::NotEmpty(path) => write!(f, "`{}` is not empty; `cairn init` only writes into a new or empty directory", path.display()),
+            InitError::NotEmpty(path) => {
+                write!(f, "`{}` is not empty; `cairn init` only writes into a new or empty directory", path.display())
+            }
             InitError::Io { path, error } => write!(f, "cannot write `{}`: {error}", path.display()),
         }
     }
