@@ -434,7 +434,7 @@ mod tests {
         assert_eq!(docs[0].to_json(), serde_json::json!({"base": {"x": 1}, "copy": {"x": 1}}));
 
         let lines: Vec<String> = (1..10)
-            .map(|level| format!("a{level}: &a{level} [{}]", [format!("*a{}", level - 1); 10].join(", ")))
+            .map(|level| format!("a{level}: &a{level} [{}]", vec![format!("*a{}", level - 1); 10].join(", ")))
             .collect();
         let bomb = format!("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n{}\n", lines.join("\n"));
         let (_, diagnostics) = parse_text(&bomb);
