@@ -42,7 +42,20 @@ impl miette::SourceCode for Text {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        self.0.text().read_span(span, before, after)
+        let contents = self.0.text().read_span(span, before, after)?;
+        if before > 0 || after > 0 {
+            return Ok(contents);
+        }
+        // miette counts columns in bytes; people, editors and GitHub count characters, as the
+        // rest of cairn does. Only the header line reads this position.
+        let position = self.0.position(span.offset() as u32);
+        Ok(Box::new(miette::MietteSpanContents::new(
+            contents.data(),
+            *contents.span(),
+            position.line as usize - 1,
+            position.column as usize - 1,
+            contents.line_count(),
+        )))
     }
 }
 

@@ -15,9 +15,9 @@ pub const TEAM_BLUEPRINT: &str = "_team";
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub blueprints: BTreeMap<String, Blueprint>,
-    /// Sorted by blueprint, then identifier; a duplicate keeps only its first declaration.
+    /// Sorted by blueprint, identifier, file and position; duplicates included.
     pub entities: Vec<Entity>,
-    /// Entity positions by identifier, then blueprint.
+    /// Positions of first declarations by identifier, then blueprint.
     index: HashMap<String, Vec<(String, usize)>>,
 }
 
@@ -54,7 +54,7 @@ impl Catalog {
             blueprints.entry(blueprint.identifier.clone()).or_insert(blueprint);
         }
 
-        entities.sort_by(|a, b| {
+        entities.sort_unstable_by(|a, b| {
             (&a.blueprint.value, &a.identifier.value, a.file.path(), a.span.start).cmp(&(
                 &b.blueprint.value,
                 &b.identifier.value,
@@ -62,13 +62,22 @@ impl Catalog {
                 b.span.start,
             ))
         });
-        let mut kept: Vec<Entity> = Vec::with_capacity(entities.len());
-        for entity in entities {
-            match kept.last() {
-                Some(first)
-                    if first.blueprint.value == entity.blueprint.value
-                        && first.identifier.value == entity.identifier.value =>
+        // Every entity stays in the catalog, so a duplicate is still checked on its own; lookups
+        // find the first declaration.
+        let mut index: HashMap<String, Vec<(String, usize)>> = HashMap::with_capacity(entities.len());
+        for (position, entity) in entities.iter().enumerate() {
+            let first = match position.checked_sub(1).map(|previous| &entities[previous]) {
+                Some(previous)
+                    if previous.blueprint.value == entity.blueprint.value
+                        && previous.identifier.value == entity.identifier.value =>
                 {
+                    index.get(&entity.identifier.value).and_then(|found| found.last()).map(|&(_, first)| first)
+                }
+                _ => None,
+            };
+            match first {
+                Some(first) => {
+                    let first = &entities[first];
                     diagnostics.push(
                         Diagnostic::new(
                             Code::DuplicateIdentifier,
@@ -83,14 +92,13 @@ impl Catalog {
                         .with_help("identifiers are unique per blueprint: rename one entity or merge the two"),
                     );
                 }
-                _ => kept.push(entity),
+                None => index
+                    .entry(entity.identifier.value.clone())
+                    .or_default()
+                    .push((entity.blueprint.value.clone(), position)),
             }
         }
-        let mut index: HashMap<String, Vec<(String, usize)>> = HashMap::with_capacity(kept.len());
-        for (position, entity) in kept.iter().enumerate() {
-            index.entry(entity.identifier.value.clone()).or_default().push((entity.blueprint.value.clone(), position));
-        }
-        (Catalog { blueprints, entities: kept, index }, diagnostics)
+        (Catalog { blueprints, entities, index }, diagnostics)
     }
 
     /// The entity of `blueprint` with `identifier`.

@@ -1,0 +1,183 @@
+//! The `cairn` command end to end: the bundled example, Port's own example, planted errors,
+//! hostile files, `init`, and exit codes.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use support::{cairn, check_json, finding_lines, project_dir, tests_dir};
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create the copy");
+    for entry in fs::read_dir(from).expect("read the original") {
+        let entry = entry.expect("readable entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy a file");
+        }
+    }
+}
+
+#[test]
+fn the_bundled_example_is_clean() {
+    let run = cairn(&project_dir(), &["check", "examples/acme"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    insta::assert_snapshot!(run.stdout, @"checked 87 entities and 7 blueprints from 76 files of examples/acme: no findings");
+}
+
+#[test]
+fn ports_own_example_loads_unchanged_with_zero_findings() {
+    let (code, report) = check_json(&tests_dir().join("fixtures/port-example"), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["entities"], 9);
+    assert_eq!(report["summary"]["errors"], 0);
+    assert_eq!(report["summary"]["warnings"], 0);
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+}
+
+/// Plants one error per line in a copy of the example and expects each reported at its line.
+#[test]
+fn planted_errors_in_the_example_are_reported_at_their_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&project_dir().join("examples/acme"), dir.path());
+    let plant = |file: &str, from: &str, to: &str| -> (String, usize) {
+        let path = dir.path().join(file);
+        let text = fs::read_to_string(&path).expect("the example file exists");
+        assert!(text.contains(from), "{file} contains {from}");
+        let text = text.replacen(from, to, 1);
+        fs::write(&path, &text).expect("write the planted error");
+        let line = text.lines().position(|line| line.contains(to.lines().next().unwrap_or(to))).expect("planted") + 1;
+        (file.to_owned(), line)
+    };
+    let expected = [
+        (plant("catalog/commerce/checkout/checkout-service.yaml", "lifecycle: production", "lifecycle: live"), "E0303"),
+        (plant("catalog/commerce/checkout/cart-service.yaml", "system: checkout", "system: checkuot"), "E0309"),
+        (plant("catalog/fulfilment/orders/order-service.yaml", "team: ", "team: nobody\nicon: "), "E0313"),
+        (plant("environments/dev-alice-checkout.yaml", "ttl: 5d", "ttl: 5 days"), "E0303"),
+        (plant("catalog/commerce/checkout/pricing-engine.yaml", "title: ", "title: “Pricing: engine”\nx: "), "E0101"),
+    ];
+    fs::write(dir.path().join("catalog/again.yaml"), "identifier: checkout-service\nblueprint: Component\n")
+        .expect("write a duplicate");
+
+    let (code, report) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let findings = report["diagnostics"].as_array().expect("a list");
+    for ((file, line), code) in expected {
+        assert!(
+            findings.iter().any(|d| d["file"] == file.as_str() && d["line"] == line && d["code"] == code),
+            "{code} expected at {file}:{line}; found:\n{}",
+            finding_lines(&report).join("\n")
+        );
+    }
+    // The duplicate names both places: the one reported, and the first declaration in path order.
+    let duplicate = findings.iter().find(|d| d["code"] == "E0304").expect("the duplicate is reported");
+    assert_eq!(duplicate["file"], "catalog/commerce/checkout/checkout-service.yaml");
+    assert_eq!(duplicate["related"][0]["file"], "catalog/again.yaml");
+    assert_eq!(duplicate["related"][0]["line"], 1);
+}
+
+#[test]
+fn deep_nesting_is_a_finding_not_a_crash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::create_dir(dir.path().join("catalog")).expect("catalog folder");
+    let depth = 10_000;
+    // Block nesting grows by its indentation, so 200 levels stand for any depth past the limit.
+    let block: String = (0..200).map(|level| format!("{}k:\n", " ".repeat(level))).collect();
+    fs::write(dir.path().join("catalog/block.yaml"), block).expect("write");
+    fs::write(dir.path().join("catalog/flow.yaml"), format!("{}{}", "[".repeat(depth), "]".repeat(depth)))
+        .expect("write");
+    fs::write(dir.path().join("catalog/deep.json"), format!("{}{}", "[".repeat(depth), "]".repeat(depth)))
+        .expect("write");
+    let (code, report) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(finding_lines(&report).join("\n"), @r"
+    catalog/block.yaml:65:65 E0105 error values nest deeper than 64 levels
+    catalog/deep.json:1:65 E0105 error values nest deeper than 64 levels
+    catalog/flow.yaml:1:256 E0105 error values nest deeper than 64 levels
+    ");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_located() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::create_dir(dir.path().join("catalog")).expect("catalog folder");
+    fs::write(dir.path().join("catalog/latin1.yaml"), b"identifier: cafe\ntitle: Caf\xe9\nblueprint: Domain\n")
+        .expect("write");
+    let (code, report) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(finding_lines(&report), ["catalog/latin1.yaml:2:11 E0106 error the file is not UTF-8 text"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_never_followed() {
+    let outside = tempfile::tempdir().expect("temp dir");
+    fs::write(outside.path().join("secret.yaml"), "identifier: leaked\nblueprint: Domain\n").expect("write");
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::create_dir(dir.path().join("catalog")).expect("catalog folder");
+    std::os::unix::fs::symlink(outside.path().join("secret.yaml"), dir.path().join("catalog/link.yaml"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("catalog/linked-folder")).expect("symlink");
+    let (code, report) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["entities"], 0, "nothing was read through a link");
+    insta::assert_snapshot!(finding_lines(&report).join("\n"), @r"
+    catalog/link.yaml:1:1 E0108 error `catalog/link.yaml` is a symbolic link, which cairn never follows
+    catalog/linked-folder:1:1 E0108 error `catalog/linked-folder` is a symbolic link, which cairn never follows
+    ");
+}
+
+#[test]
+fn verbose_names_each_file_it_does_not_read_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::create_dir_all(dir.path().join("catalog")).expect("catalog folder");
+    fs::create_dir_all(dir.path().join("docs")).expect("docs folder");
+    fs::write(dir.path().join("catalog/notes.md"), "# notes\n").expect("write");
+    fs::write(dir.path().join("docs/guide.yaml"), "a: 1\n").expect("write");
+    let quiet = cairn(dir.path(), &["check"]);
+    assert_eq!(quiet.code, 0);
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+    let verbose = cairn(dir.path(), &["check", "--verbose"]);
+    assert_eq!(verbose.code, 0);
+    for path in ["catalog/notes.md", "docs/guide.yaml"] {
+        assert_eq!(verbose.stderr.matches(&format!("`{path}`")).count(), 1, "{}", verbose.stderr);
+    }
+}
+
+#[test]
+fn exit_code_two_for_usage_errors_and_unopenable_repositories() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let usage = cairn(dir.path(), &["check", "--no-such-flag"]);
+    assert_eq!(usage.code, 2);
+    let missing = cairn(dir.path(), &["check", "does-not-exist"]);
+    assert_eq!(missing.code, 2);
+    assert_eq!(missing.stderr, "error: `does-not-exist` is not a directory\n");
+    let not_git = cairn(dir.path(), &["check", "--rev", "HEAD"]);
+    assert_eq!(not_git.code, 2);
+    assert!(not_git.stderr.starts_with("error: `.` is not in a git repository"), "{}", not_git.stderr);
+}
+
+#[test]
+fn init_writes_a_repository_that_passes_check_and_never_overwrites() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = dir.path().join("platform");
+    let run = cairn(dir.path(), &["init", "platform"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for path in
+        ["README.md", "cairn.yaml", "blueprints/component.yaml", "catalog/teams.yaml", "environments/dev-example.yaml"]
+    {
+        assert!(target.join(path).is_file(), "{path} was written");
+    }
+    let (code, report) = check_json(&target, &[]);
+    assert_eq!(code, 0, "{}", finding_lines(&report).join("\n"));
+    assert_eq!(report["summary"]["errors"], 0);
+    assert_eq!(report["summary"]["warnings"], 0);
+    assert!(report["summary"]["entities"].as_u64() >= Some(5));
+
+    let again = cairn(dir.path(), &["init", "platform"]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("is not empty"), "{}", again.stderr);
+}

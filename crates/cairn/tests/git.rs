@@ -1,0 +1,160 @@
+//! `cairn check --rev`: reading a platform repository from git objects, in real repositories
+//! made with git in temporary directories.
+
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use support::{cairn, finding_lines};
+
+/// A git repository in a temporary directory, committed to by named authors.
+struct GitRepo {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl GitRepo {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("platform");
+        fs::create_dir(&path).expect("repository folder");
+        let repo = GitRepo { _dir: dir, path };
+        repo.git(&["init", "--quiet", "--initial-branch=main"]);
+        repo
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        git_in(&self.path, args)
+    }
+
+    fn write(&self, path: &str, text: &str) -> &Self {
+        let full = self.path.join(path);
+        fs::create_dir_all(full.parent().expect("a parent")).expect("folders");
+        fs::write(full, text).expect("write");
+        self
+    }
+
+    fn commit(&self, author: &str, message: &str) -> String {
+        self.git(&["add", "--all"]);
+        let output = Command::new("git")
+            .args(["commit", "--quiet", "-m", message])
+            .current_dir(&self.path)
+            .env("GIT_AUTHOR_NAME", author)
+            .env("GIT_AUTHOR_EMAIL", format!("{}@example.com", author.to_lowercase()))
+            .env("GIT_COMMITTER_NAME", author)
+            .env("GIT_COMMITTER_EMAIL", format!("{}@example.com", author.to_lowercase()))
+            .output()
+            .expect("git runs");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
+    }
+}
+
+fn git_in(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+const DOMAIN: &str = "identifier: shop\nblueprint: Domain\n";
+const SYSTEM: &str =
+    "identifier: checkout\nblueprint: System\nproperties:\n  lifecycle: production\nrelations:\n  domain: shop\n";
+
+/// A repository whose first commit is clean, whose second breaks a relation, and whose work
+/// tree then breaks something else without committing it.
+fn history() -> (GitRepo, String) {
+    let repo = GitRepo::new();
+    repo.write("catalog/shop.yaml", DOMAIN).write("catalog/checkout.yaml", SYSTEM);
+    let clean = repo.commit("Alice", "Add the shop domain and the checkout system");
+    repo.git(&["tag", "v1"]);
+    repo.write("catalog/checkout.yaml", &SYSTEM.replace("domain: shop", "domain: shoop"));
+    repo.commit("Bob", "Move checkout to another domain");
+    repo.write("catalog/shop.yaml", "identifier: shop\nblueprint: Domian\n");
+    (repo, clean)
+}
+
+fn check_rev(dir: &Path, path: &str, rev: &str) -> (i32, Vec<String>) {
+    let run = cairn(dir, &["check", path, "--rev", rev, "--format", "json"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|_| panic!("JSON:\n{}\n{}", run.stdout, run.stderr));
+    (run.code, finding_lines(&report))
+}
+
+#[test]
+fn any_revision_is_read_from_git_objects_not_the_work_tree() {
+    let (repo, clean) = history();
+    for rev in ["HEAD~1", "v1", clean.as_str(), &clean[..10], "main^"] {
+        let (code, findings) = check_rev(&repo.path, ".", rev);
+        assert_eq!((code, findings), (0, Vec::new()), "revision {rev}");
+    }
+    let (code, findings) = check_rev(&repo.path, ".", "HEAD");
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings,
+        [
+            "catalog/checkout.yaml:6:11 E0309 error relation `domain` names `shoop`, but there is no `Domain` entity `shoop`"
+        ]
+    );
+    // The work tree holds an uncommitted error that only a directory check sees.
+    let run = cairn(&repo.path, &["check", "."]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("there is no blueprint `Domian`"), "{}", run.stdout);
+}
+
+#[test]
+fn a_bare_clone_is_read_the_same_way() {
+    let (repo, _) = history();
+    let bare = repo.path.with_file_name("platform.git");
+    git_in(repo.path.parent().expect("parent"), &["clone", "--quiet", "--bare", "platform", "platform.git"]);
+    let (code, findings) = check_rev(&bare, ".", "HEAD~1");
+    assert_eq!((code, findings), (0, Vec::new()));
+    let (code, findings) = check_rev(&bare, ".", "HEAD");
+    assert_eq!(code, 1);
+    assert_eq!(findings.len(), 1);
+}
+
+#[test]
+fn a_platform_in_a_folder_of_a_larger_repository() {
+    let repo = GitRepo::new();
+    repo.write("README.md", "# a monorepo\n")
+        .write("platform/catalog/shop.yaml", DOMAIN)
+        .write("platform/catalog/checkout.yaml", SYSTEM);
+    repo.commit("Alice", "Add the platform folder");
+    let (code, findings) = check_rev(&repo.path, "platform", "HEAD");
+    assert_eq!((code, findings), (0, Vec::new()));
+    let run = cairn(&repo.path, &["check", "platform", "--rev", "HEAD", "--color", "never"]);
+    assert!(run.stdout.contains("from 2 files of `platform` at revision `HEAD`"), "{}", run.stdout);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_committed_symbolic_link_is_reported_and_not_followed() {
+    let repo = GitRepo::new();
+    repo.write("catalog/shop.yaml", DOMAIN);
+    std::os::unix::fs::symlink("/etc/passwd", repo.path.join("catalog/passwd.yaml")).expect("symlink");
+    repo.commit("Mallory", "Add a link");
+    let (code, findings) = check_rev(&repo.path, ".", "HEAD");
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings,
+        ["catalog/passwd.yaml:1:1 E0108 error `catalog/passwd.yaml` is a symbolic link, which cairn never follows"]
+    );
+}
+
+#[test]
+fn a_revision_that_does_not_exist_is_exit_code_two() {
+    let (repo, _) = history();
+    let run = cairn(&repo.path, &["check", "--rev", "no-such-branch"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error: cannot resolve revision `no-such-branch`"), "{}", run.stderr);
+    let run = cairn(&repo.path, &["check", "--rev", "HEAD~99"]);
+    assert_eq!(run.code, 2);
+}

@@ -1,0 +1,83 @@
+//! Running the real `cairn` binary and describing what it did, for snapshots.
+
+#![allow(dead_code)] // Each test file uses the part it needs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The project's top-level `tests/` folder.
+pub fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests")
+}
+
+/// The project's root.
+pub fn project_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// What one run of `cairn` did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `cairn` with `args` in `dir`.
+pub fn cairn(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the cairn binary runs");
+    Run {
+        code: output.status.code().expect("cairn exits rather than being killed"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// `cairn check --format json` of `dir`, parsed, with the exit code.
+pub fn check_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = vec!["check", ".", "--format", "json"];
+    args.extend_from_slice(extra);
+    let run = cairn(dir, &args);
+    let report = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|error| panic!("JSON output ({error}):\n{}\nstderr:\n{}", run.stdout, run.stderr));
+    (run.code, report)
+}
+
+/// One line per finding: `file:line:column code severity message`.
+pub fn finding_lines(report: &serde_json::Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics is a list")
+        .iter()
+        .map(|d| {
+            let text = |key: &str| d[key].as_str().map_or_else(|| d[key].to_string(), str::to_owned);
+            format!(
+                "{}:{}:{} {} {} {}",
+                text("file"),
+                text("line"),
+                text("column"),
+                text("code"),
+                text("severity"),
+                text("message")
+            )
+        })
+        .collect()
+}
+
+/// The human and JSON reports of `cairn check` of `dir`, with exit codes, as one text to snapshot.
+pub fn describe_check(dir: &Path) -> String {
+    let (code, report) = check_json(dir, &[]);
+    let human = cairn(dir, &["check", ".", "--color", "never"]);
+    assert_eq!(human.code, code, "human and JSON runs agree on the exit code");
+    format!(
+        "exit: {code}\nsummary: {}\n--- findings\n{}\n--- human\n{}{}",
+        report["summary"],
+        finding_lines(&report).join("\n"),
+        human.stdout,
+        human.stderr
+    )
+}
