@@ -85,7 +85,8 @@ fn deep_nesting_is_a_finding_not_a_crash() {
     fs::create_dir(dir.path().join("catalog")).expect("catalog folder");
     let depth = 10_000;
     // Block nesting grows by its indentation, so 200 levels stand for any depth past the limit.
-    let block: String = (0..200).map(|level| format!("{}k:\n", " ".repeat(level))).collect();
+    let block: Vec<String> = (0..200).map(|level| format!("{}k:", " ".repeat(level))).collect();
+    let block = block.join("\n");
     fs::write(dir.path().join("catalog/block.yaml"), block).expect("write");
     fs::write(dir.path().join("catalog/flow.yaml"), format!("{}{}", "[".repeat(depth), "]".repeat(depth)))
         .expect("write");
