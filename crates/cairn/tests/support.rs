@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The project's top-level `tests/` folder.
+#[must_use]
 pub fn tests_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests")
 }
 
 /// The project's root.
+#[must_use]
 pub fn project_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -23,6 +25,7 @@ pub struct Run {
 }
 
 /// Runs `cairn` with `args` in `dir`.
+#[must_use]
 pub fn cairn(dir: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
         .args(args)
@@ -38,6 +41,7 @@ pub fn cairn(dir: &Path, args: &[&str]) -> Run {
 }
 
 /// `cairn check --format json` of `dir`, parsed, with the exit code.
+#[must_use]
 pub fn check_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
     let mut args = vec!["check", ".", "--format", "json"];
     args.extend_from_slice(extra);
@@ -48,6 +52,7 @@ pub fn check_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
 }
 
 /// One line per finding: `file:line:column code severity message`.
+#[must_use]
 pub fn finding_lines(report: &serde_json::Value) -> Vec<String> {
     report["diagnostics"]
         .as_array()
@@ -69,6 +74,7 @@ pub fn finding_lines(report: &serde_json::Value) -> Vec<String> {
 }
 
 /// The human and JSON reports of `cairn check` of `dir`, with exit codes, as one text to snapshot.
+#[must_use]
 pub fn describe_check(dir: &Path) -> String {
     let (code, report) = check_json(dir, &[]);
     let human = cairn(dir, &["check", ".", "--color", "never"]);
