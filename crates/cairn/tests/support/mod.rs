@@ -18,6 +18,7 @@ pub fn project_dir() -> PathBuf {
 }
 
 /// What one run of `cairn` did.
+#[derive(Debug)]
 pub struct Run {
     pub code: i32,
     pub stdout: String,
