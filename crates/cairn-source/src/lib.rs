@@ -59,7 +59,7 @@ impl Source {
     #[must_use]
     pub fn describe(&self) -> String {
         match self {
-            Source::Directory { root } => root.display().to_string(),
+            Source::Directory { root } => format!("`{}`", root.display()),
             Source::Git(revision) => revision.describe(),
         }
     }
