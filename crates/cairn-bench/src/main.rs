@@ -1,7 +1,11 @@
-//! `cairn-floor DIR [--rev REV]`: the floor of the benchmark in `benches/`. It lists the platform
-//! repository, reads every YAML and JSON file and parses it, in parallel, exactly as `cairn
-//! check` does, and stops there: no entities, no catalog, no validation. `cairn check` can be no
-//! faster than this.
+//! `cairn-floor DIR [--rev REV] [--parser cairn|serde-yaml|two-pass]`: the floor of the
+//! benchmark in `benches/`. It lists the platform repository, reads every YAML and JSON file and
+//! parses it, in parallel, as `cairn check` does, and stops there: no entities, no catalog, no
+//! validation. `cairn check` can be no faster than this.
+//!
+//! `--parser` measures the alternatives weighed in docs/ARCHITECTURE.md: serde_yaml alone (values
+//! without positions), and serde_yaml for values plus a second pass over saphyr-parser's events
+//! for positions.
 
 use std::process::ExitCode;
 
@@ -9,32 +13,51 @@ use cairn_model::{Limits, is_data_file, parse_file};
 use cairn_source::{EntryKind, Source};
 use rayon::prelude::*;
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (path, rev) = match args.as_slice() {
-        [path] => (path, None),
-        [path, flag, rev] if flag == "--rev" => (path, Some(rev)),
-        _ => {
-            eprintln!("usage: cairn-floor DIR [--rev REV]");
-            return ExitCode::from(2);
-        }
-    };
-    let source = match rev {
-        Some(rev) => Source::git(path.as_ref(), rev),
-        None => Source::directory(path),
-    };
-    let (files, documents) = match source.and_then(|source| floor(&source)) {
-        Ok(counts) => counts,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    println!("read and parsed {files} files holding {documents} documents");
-    ExitCode::SUCCESS
+#[derive(Clone, Copy)]
+enum Parser {
+    Cairn,
+    SerdeYaml,
+    TwoPass,
 }
 
-fn floor(source: &Source) -> Result<(usize, usize), cairn_source::SourceError> {
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let mut path = None;
+    let mut rev = None;
+    let mut parser = Parser::Cairn;
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next().as_deref()) {
+            ("--rev", Some(value)) => rev = Some(value.to_owned()),
+            ("--parser", Some("cairn")) => parser = Parser::Cairn,
+            ("--parser", Some("serde-yaml")) => parser = Parser::SerdeYaml,
+            ("--parser", Some("two-pass")) => parser = Parser::TwoPass,
+            (value, None) if path.is_none() && !value.starts_with('-') => path = Some(value.to_owned()),
+            _ => return usage(),
+        }
+    }
+    let Some(path) = path else { return usage() };
+    let source = match rev {
+        Some(rev) => Source::git(path.as_ref(), &rev),
+        None => Source::directory(path),
+    };
+    match source.and_then(|source| floor(&source, parser)) {
+        Ok((files, documents)) => {
+            println!("read and parsed {files} files holding {documents} documents");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: cairn-floor DIR [--rev REV] [--parser cairn|serde-yaml|two-pass]");
+    ExitCode::from(2)
+}
+
+fn floor(source: &Source, parser: Parser) -> Result<(usize, usize), cairn_source::SourceError> {
     let entries: Vec<_> = source
         .files()?
         .into_iter()
@@ -45,8 +68,28 @@ fn floor(source: &Source) -> Result<(usize, usize), cairn_source::SourceError> {
         .par_iter()
         .map_init(
             || source.reader(),
-            |reader, entry| reader.read(entry).map(|bytes| parse_file(&entry.path, &bytes, &limits).documents.len()),
+            |reader, entry| reader.read(entry).map(|bytes| parse(parser, &entry.path, &bytes, &limits)),
         )
         .collect::<Result<Vec<usize>, _>>()?;
     Ok((entries.len(), documents.iter().sum()))
+}
+
+/// Parses one file and returns how many documents it holds.
+fn parse(parser: Parser, path: &str, bytes: &[u8], limits: &Limits) -> usize {
+    match parser {
+        Parser::Cairn => parse_file(path, bytes, limits).documents.len(),
+        Parser::SerdeYaml => serde_yaml_documents(bytes),
+        Parser::TwoPass => {
+            let documents = serde_yaml_documents(bytes);
+            let text = std::str::from_utf8(bytes).unwrap_or_default();
+            let events = saphyr_parser::Parser::new_from_str(text).filter_map(Result::ok).count();
+            std::hint::black_box(events);
+            documents
+        }
+    }
+}
+
+fn serde_yaml_documents(bytes: &[u8]) -> usize {
+    use serde::Deserialize as _;
+    serde_yaml::Deserializer::from_slice(bytes).filter_map(|document| serde_yaml::Value::deserialize(document).ok()).count()
 }

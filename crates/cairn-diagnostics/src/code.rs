@@ -126,6 +126,27 @@ mod tests {
         insta::assert_snapshot!(table);
     }
 
+    /// The table of docs/diagnostics.md is the registry's, so the docs never go stale.
+    #[test]
+    fn docs_list_every_code() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnostics.md");
+        let docs = std::fs::read_to_string(&path).expect("docs/diagnostics.md exists");
+        let rows: Vec<String> = Code::ALL
+            .iter()
+            .map(|code| format!("| `{code}` | {} | {} |", code.default_severity(), code.summary()))
+            .collect();
+        let table = format!("| code | severity | meaning |\n| --- | --- | --- |\n{}\n", rows.join("\n"));
+        let start = docs.find("<!-- codes:start -->\n").expect("start marker") + "<!-- codes:start -->\n".len();
+        let end = docs.find("<!-- codes:end -->").expect("end marker");
+        if docs[start..end] != table {
+            if std::env::var_os("CAIRN_UPDATE_DOCS").is_some() {
+                std::fs::write(&path, format!("{}{table}{}", &docs[..start], &docs[end..])).expect("write the docs");
+            } else {
+                panic!("docs/diagnostics.md is stale: run `CAIRN_UPDATE_DOCS=1 cargo test -p cairn-diagnostics`");
+            }
+        }
+    }
+
     #[test]
     fn names_are_unique_and_prefixed_by_severity() {
         let mut seen = std::collections::HashSet::new();
