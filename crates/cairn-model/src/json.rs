@@ -1,6 +1,7 @@
 //! JSON to a `Node` with byte spans, by a small recursive-descent parser: serde_json keeps no
 //! positions of values. Depth is bounded by `Limits::max_depth`, so recursion is too.
 
+use std::collections::HashSet;
 use std::str::FromStr;
 
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, Location, SourceFile};
@@ -27,6 +28,9 @@ pub fn parse(file: &SourceFile, limits: &Limits) -> (Option<Node>, Vec<Diagnosti
 }
 
 type Parse<T> = Result<T, Box<Diagnostic>>;
+
+/// Objects with more members than this look duplicates up in a set instead of scanning.
+const LINEAR_KEY_SCAN: usize = 16;
 
 struct JsonParser<'a> {
     file: &'a SourceFile,
@@ -90,6 +94,8 @@ impl JsonParser<'_> {
         let start = self.at;
         self.at += 1;
         let mut entries: Vec<Entry> = Vec::new();
+        // Large objects look duplicates up in a set, so a hostile file cannot make this quadratic.
+        let mut keys: Option<HashSet<String>> = None;
         self.skip_whitespace();
         if self.eat(b'}') {
             return Ok(Node::new(self.span_from(start), Value::Mapping(entries)));
@@ -108,14 +114,24 @@ impl JsonParser<'_> {
             }
             self.skip_whitespace();
             let value = self.value()?;
-            if let Some(first) = entries.iter().find(|entry| entry.key == key) {
+            let duplicate = match &keys {
+                Some(set) => set.contains(&key),
+                None => entries.iter().any(|entry| entry.key == key),
+            };
+            if duplicate {
+                let first = entries.iter().find(|entry| entry.key == key).map_or(key_span, |entry| entry.key_span);
                 self.diagnostics.push(
                     Diagnostic::new(Code::DuplicateKey, format!("the key `{key}` appears twice in one object"))
                         .at_span(self.file, key_span)
                         .with_help("remove one of them: tools disagree on which one wins")
-                        .with_related("first here", Location::new(self.file, first.key_span)),
+                        .with_related("first here", Location::new(self.file, first)),
                 );
             } else {
+                if let Some(set) = &mut keys {
+                    set.insert(key.clone());
+                } else if entries.len() >= LINEAR_KEY_SCAN {
+                    keys = Some(entries.iter().map(|entry| entry.key.clone()).chain([key.clone()]).collect());
+                }
                 entries.push(Entry { key, key_span, value });
             }
             self.skip_whitespace();
@@ -340,6 +356,18 @@ mod tests {
         for text in ["{\"a\": 1,}", "[01]", "{'a': 1}", "[1] 2", "\"\t\"", "[1.]", "nul", "\"\\x\"", "[\"\\ud800\"]"] {
             let (node, diagnostics) = parse_text(text);
             assert!(node.is_none() && diagnostics.len() == 1, "{text} was accepted");
+        }
+    }
+
+    #[test]
+    fn duplicates_are_found_in_small_and_large_objects() {
+        for members in [2, 40] {
+            let body: Vec<String> = (0..members).map(|i| format!("\"k{i}\": {i}")).collect();
+            let text = format!("{{{}, \"k1\": 0}}", body.join(", "));
+            let (node, diagnostics) = parse_text(&text);
+            assert_eq!(diagnostics.len(), 1, "{members} members");
+            assert_eq!(diagnostics[0].code, Code::DuplicateKey);
+            assert_eq!(node.expect("parsed").get("k1").map(Node::to_json), Some(serde_json::json!(1)));
         }
     }
 
