@@ -91,5 +91,7 @@ fn parse(parser: Parser, path: &str, bytes: &[u8], limits: &Limits) -> usize {
 
 fn serde_yaml_documents(bytes: &[u8]) -> usize {
     use serde::Deserialize as _;
-    serde_yaml::Deserializer::from_slice(bytes).filter_map(|document| serde_yaml::Value::deserialize(document).ok()).count()
+    serde_yaml::Deserializer::from_slice(bytes)
+        .filter_map(|document| serde_yaml::Value::deserialize(document).ok())
+        .count()
 }
