@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `cairn check` against its peers on synthetic platform repos of several sizes.
 
-    python3 benches/bench.py --cairn target/release/cairn --floor "CMD {dir}" \\
+    python3 benches/bench.py --cairn target/release/cairn --floor "target/release/cairn-floor {dir}" \\
         --sizes 1000,10000,100000 --runs 5 --peer-runs 1 --out benches/results.md
 
 For each size it generates a repo (once; see generate.py), then times, each as its own process:
@@ -393,11 +393,9 @@ def render(args, results, least_kib):
             lines.append(f"| {size} | {name} | {len(result.times)}/{result.tool.runs} | failed | | | | |")
             continue
         median = statistics.median(result.times)
-        ratio = f"{median / baseline[result.size]:.3g}×" if result.size in baseline else "–"
-        lines.append(
-            f"| {size} | {name} | {len(result.times)} | {median:.3f} | {min(result.times):.3f} | "
-            f"{max(result.times):.3f} | {result.peak_kib / 1024:.1f} | {ratio} |"
-        )
+        ratio = format_ratio(median / baseline[result.size]) if result.size in baseline else "–"
+        seconds = " | ".join(format_seconds(value) for value in (median, min(result.times), max(result.times)))
+        lines.append(f"| {size} | {name} | {len(result.times)} | {seconds} | {result.peak_kib / 1024:.1f} | {ratio} |")
     if failures := [result for result in results if result.failure]:
         lines += ["", "Failures:", ""]
         lines += [f"- {result.size:,}, {result.tool.name}: {result.failure}" for result in failures]
@@ -410,6 +408,16 @@ def render(args, results, least_kib):
                 lines += [tool.shown] if tool.shown else [shlex.join(argv) for argv in tool.commands]
         lines += ["```", ""]
     return "\n".join(lines)
+
+
+def format_seconds(seconds):
+    return f"{seconds:.4f}" if seconds < 1 else f"{seconds:.2f}"
+
+
+def format_ratio(ratio):
+    if ratio < 10:
+        return f"{ratio:.2f}×"
+    return f"{ratio:.1f}×" if ratio < 100 else f"{ratio:,.0f}×"
 
 
 def machine(cairn):
