@@ -16,7 +16,10 @@ use crate::syntax::{syntax_error, typographic_quotes_warning};
 #[must_use]
 pub fn parse(file: &SourceFile, limits: &Limits) -> (Vec<Node>, Vec<Diagnostic>) {
     let mut builder = Builder::new(file, limits);
-    let mut parser = Parser::new_from_str(file.text());
+    // Not `Parser::new_from_str`: its `StrInput` counts the bytes of a directive's name and
+    // parameters as characters (saphyr-parser 0.3.4), so after `%é` every index ran ahead of the
+    // text. The character-by-character input counts characters, as `Offsets` needs, and is as fast.
+    let mut parser = Parser::new_from_iter(file.text().chars());
     while let Some(next) = parser.next_event() {
         match next {
             Ok((event, span)) => {
@@ -447,6 +450,27 @@ mod tests {
         let (docs, diagnostics) = parse_text(&text);
         assert!(docs.is_empty());
         assert_eq!(diagnostics[0].code, Code::NestingLimit);
+    }
+
+    /// Found by `fuzz/` (target `loader`): a directive whose name is a non-ASCII character made
+    /// saphyr-parser's `StrInput` count its bytes as characters, and the error at the end of the
+    /// 4-byte file was placed at byte 6.
+    #[test]
+    fn spans_after_a_non_ascii_directive_stay_in_the_text() {
+        let text = std::str::from_utf8(b"%\xe2\x80\x9d").expect("the fuzzer's input is UTF-8");
+        let (docs, diagnostics) = parse_text(text);
+        assert!(docs.is_empty());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, Code::SyntaxYaml);
+        let location = diagnostics[0].location.as_ref().expect("located");
+        assert_eq!(location.span, Some(ByteSpan::at(text.len() as u32)));
+
+        // A valid file: the values after the directive are where they are written.
+        let text = "%é paramé\n---\nkey: value\n";
+        let (docs, diagnostics) = parse_text(text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let value = docs[0].get("key").expect("key is parsed");
+        assert_eq!(&text[value.span.start as usize..value.span.end as usize], "value");
     }
 
     #[test]
