@@ -26,12 +26,17 @@ fn main() -> ExitCode {
     let mut rev = None;
     let mut parser = Parser::Cairn;
     while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next().as_deref()) {
-            ("--rev", Some(value)) => rev = Some(value.to_owned()),
-            ("--parser", Some("cairn")) => parser = Parser::Cairn,
-            ("--parser", Some("serde-yaml")) => parser = Parser::SerdeYaml,
-            ("--parser", Some("two-pass")) => parser = Parser::TwoPass,
-            (value, None) if path.is_none() && !value.starts_with('-') => path = Some(value.to_owned()),
+        match arg.as_str() {
+            "--rev" => rev = args.next(),
+            "--parser" => {
+                parser = match args.next().as_deref() {
+                    Some("cairn") => Parser::Cairn,
+                    Some("serde-yaml") => Parser::SerdeYaml,
+                    Some("two-pass") => Parser::TwoPass,
+                    _ => return usage(),
+                }
+            }
+            _ if path.is_none() && !arg.starts_with('-') => path = Some(arg),
             _ => return usage(),
         }
     }

@@ -20,8 +20,8 @@ pub struct Outcome {
     /// Sorted by file, position and code.
     pub diagnostics: Vec<Diagnostic>,
     pub sources: SourceMap,
-    pub entities: usize,
-    pub blueprints: usize,
+    /// The catalog that was checked, with every entity, duplicates included.
+    pub catalog: Catalog,
     pub files: usize,
     /// Paths not read, for `--verbose`.
     pub ignored: Vec<String>,
@@ -29,6 +29,18 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// How many entities were read.
+    #[must_use]
+    pub fn entities(&self) -> usize {
+        self.catalog.entities.len()
+    }
+
+    /// How many blueprints apply: the repository's and the bundled ones it does not replace.
+    #[must_use]
+    pub fn blueprints(&self) -> usize {
+        self.catalog.blueprints.len()
+    }
+
     #[must_use]
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics.iter().filter(|diagnostic| diagnostic.severity == severity).count()
@@ -40,7 +52,6 @@ pub fn check(source: &Source) -> Result<Outcome, EngineError> {
     let started = Instant::now();
     let loaded = load(source)?;
     let mut diagnostics = loaded.diagnostics;
-    let entities = loaded.entities.len();
     let (catalog, found) = Catalog::build(loaded.bundled_blueprints, loaded.declared_blueprints, loaded.entities);
     diagnostics.extend(found);
     let (schemas, found) = compile_schemas(&catalog);
@@ -60,8 +71,7 @@ pub fn check(source: &Source) -> Result<Outcome, EngineError> {
         source: source.describe(),
         diagnostics,
         sources,
-        entities,
-        blueprints: catalog.blueprints.len(),
+        catalog,
         files,
         ignored: loaded.ignored,
         elapsed: started.elapsed(),

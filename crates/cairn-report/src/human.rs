@@ -27,8 +27,8 @@ pub fn human(outcome: &Outcome, options: HumanOptions) -> String {
     let _ = writeln!(
         out,
         "checked {} and {} from {} of {}: {verdict}",
-        plural(outcome.entities, "entity"),
-        plural(outcome.blueprints, "blueprint"),
+        plural(outcome.entities(), "entity"),
+        plural(outcome.blueprints(), "blueprint"),
         plural(outcome.files, "file"),
         outcome.source,
     );

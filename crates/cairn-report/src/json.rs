@@ -74,8 +74,8 @@ impl<'a> Place<'a> {
 pub fn json(outcome: &Outcome) -> String {
     let report = Report {
         summary: Summary {
-            entities: outcome.entities,
-            blueprints: outcome.blueprints,
+            entities: outcome.entities(),
+            blueprints: outcome.blueprints(),
             files: outcome.files,
             errors: outcome.count(Severity::Error),
             warnings: outcome.count(Severity::Warning),
