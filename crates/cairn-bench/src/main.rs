@@ -10,7 +10,7 @@
 use std::process::ExitCode;
 
 use cairn_model::{Limits, is_data_file, parse_file};
-use cairn_source::{EntryKind, Source};
+use cairn_source::{Contents, EntryKind, Source};
 use rayon::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -66,14 +66,19 @@ fn floor(source: &Source, parser: Parser) -> Result<(usize, usize), cairn_source
     let entries: Vec<_> = source
         .files()?
         .into_iter()
-        .filter(|entry| matches!(entry.kind, EntryKind::File { .. }) && is_data_file(&entry.path))
+        .filter(|entry| entry.kind == EntryKind::File && is_data_file(&entry.path))
         .collect();
     let limits = Limits::default();
     let documents = entries
         .par_iter()
         .map_init(
             || source.reader(),
-            |reader, entry| reader.read(entry).map(|bytes| parse(parser, &entry.path, &bytes, &limits)),
+            |reader, entry| {
+                reader.read(entry, limits.max_file_size).map(|contents| match contents {
+                    Contents::Bytes(bytes) => parse(parser, &entry.path, &bytes, &limits),
+                    Contents::TooLarge { .. } => 0,
+                })
+            },
         )
         .collect::<Result<Vec<usize>, _>>()?;
     Ok((entries.len(), documents.iter().sum()))

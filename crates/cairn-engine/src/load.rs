@@ -8,7 +8,7 @@ use cairn_model::{
     Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, SETTINGS_FILE, Settings, is_data_file,
     parse_file, read_blueprint, read_entity, too_large,
 };
-use cairn_source::{EntryKind, FileEntry, Reader, Source};
+use cairn_source::{Contents, EntryKind, FileEntry, Reader, Source};
 use rayon::prelude::*;
 
 use crate::error::EngineError;
@@ -46,9 +46,9 @@ pub fn load(source: &Source) -> Result<Loaded, EngineError> {
         match (entry.kind, layout.role(&entry.path)) {
             (EntryKind::Symlink, _) => loaded.diagnostics.push(symlink(&entry.path)),
             (EntryKind::Submodule, _) => loaded.ignored.push(format!("{} (a git submodule)", entry.path)),
-            (EntryKind::File { .. }, FileRole::Blueprint | FileRole::Entity(_)) => work.push(entry),
-            (EntryKind::File { .. }, FileRole::Ignored) => loaded.ignored.push(entry.path.clone()),
-            (EntryKind::File { .. }, FileRole::Settings | FileRole::Reserved) => {}
+            (EntryKind::File, FileRole::Blueprint | FileRole::Entity(_)) => work.push(entry),
+            (EntryKind::File, FileRole::Ignored) => loaded.ignored.push(entry.path.clone()),
+            (EntryKind::File, FileRole::Settings | FileRole::Reserved) => {}
         }
     }
 
@@ -77,24 +77,23 @@ pub fn load(source: &Source) -> Result<Loaded, EngineError> {
 
 fn read_settings(reader: &Reader<'_>, entry: &FileEntry, loaded: &mut Loaded) {
     let defaults = Limits::default();
-    match entry.kind {
-        EntryKind::Symlink => {} // Reported with every other link.
-        EntryKind::File { size } if size > defaults.max_file_size => {
-            loaded.diagnostics.push(too_large(&entry.path, size, &defaults));
-        }
-        EntryKind::File { .. } | EntryKind::Submodule => match reader.read(entry) {
-            Ok(bytes) => {
-                let result = parse_documents(&entry.path, &bytes, FileRole::Settings, &defaults);
-                loaded.diagnostics.extend(result.diagnostics);
-                if let Some(file) = result.file {
-                    let (settings, diagnostics) = Settings::read(&file);
-                    loaded.settings = settings;
-                    loaded.diagnostics.extend(diagnostics);
-                    loaded.files.push(file);
-                }
+    // A link is reported with every other link; a submodule cannot hold settings.
+    if entry.kind != EntryKind::File {
+        return;
+    }
+    match reader.read(entry, defaults.max_file_size) {
+        Ok(Contents::Bytes(bytes)) => {
+            let result = parse_documents(&entry.path, &bytes, FileRole::Settings, &defaults);
+            loaded.diagnostics.extend(result.diagnostics);
+            if let Some(file) = result.file {
+                let (settings, diagnostics) = Settings::read(&file);
+                loaded.settings = settings;
+                loaded.diagnostics.extend(diagnostics);
+                loaded.files.push(file);
             }
-            Err(error) => loaded.diagnostics.push(unreadable(&entry.path, &error)),
-        },
+        }
+        Ok(Contents::TooLarge { size }) => loaded.diagnostics.push(too_large(&entry.path, size, &defaults)),
+        Err(error) => loaded.diagnostics.push(unreadable(&entry.path, &error)),
     }
 }
 
@@ -107,15 +106,12 @@ struct FileResult {
 }
 
 fn load_file(reader: &Reader<'_>, entry: &FileEntry, role: FileRole, limits: &Limits) -> FileResult {
-    if let EntryKind::File { size } = entry.kind
-        && size > limits.max_file_size
-    {
-        return FileResult { diagnostics: vec![too_large(&entry.path, size, limits)], ..FileResult::default() };
-    }
-    match reader.read(entry) {
-        Ok(bytes) => parse_documents(&entry.path, &bytes, role, limits),
-        Err(error) => FileResult { diagnostics: vec![unreadable(&entry.path, &error)], ..FileResult::default() },
-    }
+    let diagnostic = match reader.read(entry, limits.max_file_size) {
+        Ok(Contents::Bytes(bytes)) => return parse_documents(&entry.path, &bytes, role, limits),
+        Ok(Contents::TooLarge { size }) => too_large(&entry.path, size, limits),
+        Err(error) => unreadable(&entry.path, &error),
+    };
+    FileResult { diagnostics: vec![diagnostic], ..FileResult::default() }
 }
 
 /// Parses a file and reads each document as what the file's role says it holds.

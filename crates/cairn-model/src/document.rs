@@ -20,8 +20,8 @@ pub struct ParsedFile {
 /// Whether `path` names a file cairn parses: YAML or JSON by extension.
 #[must_use]
 pub fn is_data_file(path: &str) -> bool {
-    let extension = path.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase());
-    matches!(extension.as_deref(), Some("yaml" | "yml" | "json"))
+    path.rsplit_once('.')
+        .is_some_and(|(_, extension)| ["yaml", "yml", "json"].iter().any(|known| extension.eq_ignore_ascii_case(known)))
 }
 
 /// A finding for a file that is not read because it is larger than the limit.

@@ -1,9 +1,10 @@
 //! A platform repository as a directory on disk. Links are listed, never followed.
 
-use std::fs;
+use std::fs::{self, File};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::{EntryKind, FileEntry, SourceError};
+use crate::{Contents, EntryKind, FileEntry, SourceError};
 
 pub(crate) fn list(root: &Path) -> Result<Vec<FileEntry>, SourceError> {
     let mut files = Vec::new();
@@ -14,7 +15,8 @@ pub(crate) fn list(root: &Path) -> Result<Vec<FileEntry>, SourceError> {
             let entry = entry.map_err(|error| SourceError::Io { path: dir.clone(), error })?;
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = format!("{prefix}{name}");
-            // `file_type` does not follow links, unlike `metadata`.
+            // `file_type` does not follow links, unlike `metadata`, and usually needs no system
+            // call of its own: the directory listing says what each entry is.
             let kind = entry.file_type().map_err(|error| SourceError::Io { path: entry.path(), error })?;
             if kind.is_symlink() {
                 files.push(FileEntry { path, kind: EntryKind::Symlink, id: None });
@@ -23,19 +25,30 @@ pub(crate) fn list(root: &Path) -> Result<Vec<FileEntry>, SourceError> {
                     pending.push((entry.path(), format!("{path}/")));
                 }
             } else if kind.is_file() {
-                let size = entry.metadata().map_err(|error| SourceError::Io { path: entry.path(), error })?.len();
-                files.push(FileEntry { path, kind: EntryKind::File { size }, id: None });
+                files.push(FileEntry { path, kind: EntryKind::File, id: None });
             }
         }
     }
     Ok(files)
 }
 
-pub(crate) fn read(root: &Path, path: &str) -> Result<Vec<u8>, SourceError> {
+pub(crate) fn read(root: &Path, path: &str, limit: u64) -> Result<Contents, SourceError> {
     let full = root.join(path);
-    // The listing saw a regular file; refuse one replaced by a link since.
-    match fs::symlink_metadata(&full) {
-        Ok(metadata) if metadata.file_type().is_symlink() => Err(SourceError::NotAFile(path.to_owned())),
-        _ => fs::read(&full).map_err(|error| SourceError::Io { path: full, error }),
+    let io = |error| SourceError::Io { path: full.clone(), error };
+    let mut file = File::open(&full).map_err(io)?;
+    let metadata = file.metadata().map_err(io)?;
+    // The listing saw a regular file; refuse anything else found at the path since.
+    if !metadata.is_file() {
+        return Err(SourceError::NotAFile(path.to_owned()));
     }
+    if metadata.len() > limit {
+        return Ok(Contents::TooLarge { size: metadata.len() });
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // A file that grew past the limit since is read only up to one byte over it.
+    file.by_ref().take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Contents::TooLarge { size: bytes.len() as u64 });
+    }
+    Ok(Contents::Bytes(bytes))
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use gix::bstr::ByteSlice;
 
-use crate::{EntryKind, FileEntry, SourceError};
+use crate::{Contents, EntryKind, FileEntry, SourceError};
 
 /// A resolved revision: the commit, and the tree of the platform repository within it.
 #[derive(Debug)]
@@ -75,10 +75,7 @@ impl Revision {
             } else if record.mode.is_commit() {
                 EntryKind::Submodule
             } else if record.mode.is_blob() {
-                let header = repo
-                    .find_header(record.oid)
-                    .map_err(|error| SourceError::Git { path: path.clone(), message: error.to_string() })?;
-                EntryKind::File { size: header.size() }
+                EntryKind::File
             } else {
                 continue;
             };
@@ -88,8 +85,13 @@ impl Revision {
     }
 }
 
-pub(crate) fn read(repo: &gix::Repository, id: gix::ObjectId, path: &str) -> Result<Vec<u8>, SourceError> {
-    repo.find_blob(id)
-        .map(|mut blob| blob.take_data())
-        .map_err(|error| SourceError::Git { path: path.to_owned(), message: error.to_string() })
+pub(crate) fn read(repo: &gix::Repository, id: gix::ObjectId, path: &str, limit: u64) -> Result<Contents, SourceError> {
+    let git_error =
+        |error: &dyn std::fmt::Display| SourceError::Git { path: path.to_owned(), message: error.to_string() };
+    // The header gives the size without inflating the object.
+    let size = repo.find_header(id).map_err(|error| git_error(&error))?.size();
+    if size > limit {
+        return Ok(Contents::TooLarge { size });
+    }
+    repo.find_blob(id).map(|mut blob| Contents::Bytes(blob.take_data())).map_err(|error| git_error(&error))
 }

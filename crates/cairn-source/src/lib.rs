@@ -15,8 +15,8 @@ pub use error::SourceError;
 /// What a path of the repository is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EntryKind {
-    /// A regular file of `size` bytes.
-    File { size: u64 },
+    /// A regular file.
+    File,
     /// A symbolic link: never followed.
     Symlink,
     /// A git submodule: its content is another repository's and is not read.
@@ -84,6 +84,13 @@ impl Source {
     }
 }
 
+/// What reading a file gave: its bytes, or only its size when that is over the caller's limit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    TooLarge { size: u64 },
+}
+
 /// Reads the bytes of files listed by `Source::files`.
 #[derive(Debug)]
 pub enum Reader<'a> {
@@ -92,11 +99,12 @@ pub enum Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// The bytes of a regular file.
-    pub fn read(&self, entry: &FileEntry) -> Result<Vec<u8>, SourceError> {
+    /// The bytes of a regular file, unless it is larger than `limit` bytes: then only its size,
+    /// and the file is not read. The size is learnt from the open file or the object header.
+    pub fn read(&self, entry: &FileEntry, limit: u64) -> Result<Contents, SourceError> {
         match (self, entry.kind, entry.id) {
-            (Reader::Directory(root), EntryKind::File { .. }, _) => directory::read(root, &entry.path),
-            (Reader::Git(repo), EntryKind::File { .. }, Some(id)) => git::read(repo, id, &entry.path),
+            (Reader::Directory(root), EntryKind::File, _) => directory::read(root, &entry.path, limit),
+            (Reader::Git(repo), EntryKind::File, Some(id)) => git::read(repo, id, &entry.path, limit),
             _ => Err(SourceError::NotAFile(entry.path.clone())),
         }
     }
