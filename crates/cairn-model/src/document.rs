@@ -20,8 +20,11 @@ pub struct ParsedFile {
 /// Whether `path` names a file cairn parses: YAML or JSON by extension.
 #[must_use]
 pub fn is_data_file(path: &str) -> bool {
-    path.rsplit_once('.')
-        .is_some_and(|(_, extension)| ["yaml", "yml", "json"].iter().any(|known| extension.eq_ignore_ascii_case(known)))
+    ["yaml", "yml", "json"].iter().any(|known| has_extension(path, known))
+}
+
+fn has_extension(path: &str, extension: &str) -> bool {
+    path.rsplit_once('.').is_some_and(|(_, found)| found.eq_ignore_ascii_case(extension))
 }
 
 /// A finding for a file that is not read because it is larger than the limit.
@@ -61,8 +64,7 @@ pub fn parse_file(path: &str, bytes: &[u8], limits: &Limits) -> ParsedFile {
     // A byte-order mark is allowed and ignored; spans stay relative to the text after it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let file = Arc::new(SourceFile::new(path, text));
-    let is_json = path.rsplit_once('.').is_some_and(|(_, extension)| extension.eq_ignore_ascii_case("json"));
-    let (roots, mut diagnostics) = if is_json {
+    let (roots, mut diagnostics) = if has_extension(path, "json") {
         let (root, diagnostics) = json::parse(&file, limits);
         (root.into_iter().collect(), diagnostics)
     } else {

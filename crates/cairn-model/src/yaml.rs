@@ -64,7 +64,8 @@ enum Frame {
         start: u32,
         anchor: usize,
         entries: Vec<Entry>,
-        key: Option<(String, ByteSpan)>,
+        /// The key waiting for its value, and whether the mapping has it already.
+        key: Option<(String, ByteSpan, bool)>,
         keys: Option<HashSet<String>>,
     },
 }
@@ -197,17 +198,11 @@ impl<'a> Builder<'a> {
                         }
                         self.diagnostics.push(diagnostic);
                     }
-                    *key = Some((name, node.span));
+                    *key = Some((name, node.span, duplicate));
                 }
-                Some((name, key_span)) => {
-                    // A duplicate key keeps its first value, as the diagnostic's "first here" says.
-                    let duplicate = match keys {
-                        Some(set) => set.contains(&name),
-                        None => entries.iter().any(|entry| entry.key == name),
-                    };
-                    if duplicate {
-                        return Ok(());
-                    }
+                // A duplicate key keeps its first value, as the diagnostic's "first here" says.
+                Some((_, _, true)) => {}
+                Some((name, key_span, false)) => {
                     if let Some(set) = keys {
                         set.insert(name.clone());
                     } else if entries.len() >= LINEAR_KEY_SCAN {
