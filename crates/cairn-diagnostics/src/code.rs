@@ -99,6 +99,31 @@ codes! {
     WrongFolder = "E0314", Error, "an entity is in a folder reserved for another blueprint";
     // E04xx: settings.
     InvalidSettings = "E0401", Error, "`cairn.yaml` is not valid";
+    // E05xx: policies. E0503-E0507 mean the rules could not be evaluated (exit 2).
+    PolicyDeny = "E0501", Error, "a policy's `deny` or `violation` rule fails an entity";
+    PolicyWarn = "W0502", Warning, "a policy's `warn` rule flags an entity";
+    PolicySyntax = "E0503", Error, "a policy file is not valid Rego, or imports what no policy defines";
+    PolicyRuntime = "E0504", Error, "a policy failed while it was evaluated";
+    PolicyResult = "E0505", Error, "a policy rule's value is not a set of messages or of objects with `msg`";
+    PolicyMetadata = "E0506", Error, "a policy's METADATA block is not valid";
+    PolicyLimit = "E0507", Error, "a policy ran longer than the configured limit";
+    RulesChanged = "W0510", Warning, "the change edits the rules that judge it: review needed";
+    // E06xx: waivers.
+    InvalidWaiver = "E0601", Error, "a waiver in `exceptions/` is not valid";
+    ExpiredWaiver = "E0602", Error, "a waiver has expired";
+    UnusedWaiver = "W0603", Warning, "a waiver matches no finding";
+}
+
+impl Code {
+    /// Whether a finding with this code means the platform's rules could not be evaluated (a
+    /// broken policy set), which is exit code 2 rather than 1.
+    #[must_use]
+    pub fn breaks_rules(self) -> bool {
+        matches!(
+            self,
+            Code::PolicySyntax | Code::PolicyRuntime | Code::PolicyResult | Code::PolicyMetadata | Code::PolicyLimit
+        )
+    }
 }
 
 impl fmt::Display for Code {

@@ -1,5 +1,7 @@
 //! `Diagnostic`: one finding, with its code, severity, message, location, entity and help.
 
+use std::sync::Arc;
+
 use crate::code::{Code, Severity};
 use crate::source::{ByteSpan, Position, SourceFile};
 
@@ -40,6 +42,31 @@ pub struct Related {
     pub location: Location,
 }
 
+/// The policy rule a finding came from, shared by all of that rule's findings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyRule {
+    /// The rule's full path, such as `data.acme.reliability.deny`.
+    pub path: String,
+    /// The package, such as `acme.reliability`.
+    pub package: String,
+    /// The code its METADATA gives (`custom.code`), reported instead of cairn's own.
+    pub code: Option<String>,
+    /// Its METADATA `title`.
+    pub title: Option<String>,
+}
+
+/// The waiver (in `exceptions/`) that suppresses a finding: the finding is still reported, as
+/// waived, and no longer counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waived {
+    /// The waiver's file.
+    pub file: String,
+    pub owner: String,
+    pub reason: String,
+    /// `YYYY-MM-DD`: the last day the waiver holds.
+    pub expires: String,
+}
+
 /// One finding. Findings are data: the tool failing is an `Err`, never a `Diagnostic`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -53,6 +80,10 @@ pub struct Diagnostic {
     /// How to put it right.
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// For findings of policies: the rule that produced it.
+    pub rule: Option<Arc<PolicyRule>>,
+    /// Set when a waiver suppresses the finding.
+    pub waived: Option<Arc<Waived>>,
 }
 
 impl Diagnostic {
@@ -67,7 +98,28 @@ impl Diagnostic {
             entity: None,
             help: None,
             related: Vec::new(),
+            rule: None,
+            waived: None,
         }
+    }
+
+    /// The name the finding is reported, filtered and waived under: a policy's own code when its
+    /// METADATA gives one, otherwise cairn's code.
+    #[must_use]
+    pub fn code_name(&self) -> &str {
+        self.rule.as_ref().and_then(|rule| rule.code.as_deref()).unwrap_or(self.code.as_str())
+    }
+
+    /// Whether the finding counts towards the verdict: waived findings are reported but do not.
+    #[must_use]
+    pub fn counts(&self) -> bool {
+        self.waived.is_none()
+    }
+
+    #[must_use]
+    pub fn with_rule(mut self, rule: Arc<PolicyRule>) -> Self {
+        self.rule = Some(rule);
+        self
     }
 
     #[must_use]

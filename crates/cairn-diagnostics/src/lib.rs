@@ -8,7 +8,7 @@ mod source;
 mod suggest;
 
 pub use code::{Code, Severity};
-pub use diagnostic::{Diagnostic, Location, Related};
+pub use diagnostic::{Diagnostic, Location, PolicyRule, Related, Waived};
 pub use render::render_human;
 pub use source::{ByteSpan, Position, SourceFile, SourceMap};
 pub use suggest::did_you_mean;

@@ -78,9 +78,25 @@ impl View {
         };
         let label = diagnostic.entity.as_ref().map(|entity| format!("in `{entity}`"));
         let mut view = View::at(&diagnostic.message, diagnostic.location.as_ref(), label, sources);
-        view.code = Some(diagnostic.code.as_str().to_owned());
+        view.code = Some(diagnostic.code_name().to_owned());
         view.severity = severity;
-        view.help.clone_from(&diagnostic.help);
+        let mut help: Vec<String> = Vec::new();
+        if let Some(rule) = &diagnostic.rule {
+            help.push(match &rule.title {
+                Some(title) => format!("policy: {title} (`{}`)", rule.path),
+                None => format!("policy: `{}`", rule.path),
+            });
+        }
+        help.extend(diagnostic.help.clone());
+        if let Some(waived) = &diagnostic.waived {
+            view.severity = miette::Severity::Advice;
+            view.title = format!("waived: {}", view.title);
+            help.push(format!(
+                "waived by `{}` until {} (owner {}): {}",
+                waived.file, waived.expires, waived.owner, waived.reason
+            ));
+        }
+        view.help = (!help.is_empty()).then(|| help.join("\n"));
         view.related = diagnostic
             .related
             .iter()

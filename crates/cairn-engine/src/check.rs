@@ -1,16 +1,18 @@
-//! `check`: load, build the catalog, validate blueprints and entities, and return the findings
-//! in a deterministic order.
+//! `check`: judge a catalog by a set of rules. The rules (settings, blueprints, policies) and the
+//! data (entities) usually come from one revision; for a change they come from two, so that a
+//! change is always judged by the rules of its base (see `check_change`).
 
 use std::time::{Duration, Instant};
 
 use cairn_diagnostics::{Diagnostic, Severity, SourceMap};
-use cairn_model::Catalog;
+use cairn_model::{Catalog, Date, Entity};
+use cairn_policy::{PolicyOptions, PolicySet, Value};
 use cairn_source::Source;
 use cairn_validate::{check_entity, compile_schemas};
 use rayon::prelude::*;
 
 use crate::error::EngineError;
-use crate::load::load;
+use crate::load::{BUNDLED_PREFIX, Loaded, load};
 
 /// The result of a check: the findings, the files they point into, and what was read.
 #[derive(Debug)]
@@ -23,6 +25,8 @@ pub struct Outcome {
     /// The catalog that was checked, with every entity, duplicates included.
     pub catalog: Catalog,
     pub files: usize,
+    /// How many policy packages judged the catalog.
+    pub policies: usize,
     /// Paths not read, for `--verbose`.
     pub ignored: Vec<String>,
     pub elapsed: Duration,
@@ -41,9 +45,23 @@ impl Outcome {
         self.catalog.blueprints.len()
     }
 
+    /// How many findings of `severity` count (waived findings do not).
     #[must_use]
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|diagnostic| diagnostic.severity == severity).count()
+        self.diagnostics.iter().filter(|diagnostic| diagnostic.severity == severity && diagnostic.counts()).count()
+    }
+
+    /// How many findings a waiver suppresses.
+    #[must_use]
+    pub fn waived(&self) -> usize {
+        self.diagnostics.iter().filter(|diagnostic| !diagnostic.counts()).count()
+    }
+
+    /// Whether the platform's rules could not all be evaluated (a broken policy set): such a
+    /// check proves nothing about the catalog.
+    #[must_use]
+    pub fn rules_broken(&self) -> bool {
+        self.diagnostics.iter().any(|diagnostic| diagnostic.code.breaks_rules())
     }
 }
 
@@ -51,29 +69,80 @@ impl Outcome {
 pub fn check(source: &Source) -> Result<Outcome, EngineError> {
     let started = Instant::now();
     let loaded = load(source)?;
-    let mut diagnostics = loaded.diagnostics;
-    let (catalog, found) = Catalog::build(loaded.bundled_blueprints, loaded.declared_blueprints, loaded.entities);
-    diagnostics.extend(found);
+    let revision = source.commit();
+    let judged = judge(&loaded, loaded.entities.clone(), revision.as_deref(), None);
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(judged.diagnostics);
+    crate::waivers::apply(&mut diagnostics, &loaded.waivers, &judged.catalog, Date::today_utc());
+    Ok(finish(source.describe(), diagnostics, loaded, judged.catalog, judged.policies, started))
+}
+
+/// A catalog judged by a set of rules.
+pub(crate) struct Judged {
+    pub catalog: Catalog,
+    pub diagnostics: Vec<Diagnostic>,
+    pub policies: usize,
+}
+
+/// Judges `entities` by the rules of `rules` (its settings, blueprints and policies). `base` is
+/// the base's `data.cairn.catalog` when a change is judged: policies then see `data.cairn.change`.
+pub(crate) fn judge(rules: &Loaded, entities: Vec<Entity>, revision: Option<&str>, base: Option<&Value>) -> Judged {
+    let (catalog, mut diagnostics) =
+        Catalog::build(rules.bundled_blueprints.clone(), rules.declared_blueprints.clone(), entities);
     let (schemas, found) = compile_schemas(&catalog);
     diagnostics.extend(found);
     let found: Vec<Diagnostic> =
         catalog.entities.par_iter().flat_map_iter(|entity| check_entity(&catalog, &schemas, entity)).collect();
     diagnostics.extend(found);
+
+    let inputs = cairn_policy::entity_values(&catalog, revision);
+    let catalog_value = cairn_policy::catalog_value(&catalog, &inputs);
+    let options = PolicyOptions { time_limit: Duration::from_millis(rules.settings.limits.policy_time_ms) };
+    let (policies, found) = PolicySet::load(&rules.policies, options);
+    diagnostics.extend(found);
+    let mut packages = 0;
+    if !policies.is_empty() {
+        let mut data = vec![
+            (Value::from("catalog"), catalog_value.clone()),
+            (Value::from("blueprints"), cairn_policy::blueprints_value(&catalog)),
+        ];
+        if let Some(base) = base {
+            data.push((Value::from("change"), cairn_policy::change_value(base, &catalog_value)));
+        }
+        let data = Value::from(data.into_iter().collect::<std::collections::BTreeMap<_, _>>());
+        let warm = inputs.first().cloned().unwrap_or_else(Value::new_object);
+        let (prepared, found) = policies.prepare(data, &warm);
+        diagnostics.extend(found);
+        packages = prepared.packages();
+        diagnostics.extend(prepared.evaluate(&catalog, &inputs, revision));
+    }
+    Judged { catalog, diagnostics, policies: packages }
+}
+
+/// Sorts the findings and gathers what the report needs.
+pub(crate) fn finish(
+    source: String,
+    mut diagnostics: Vec<Diagnostic>,
+    loaded: Loaded,
+    catalog: Catalog,
+    policies: usize,
+    started: Instant,
+) -> Outcome {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
-
     let mut sources = SourceMap::new();
-    let files = loaded.files.iter().filter(|file| !file.path().starts_with(crate::load::BUNDLED_PREFIX)).count();
+    let files = loaded.files.iter().filter(|file| !file.path().starts_with(BUNDLED_PREFIX)).count();
     for file in loaded.files {
         sources.insert(file);
     }
-    Ok(Outcome {
-        source: source.describe(),
+    Outcome {
+        source,
         diagnostics,
         sources,
         catalog,
         files,
+        policies,
         ignored: loaded.ignored,
         elapsed: started.elapsed(),
-    })
+    }
 }

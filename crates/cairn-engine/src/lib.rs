@@ -4,13 +4,18 @@
 //!
 //! Boundary: nothing here prints or exits; the CLI decides what to show and which exit code.
 
+mod change;
 mod check;
 mod error;
 mod init;
 mod load;
+mod policy_test;
+mod waivers;
 
 pub use cairn_diagnostics::Severity;
+pub use change::check_change;
 pub use check::{Outcome, check};
 pub use error::EngineError;
 pub use init::{InitError, init};
 pub use load::{Loaded, load};
+pub use policy_test::{PolicyTestOutcome, test_policies};

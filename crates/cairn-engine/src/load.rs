@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
 use cairn_model::{
-    Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, SETTINGS_FILE, Settings, is_data_file,
-    parse_file, read_blueprint, read_entity, too_large,
+    Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, SETTINGS_FILE, Settings, Waiver, is_data_file,
+    parse_file, read_blueprint, read_entity, read_waiver, too_large,
 };
 use cairn_source::{Contents, EntryKind, FileEntry, Reader, Source};
 use rayon::prelude::*;
@@ -25,6 +25,10 @@ pub struct Loaded {
     pub declared_blueprints: Vec<Blueprint>,
     pub bundled_blueprints: Vec<Blueprint>,
     pub entities: Vec<Entity>,
+    /// The repository's policies (`policies/**/*.rego`, tests left out).
+    pub policies: Vec<Arc<SourceFile>>,
+    /// The waivers of `exceptions/`.
+    pub waivers: Vec<Waiver>,
     pub diagnostics: Vec<Diagnostic>,
     /// Paths not read because they are outside the known folders, or not YAML or JSON.
     pub ignored: Vec<String>,
@@ -32,11 +36,22 @@ pub struct Loaded {
 
 /// Reads the platform repository at `source`.
 pub fn load(source: &Source) -> Result<Loaded, EngineError> {
+    load_with(source, None)
+}
+
+/// Reads the platform repository at `source`, with `settings` instead of its own `cairn.yaml`
+/// when given (a change's head is read with its base's settings).
+pub(crate) fn load_with(source: &Source, settings: Option<&Settings>) -> Result<Loaded, EngineError> {
     let entries = source.files()?;
     let mut loaded = Loaded::default();
     let reader = source.reader();
-    if let Some(entry) = entries.iter().find(|entry| entry.path == SETTINGS_FILE) {
-        read_settings(&reader, entry, &mut loaded);
+    match settings {
+        Some(settings) => loaded.settings = settings.clone(),
+        None => {
+            if let Some(entry) = entries.iter().find(|entry| entry.path == SETTINGS_FILE) {
+                read_settings(&reader, entry, &mut loaded);
+            }
+        }
     }
     let layout = Layout::new(&loaded.settings);
     let limits = loaded.settings.limits();
@@ -46,9 +61,11 @@ pub fn load(source: &Source) -> Result<Loaded, EngineError> {
         match (entry.kind, layout.role(&entry.path)) {
             (EntryKind::Symlink, _) => loaded.diagnostics.push(symlink(&entry.path)),
             (EntryKind::Submodule, _) => loaded.ignored.push(format!("{} (a git submodule)", entry.path)),
-            (EntryKind::File, FileRole::Blueprint | FileRole::Entity(_)) => work.push(entry),
+            (EntryKind::File, FileRole::Blueprint | FileRole::Entity(_) | FileRole::Policy | FileRole::Waiver) => {
+                work.push(entry);
+            }
             (EntryKind::File, FileRole::Ignored) => loaded.ignored.push(entry.path.clone()),
-            (EntryKind::File, FileRole::Settings | FileRole::Reserved) => {}
+            (EntryKind::File, FileRole::Settings | FileRole::Reserved | FileRole::PolicyTest) => {}
         }
     }
 
@@ -60,6 +77,11 @@ pub fn load(source: &Source) -> Result<Loaded, EngineError> {
         loaded.files.extend(result.file);
         loaded.declared_blueprints.extend(result.blueprints);
         loaded.entities.extend(result.entities);
+        loaded.waivers.extend(result.waivers);
+        if let Some(policy) = result.policy {
+            loaded.files.push(Arc::clone(&policy));
+            loaded.policies.push(policy);
+        }
         loaded.diagnostics.extend(result.diagnostics);
     }
 
@@ -72,6 +94,15 @@ pub fn load(source: &Source) -> Result<Loaded, EngineError> {
             loaded.diagnostics.extend(result.diagnostics);
         }
     }
+    if loaded.settings.library.policies {
+        let bundled = cairn_library::policies();
+        for file in bundled {
+            let file = Arc::new(SourceFile::new(format!("{BUNDLED_PREFIX}{}", file.path), file.contents));
+            loaded.files.push(Arc::clone(&file));
+            loaded.policies.push(file);
+        }
+    }
+    loaded.policies.sort_by(|a, b| a.path().cmp(b.path()));
     Ok(loaded)
 }
 
@@ -102,16 +133,33 @@ struct FileResult {
     file: Option<Arc<SourceFile>>,
     blueprints: Vec<Blueprint>,
     entities: Vec<Entity>,
+    policy: Option<Arc<SourceFile>>,
+    waivers: Vec<Waiver>,
     diagnostics: Vec<Diagnostic>,
 }
 
 fn load_file(reader: &Reader<'_>, entry: &FileEntry, role: FileRole, limits: &Limits) -> FileResult {
     let diagnostic = match reader.read(entry, limits.max_file_size) {
+        Ok(Contents::Bytes(bytes)) if role == FileRole::Policy => return read_text(&entry.path, bytes),
         Ok(Contents::Bytes(bytes)) => return parse_documents(&entry.path, &bytes, role, limits),
         Ok(Contents::TooLarge { size }) => too_large(&entry.path, size, limits),
         Err(error) => unreadable(&entry.path, &error),
     };
     FileResult { diagnostics: vec![diagnostic], ..FileResult::default() }
+}
+
+/// Reads a text file, such as a policy, that cairn does not parse as data.
+fn read_text(path: &str, bytes: Vec<u8>) -> FileResult {
+    match String::from_utf8(bytes) {
+        Ok(text) => FileResult { policy: Some(Arc::new(SourceFile::new(path, text))), ..FileResult::default() },
+        Err(error) => {
+            let diagnostic =
+                Diagnostic::new(Code::NotUtf8, format!("the file is not UTF-8 text: {}", error.utf8_error()))
+                    .at(Location::file(path))
+                    .with_help("save the file as UTF-8");
+            FileResult { diagnostics: vec![diagnostic], ..FileResult::default() }
+        }
+    }
 }
 
 /// Parses a file and reads each document as what the file's role says it holds.
@@ -135,7 +183,12 @@ fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) ->
                     result.entities.push(entity);
                 }
             }
-            FileRole::Settings | FileRole::Reserved | FileRole::Ignored => {}
+            FileRole::Waiver => {
+                let (waiver, diagnostics) = read_waiver(&parsed.file, document);
+                result.waivers.extend(waiver);
+                result.diagnostics.extend(diagnostics);
+            }
+            FileRole::Settings | FileRole::Policy | FileRole::PolicyTest | FileRole::Reserved | FileRole::Ignored => {}
         }
     }
     result.file = Some(parsed.file);

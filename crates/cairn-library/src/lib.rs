@@ -16,6 +16,15 @@ pub fn files_in(folder: &str) -> impl Iterator<Item = &'static BundledFile> + '_
     FILES.iter().filter(move |file| file.path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')))
 }
 
+/// The bundled policies, unit tests left out: the Rego files that judge a catalog.
+pub fn policies() -> impl Iterator<Item = &'static BundledFile> {
+    files_in("policies").filter(|file| {
+        let path = std::path::Path::new(file.path);
+        path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("rego"))
+            && !path.file_stem().is_some_and(|stem| stem.to_string_lossy().ends_with("_test"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

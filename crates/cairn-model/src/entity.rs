@@ -55,6 +55,9 @@ pub struct Entity {
     pub file: Arc<SourceFile>,
     /// The span of the whole document, for findings about the entity as a whole.
     pub span: ByteSpan,
+    /// The spans of the top-level keys written (`team`, `properties`, …), for findings about
+    /// something missing under one of them.
+    pub key_spans: Vec<(&'static str, ByteSpan)>,
 }
 
 impl Entity {
@@ -62,6 +65,12 @@ impl Entity {
     #[must_use]
     pub fn key(&self) -> String {
         format!("{}:{}", self.blueprint.value, self.identifier.value)
+    }
+
+    /// The span of the top-level key `key` (such as `properties`), if it is written.
+    #[must_use]
+    pub fn key_span(&self, key: &str) -> Option<ByteSpan> {
+        self.key_spans.iter().find(|(name, _)| *name == key).map(|(_, span)| *span)
     }
 
     /// The span of a property's value, or of `properties`, or of the entity.
@@ -88,9 +97,13 @@ pub fn read_entity(
     let mut reader = Reader { file, diagnostics: &mut diagnostics };
     // Take each known key's value out of the document, so nothing is copied.
     let mut fields: [Option<Node>; KNOWN_KEYS.len()] = Default::default();
+    let mut key_spans = Vec::new();
     for entry in entries {
         match KNOWN_KEYS.iter().position(|key| *key == entry.key) {
-            Some(index) => fields[index] = Some(entry.value),
+            Some(index) => {
+                key_spans.push((KNOWN_KEYS[index], entry.key_span));
+                fields[index] = Some(entry.value);
+            }
             None => reader.diagnostics.push(
                 Diagnostic::new(Code::UnknownEntityKey, format!("unknown entity key `{}`", entry.key))
                     .at_span(file, entry.key_span)
@@ -121,8 +134,18 @@ pub fn read_entity(
     let (Some(identifier), Some(blueprint)) = (identifier, blueprint) else {
         return (None, diagnostics);
     };
-    let entity =
-        Entity { identifier, blueprint, title, icon, teams, properties, relations, file: Arc::clone(file), span };
+    let entity = Entity {
+        identifier,
+        blueprint,
+        title,
+        icon,
+        teams,
+        properties,
+        relations,
+        file: Arc::clone(file),
+        span,
+        key_spans,
+    };
     (Some(entity), diagnostics)
 }
 

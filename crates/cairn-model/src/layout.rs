@@ -17,6 +17,12 @@ pub enum FileRole {
     Blueprint,
     /// An entity file; `Some` when its folder implies the blueprint.
     Entity(Option<&'static str>),
+    /// A Rego policy under `policies/`.
+    Policy,
+    /// A policy's unit tests: `policies/**/*_test.rego`, run by `cairn policy test` only.
+    PolicyTest,
+    /// A waiver under `exceptions/`.
+    Waiver,
     /// Read by another part of cairn.
     Reserved,
     /// Outside the known folders, or not YAML or JSON: not read.
@@ -54,6 +60,12 @@ impl Layout {
             FileRole::Entity(Some(ENVIRONMENT_BLUEPRINT))
         } else if path.starts_with(&self.catalog) && data {
             FileRole::Entity(None)
+        } else if let Some(rest) = path.strip_prefix("policies/")
+            && std::path::Path::new(rest).extension().is_some_and(|extension| extension == "rego")
+        {
+            if rest.ends_with("_test.rego") { FileRole::PolicyTest } else { FileRole::Policy }
+        } else if path.starts_with("exceptions/") && data {
+            FileRole::Waiver
         } else if RESERVED.iter().any(|folder| path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))) {
             FileRole::Reserved
         } else {
@@ -75,7 +87,10 @@ mod tests {
         assert_eq!(layout.role("environments/dev.yaml"), FileRole::Entity(Some("Environment")));
         assert_eq!(layout.role("catalog/README.md"), FileRole::Ignored);
         assert_eq!(layout.role("catalogue/a.yaml"), FileRole::Ignored);
-        assert_eq!(layout.role("policies/a.rego"), FileRole::Reserved);
+        assert_eq!(layout.role("policies/a.rego"), FileRole::Policy);
+        assert_eq!(layout.role("policies/team/a_test.rego"), FileRole::PolicyTest);
+        assert_eq!(layout.role("policies/README.md"), FileRole::Reserved);
+        assert_eq!(layout.role("exceptions/legacy.yaml"), FileRole::Waiver);
         assert_eq!(layout.role("README.md"), FileRole::Ignored);
     }
 }

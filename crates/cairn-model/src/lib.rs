@@ -6,6 +6,7 @@
 
 mod blueprint;
 mod catalog;
+mod date;
 mod document;
 mod entity;
 mod identifier;
@@ -15,10 +16,12 @@ mod limits;
 mod node;
 mod settings;
 mod syntax;
+mod waiver;
 mod yaml;
 
 pub use blueprint::{Blueprint, Ownership, RelationDecl, read_blueprint, span_of};
 pub use catalog::{Catalog, TEAM_BLUEPRINT};
+pub use date::Date;
 pub use document::{ParsedFile, is_data_file, parse_file, too_large};
 pub use entity::{Entity, RelationValue, Spanned, read_entity};
 pub use identifier::{RULE as IDENTIFIER_RULE, check_identifier};
@@ -26,4 +29,5 @@ pub use layout::{ENVIRONMENT_BLUEPRINT, FileRole, Layout};
 pub use limits::Limits;
 pub use node::{Entry, Node, Value};
 pub use settings::{Library, LimitSettings, Paths, SETTINGS_FILE, Settings};
+pub use waiver::{FindingRef, Selector, Waiver, read_waiver};
 pub use yaml::is_valid_yaml;

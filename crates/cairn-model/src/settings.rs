@@ -47,6 +47,8 @@ pub struct LimitSettings {
     pub max_file_size: u64,
     pub max_depth: usize,
     pub max_alias_expansion: usize,
+    /// How long, in milliseconds, one policy rule may run for one entity before it is stopped.
+    pub policy_time_ms: u64,
 }
 
 impl Default for LimitSettings {
@@ -55,6 +57,7 @@ impl Default for LimitSettings {
             max_file_size: Limits::DEFAULT_MAX_FILE_SIZE,
             max_depth: Limits::DEFAULT_MAX_DEPTH,
             max_alias_expansion: Limits::DEFAULT_MAX_ALIAS_NODES,
+            policy_time_ms: 5_000,
         }
     }
 }
@@ -66,13 +69,14 @@ pub struct Library {
     /// The bundled blueprints (`_team`, `Domain`, `System`, `Component`, `API`, `Resource`,
     /// `Environment`). A blueprint of the repository with the same identifier replaces one.
     pub blueprints: bool,
-    /// The bundled policies.
+    /// The bundled policies (`cairn.library.*`): off unless the repository enables them, so
+    /// that a plain Port catalog is judged by Port's rules only.
     pub policies: bool,
 }
 
 impl Default for Library {
     fn default() -> Self {
-        Library { blueprints: true, policies: true }
+        Library { blueprints: true, policies: false }
     }
 }
 
@@ -135,9 +139,9 @@ impl Settings {
                 );
             }
         }
-        if settings.limits.max_depth == 0 || settings.limits.max_file_size == 0 {
+        if settings.limits.max_depth == 0 || settings.limits.max_file_size == 0 || settings.limits.policy_time_ms == 0 {
             invalid(
-                "`limits.max-depth` and `limits.max-file-size` must be above 0".into(),
+                "`limits.max-depth`, `limits.max-file-size` and `limits.policy-time-ms` must be above 0".into(),
                 "remove them to use the defaults",
             );
         }

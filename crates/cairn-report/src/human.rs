@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 use cairn_diagnostics::{Severity, render_human};
-use cairn_engine::Outcome;
+use cairn_engine::{Outcome, PolicyTestOutcome};
+use cairn_policy::TestStatus;
 
 /// How the human rendering looks.
 #[derive(Clone, Copy, Debug)]
@@ -19,14 +20,22 @@ pub fn human(outcome: &Outcome, options: HumanOptions) -> String {
     let mut out = render_human(&outcome.diagnostics, &outcome.sources, options.color, options.width);
     let errors = outcome.count(Severity::Error);
     let warnings = outcome.count(Severity::Warning);
-    let verdict = match (errors, warnings) {
+    let mut verdict = match (errors, warnings) {
         (0, 0) => "no findings".to_owned(),
         _ => format!("{} and {}", plural(errors, "error"), plural(warnings, "warning")),
     };
+    if outcome.waived() > 0 {
+        let _ = write!(verdict, " ({} waived)", outcome.waived());
+    }
+    if outcome.rules_broken() {
+        verdict.push_str("; the policies could not all be evaluated");
+    }
+    let policies =
+        if outcome.policies > 0 { format!(" with {}", plural(outcome.policies, "policy")) } else { String::new() };
     // Writing to a String cannot fail.
     let _ = writeln!(
         out,
-        "checked {} and {} from {} of {}: {verdict}",
+        "checked {} and {} from {} of {}{policies}: {verdict}",
         plural(outcome.entities(), "entity"),
         plural(outcome.blueprints(), "blueprint"),
         plural(outcome.files, "file"),
@@ -35,10 +44,29 @@ pub fn human(outcome: &Outcome, options: HumanOptions) -> String {
     out
 }
 
+/// Renders a policy test run: the policies' problems, one line per test, then exactly one
+/// closing line, `N passed, N failed`.
+#[must_use]
+pub fn policy_tests(outcome: &PolicyTestOutcome, options: HumanOptions) -> String {
+    let mut out = render_human(&outcome.diagnostics, &outcome.sources, options.color, options.width);
+    for result in &outcome.report.results {
+        let place = format!("{}:{}", result.location.file, result.location.start.line);
+        let millis = result.duration.as_secs_f64() * 1000.0;
+        let _ = match &result.status {
+            TestStatus::Passed => writeln!(out, "PASS {} ({millis:.1} ms)", result.name),
+            TestStatus::Skipped => writeln!(out, "SKIP {} ({place})", result.name),
+            TestStatus::Failed(why) => writeln!(out, "FAIL {} ({place}): {why}", result.name),
+        };
+    }
+    let _ = writeln!(out, "{} passed, {} failed", outcome.report.passed(), outcome.report.failed());
+    out
+}
+
 fn plural(count: usize, noun: &str) -> String {
     match (count, noun) {
         (1, _) => format!("1 {noun}"),
         (_, "entity") => format!("{count} entities"),
+        (_, "policy") => format!("{count} policies"),
         _ => format!("{count} {noun}s"),
     }
 }

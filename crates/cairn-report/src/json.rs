@@ -18,12 +18,16 @@ struct Summary {
     files: usize,
     errors: usize,
     warnings: usize,
+    /// Findings a waiver suppresses: listed, not counted.
+    waived: usize,
+    /// How many policy packages judged the catalog.
+    policies: usize,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Finding<'a> {
-    code: &'static str,
+    code: &'a str,
     severity: Severity,
     message: &'a str,
     file: Option<&'a str>,
@@ -34,6 +38,17 @@ struct Finding<'a> {
     entity: Option<&'a str>,
     help: Option<&'a str>,
     related: Vec<Place<'a>>,
+    /// The policy rule, such as `data.acme.reliability.deny`, for findings of policies.
+    rule: Option<&'a str>,
+    waived: Option<WaivedBy<'a>>,
+}
+
+#[derive(Serialize)]
+struct WaivedBy<'a> {
+    file: &'a str,
+    owner: &'a str,
+    reason: &'a str,
+    expires: &'a str,
 }
 
 #[derive(Serialize)]
@@ -48,7 +63,7 @@ impl<'a> Finding<'a> {
     fn new(diagnostic: &'a Diagnostic) -> Self {
         let location = diagnostic.location.as_ref();
         Finding {
-            code: diagnostic.code.as_str(),
+            code: diagnostic.code_name(),
             severity: diagnostic.severity,
             message: &diagnostic.message,
             file: location.map(|location| location.file.as_str()),
@@ -59,6 +74,13 @@ impl<'a> Finding<'a> {
             entity: diagnostic.entity.as_deref(),
             help: diagnostic.help.as_deref(),
             related: diagnostic.related.iter().map(|related| Place::new(&related.message, &related.location)).collect(),
+            rule: diagnostic.rule.as_ref().map(|rule| rule.path.as_str()),
+            waived: diagnostic.waived.as_deref().map(|waived| WaivedBy {
+                file: &waived.file,
+                owner: &waived.owner,
+                reason: &waived.reason,
+                expires: &waived.expires,
+            }),
         }
     }
 }
@@ -79,6 +101,8 @@ pub fn json(outcome: &Outcome) -> String {
             files: outcome.files,
             errors: outcome.count(Severity::Error),
             warnings: outcome.count(Severity::Warning),
+            waived: outcome.waived(),
+            policies: outcome.policies,
         },
         diagnostics: outcome.diagnostics.iter().map(Finding::new).collect(),
     };

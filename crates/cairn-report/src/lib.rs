@@ -3,5 +3,5 @@
 mod human;
 mod json;
 
-pub use human::{HumanOptions, human};
+pub use human::{HumanOptions, human, policy_tests};
 pub use json::json;

@@ -17,6 +17,10 @@ pub struct Revision {
 }
 
 impl Revision {
+    pub(crate) fn commit(&self) -> gix::ObjectId {
+        self.commit
+    }
+
     pub(crate) fn open(path: &Path, rev: &str) -> Result<Self, SourceError> {
         let not_a_repo = |message: String| SourceError::NotARepository { path: path.to_path_buf(), message };
         let absolute = path.canonicalize().map_err(|error| not_a_repo(error.to_string()))?;

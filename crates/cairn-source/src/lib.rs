@@ -64,6 +64,15 @@ impl Source {
         }
     }
 
+    /// The commit read, as a full hexadecimal id; `None` for a directory.
+    #[must_use]
+    pub fn commit(&self) -> Option<String> {
+        match self {
+            Source::Directory { .. } => None,
+            Source::Git(revision) => Some(revision.commit().to_string()),
+        }
+    }
+
     /// Every path of the repository, sorted.
     pub fn files(&self) -> Result<Vec<FileEntry>, SourceError> {
         let mut files = match self {

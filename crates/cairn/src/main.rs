@@ -1,8 +1,9 @@
 //! The `cairn` command: parses arguments, runs a pipeline of `cairn-engine`, prints a report of
 //! `cairn-report`, and turns the outcome into an exit code. Nothing else lives here.
 //!
-//! Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error or a repository or
-//! revision that cannot be opened at all.
+//! Exit codes: 0 no errors (warnings allowed), 1 errors found (or failing policy tests), 2 usage
+//! error, a repository or revision that cannot be opened at all, or a broken policy set (the
+//! platform's rules could not be evaluated).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -40,6 +41,32 @@ enum Command {
     Check(CheckArgs),
     /// Write a new platform repository, from cairn's bundled libraries, that passes `cairn check`.
     Init(InitArgs),
+    /// Work with policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Run the `test_*` rules of every `*_test.rego` file, as `opa test` does.
+    ///
+    /// PATH is a platform repository (its `policies/` folder is tested, with the bundled library
+    /// when `cairn.yaml` enables it) or a folder of Rego files. Exits 0 when every test passes, 1
+    /// when one fails, 2 when the policies cannot be loaded.
+    Test(PolicyTestArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct PolicyTestArgs {
+    /// A platform repository, or a folder of `.rego` files.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Run only the tests whose full name (`data.pkg.test_name`) matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    run: Option<String>,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
 }
 
 #[derive(Debug, clap::Args)]
@@ -49,8 +76,15 @@ struct CheckArgs {
     path: PathBuf,
     /// Read the repository at this git revision (`main`, `HEAD~3`, a SHA, a tag) from git
     /// objects, instead of the files on disk.
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", conflicts_with_all = ["base", "head"])]
     rev: Option<String>,
+    /// Check a change: the entities of `--head`, judged by the settings, blueprints, policies and
+    /// waivers of this base revision, with every change to those rules reported for review.
+    #[arg(long, value_name = "REV", requires = "head")]
+    base: Option<String>,
+    /// The change's head revision; with `--base`.
+    #[arg(long, value_name = "REV", requires = "base")]
+    head: Option<String>,
     /// How to print the findings.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -87,17 +121,25 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check(&args),
         Command::Init(args) => init(&args),
+        Command::Policy(PolicyCommand::Test(args)) => policy_test(&args),
     };
     ExitCode::from(code)
 }
 
 fn check(args: &CheckArgs) -> u8 {
-    let source = match &args.rev {
-        Some(rev) => Source::git(&args.path, rev),
-        None => Source::directory(&args.path),
+    let outcome = if let (Some(base), Some(head)) = (&args.base, &args.head) {
+        Source::git(&args.path, base)
+            .and_then(|base| Source::git(&args.path, head).map(|head| (base, head)))
+            .map_err(cairn_engine::EngineError::from)
+            .and_then(|(base, head)| cairn_engine::check_change(&base, &head))
+    } else {
+        let source = match &args.rev {
+            Some(rev) => Source::git(&args.path, rev),
+            None => Source::directory(&args.path),
+        };
+        source.map_err(cairn_engine::EngineError::from).and_then(|source| cairn_engine::check(&source))
     };
-    let outcome = match source.map_err(cairn_engine::EngineError::from).and_then(|source| cairn_engine::check(&source))
-    {
+    let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(error) => return fail(&error),
     };
@@ -124,7 +166,36 @@ fn check(args: &CheckArgs) -> u8 {
 }
 
 fn verdict(outcome: &Outcome) -> u8 {
-    if outcome.count(Severity::Error) > 0 { FINDINGS } else { CLEAN }
+    if outcome.rules_broken() {
+        FAILURE
+    } else if outcome.count(Severity::Error) > 0 {
+        FINDINGS
+    } else {
+        CLEAN
+    }
+}
+
+fn policy_test(args: &PolicyTestArgs) -> u8 {
+    let filter = match args.run.as_deref().map(regex::Regex::new).transpose() {
+        Ok(filter) => filter,
+        Err(error) => return fail(&format!("`--run`: {error}")),
+    };
+    let select = |name: &str| filter.as_ref().is_none_or(|filter| filter.is_match(name));
+    let outcome = match cairn_engine::test_policies(&args.path, &select) {
+        Ok(outcome) => outcome,
+        Err(error) => return fail(&error),
+    };
+    let report = cairn_report::policy_tests(&outcome, HumanOptions { color: use_color(args.color), width: 100 });
+    if std::io::stdout().lock().write_all(report.as_bytes()).is_err() {
+        return FAILURE;
+    }
+    if outcome.diagnostics.iter().any(|diagnostic| diagnostic.code.breaks_rules()) {
+        FAILURE
+    } else if outcome.report.failed() > 0 {
+        FINDINGS
+    } else {
+        CLEAN
+    }
 }
 
 fn init(args: &InitArgs) -> u8 {

@@ -52,7 +52,12 @@ pub fn init(dir: &Path) -> Result<Vec<String>, InitError> {
             return Err(InitError::NotEmpty(dir.to_path_buf()));
         }
     }
-    let library = cairn_library::FILES.iter().map(|file| (file.path, file.contents));
+    // The bundled policies apply from the binary (`library.policies` in cairn.yaml), so that
+    // they stay current with cairn; copies would define their packages twice.
+    let library = cairn_library::FILES
+        .iter()
+        .filter(|file| std::path::Path::new(file.path).extension().is_none_or(|extension| extension != "rego"))
+        .map(|file| (file.path, file.contents));
     let mut written = Vec::new();
     for (path, contents) in library.chain(STARTER.iter().copied()) {
         let target = dir.join(path);

@@ -1,0 +1,206 @@
+//! `check_change`: judge a change (a pull request) by the rules of its base. The head's entities
+//! are checked against the base's settings, blueprints, policies and waivers, so that no change
+//! can weaken the rules that judge it. Every change to those rules is a finding that asks for
+//! review, with a preview of what the new rules would newly fail.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use cairn_diagnostics::{Code, Diagnostic, Location, Severity};
+use cairn_model::{Catalog, Date, FileRole, Layout, SETTINGS_FILE, Settings};
+use cairn_source::{Contents, Source};
+
+use crate::check::{Outcome, finish, judge};
+use crate::error::EngineError;
+use crate::load::{BUNDLED_PREFIX, Loaded, load, load_with};
+
+/// How many entities a preview names before it says "and N more".
+const PREVIEW_NAMES: usize = 20;
+
+/// Checks the change from `base` to `head`: the head's catalog, judged by the base's rules.
+pub fn check_change(base: &Source, head: &Source) -> Result<Outcome, EngineError> {
+    let started = Instant::now();
+    let rules = load(base)?;
+    let data = load_with(head, Some(&rules.settings))?;
+    let base_layout = Layout::new(&rules.settings);
+    let changed = changed_rule_files(base, head, &rules.settings)?;
+
+    let base_catalog = {
+        let (catalog, _) =
+            Catalog::build(rules.bundled_blueprints.clone(), rules.declared_blueprints.clone(), rules.entities.clone());
+        let values = cairn_policy::entity_values(&catalog, base.commit().as_deref());
+        cairn_policy::catalog_value(&catalog, &values)
+    };
+    let revision = head.commit();
+    let judged = judge(&rules, data.entities.clone(), revision.as_deref(), Some(&base_catalog));
+
+    // Findings about the rules come from the base; findings about the data from the head.
+    let mut diagnostics: Vec<Diagnostic> =
+        rules.diagnostics.iter().filter(|d| is_rule_finding(d, &base_layout)).cloned().collect();
+    diagnostics.extend(data.diagnostics.iter().filter(|d| !is_rule_finding(d, &base_layout)).cloned());
+    diagnostics.extend(judged.diagnostics);
+    crate::waivers::apply(&mut diagnostics, &rules.waivers, &judged.catalog, Date::today_utc());
+
+    if !changed.is_empty() {
+        diagnostics.extend(changed.iter().map(review_needed));
+        let proposed = load(head)?;
+        let preview = judge(&proposed, proposed.entities.clone(), revision.as_deref(), Some(&base_catalog));
+        let mut preview_findings = proposed.diagnostics.clone();
+        preview_findings.extend(preview.diagnostics);
+        crate::waivers::apply(&mut preview_findings, &proposed.waivers, &preview.catalog, Date::today_utc());
+        diagnostics.extend(impact(&diagnostics, &preview_findings, &preview.catalog));
+    }
+
+    let mut files = Loaded::default();
+    files.files.extend(rules.files.iter().filter(|file| is_rule_file(file.path(), &base_layout)).cloned());
+    files.files.extend(data.files.iter().filter(|file| !is_rule_file(file.path(), &base_layout)).cloned());
+    files.ignored = data.ignored;
+    let source = format!("{} judged by the rules of {}", head.describe(), base.describe());
+    Ok(finish(source, diagnostics, files, judged.catalog, judged.policies, started))
+}
+
+/// A file whose content the change adds, removes or modifies.
+#[derive(Debug)]
+struct Changed {
+    path: String,
+    how: &'static str,
+}
+
+/// Whether `path` holds rules (settings, blueprints, policies, waivers) rather than data.
+fn is_rule_file(path: &str, layout: &Layout) -> bool {
+    path.starts_with(BUNDLED_PREFIX)
+        || matches!(
+            layout.role(path),
+            FileRole::Settings | FileRole::Blueprint | FileRole::Policy | FileRole::PolicyTest | FileRole::Waiver
+        )
+}
+
+fn is_rule_finding(diagnostic: &Diagnostic, layout: &Layout) -> bool {
+    diagnostic.location.as_ref().is_some_and(|location| is_rule_file(&location.file, layout))
+}
+
+/// The rule files the change touches: `cairn.yaml`, the blueprints folder (of either side's
+/// settings), `policies/` and `exceptions/`, compared by content.
+fn changed_rule_files(base: &Source, head: &Source, settings: &Settings) -> Result<Vec<Changed>, EngineError> {
+    let base_layout = Layout::new(settings);
+    let read_all = |source: &Source| -> Result<BTreeMap<String, Option<Vec<u8>>>, EngineError> {
+        let reader = source.reader();
+        let mut files = BTreeMap::new();
+        for entry in source.files()? {
+            let rule = entry.path == SETTINGS_FILE
+                || entry.path.starts_with("policies/")
+                || entry.path.starts_with("exceptions/")
+                || matches!(base_layout.role(&entry.path), FileRole::Blueprint);
+            if rule {
+                let bytes = match reader.read(&entry, u64::MAX) {
+                    Ok(Contents::Bytes(bytes)) => Some(bytes),
+                    Ok(Contents::TooLarge { .. }) | Err(_) => None,
+                };
+                files.insert(entry.path, bytes);
+            }
+        }
+        Ok(files)
+    };
+    let (before, after) = (read_all(base)?, read_all(head)?);
+    let paths: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    Ok(paths
+        .into_iter()
+        .filter_map(|path| {
+            let how = match (before.get(path), after.get(path)) {
+                (None, Some(_)) => "adds",
+                (Some(_), None) => "deletes",
+                (Some(old), Some(new)) if old != new => "modifies",
+                _ => return None,
+            };
+            Some(Changed { path: path.clone(), how })
+        })
+        .collect())
+}
+
+fn review_needed(change: &Changed) -> Diagnostic {
+    Diagnostic::new(
+        Code::RulesChanged,
+        format!(
+            "this change {} `{}`, which holds rules that judge the platform: review needed",
+            change.how, change.path
+        ),
+    )
+    .at(Location::file(&change.path))
+    .with_help(
+        "a change is judged by the rules of its base, so this edit takes effect only once it is merged; \
+         have the rules' owners review it",
+    )
+}
+
+/// What the change's own rules would newly fail, by rule: the blast radius of the rule change.
+fn impact(judged: &[Diagnostic], proposed: &[Diagnostic], catalog: &Catalog) -> Vec<Diagnostic> {
+    let key = |d: &Diagnostic| (d.code_name().to_owned(), d.entity.clone(), d.message.clone());
+    let now: BTreeSet<_> = judged.iter().filter(|d| d.counts()).map(key).collect();
+    let mut by_rule: BTreeMap<String, (Option<String>, BTreeSet<String>)> = BTreeMap::new();
+    let mut broken = Vec::new();
+    for diagnostic in proposed.iter().filter(|d| d.counts() && d.severity == Severity::Error) {
+        if diagnostic.code.breaks_rules() {
+            broken.push(diagnostic);
+            continue;
+        }
+        if now.contains(&key(diagnostic)) {
+            continue;
+        }
+        let Some(entity) = &diagnostic.entity else { continue };
+        let entry = by_rule.entry(diagnostic.code_name().to_owned()).or_default();
+        entry.0 = diagnostic.rule.as_ref().and_then(|rule| rule.title.clone());
+        entry.1.insert(entity.clone());
+    }
+    let mut out = Vec::new();
+    if let Some(first) = broken.first() {
+        let place = first.location.as_ref().map(|l| format!(" ({}:{}:{})", l.file, l.start.line, l.start.column));
+        out.push(
+            Diagnostic::new(
+                Code::RulesChanged,
+                format!(
+                    "with this change's own rules, the policies could not be evaluated: {}{}",
+                    first.message,
+                    place.unwrap_or_default()
+                ),
+            )
+            .with_help("fix the policy before it is merged: a broken policy set fails every later check"),
+        );
+    }
+    for (rule, (title, entities)) in by_rule {
+        let teams: BTreeSet<&str> = entities
+            .iter()
+            .filter_map(|key| key.split_once(':'))
+            .filter_map(|(blueprint, identifier)| catalog.entity(blueprint, identifier))
+            .flat_map(|entity| entity.teams.iter().map(|team| team.value.as_str()))
+            .collect();
+        let named = title.map_or_else(|| format!("`{rule}`"), |title| format!("`{rule}` ({title})"));
+        let mut list: Vec<String> = entities.iter().take(PREVIEW_NAMES).map(|e| format!("`{e}`")).collect();
+        if entities.len() > PREVIEW_NAMES {
+            list.push(format!("and {} more", entities.len() - PREVIEW_NAMES));
+        }
+        out.push(
+            Diagnostic::new(
+                Code::RulesChanged,
+                format!(
+                    "with this change's rules, {named} newly fails {} owned by {}",
+                    plural(entities.len(), "entity", "entities"),
+                    plural(teams.len(), "team", "teams"),
+                ),
+            )
+            .with_help(format!(
+                "newly failing: {}; teams: {}",
+                list.join(", "),
+                if teams.is_empty() {
+                    "none".to_owned()
+                } else {
+                    teams.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                }
+            )),
+        );
+    }
+    out
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}

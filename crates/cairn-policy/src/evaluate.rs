@@ -1,0 +1,256 @@
+//! Judging a catalog: per-entity packages once for each entity, in parallel (one engine clone per
+//! rayon worker, cloned from the prepared one), and catalog packages once. Results become
+//! findings at the entity, or at the field they name; errors become findings at the policy.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
+use cairn_model::{Catalog, Entity};
+use rayon::prelude::*;
+use regorus::{Engine, Value};
+
+use crate::error::{engine_diagnostic, parse_engine_message};
+use crate::input::object;
+use crate::metadata::Scope;
+use crate::policy_set::{Package, Rule};
+use crate::results::{RuleResult, exception_names, read_results};
+
+/// A policy set with the catalog's data added and every rule evaluated once: cheap to clone.
+#[derive(Clone)]
+pub struct Prepared {
+    pub(crate) engine: Engine,
+    pub(crate) packages: Vec<Package>,
+    pub(crate) files: Vec<Arc<SourceFile>>,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared").field("packages", &self.packages.len()).finish_non_exhaustive()
+    }
+}
+
+/// The `input` of catalog rules.
+#[must_use]
+pub fn catalog_input(revision: Option<&str>) -> Value {
+    object([("revision", revision.map_or(Value::Null, Value::from))])
+}
+
+/// What identifies one failure: its code, message and place (`file:line`).
+type FailureKey = (Code, String, Option<String>);
+
+/// Where a failure is, how many entities raised it, and the first of them.
+type FailureSeen = (Option<Location>, usize, Option<String>);
+
+/// A failure of a rule, gathered over entities so that one broken rule is one finding.
+#[derive(Default)]
+struct Failures(BTreeMap<FailureKey, FailureSeen>);
+
+impl Failures {
+    fn add(&mut self, code: Code, diagnostic: Diagnostic, entity: Option<&Entity>) {
+        let key = (
+            code,
+            diagnostic.message.clone(),
+            diagnostic.location.as_ref().map(|l| format!("{}:{}", l.file, l.start.line)),
+        );
+        let entry = self.0.entry(key).or_insert((diagnostic.location, 0, entity.map(Entity::key)));
+        entry.1 += 1;
+    }
+
+    fn merge(&mut self, other: Failures) {
+        for (key, (location, count, first)) in other.0 {
+            let entry = self.0.entry(key).or_insert((location, 0, first));
+            entry.1 += count;
+        }
+    }
+
+    fn into_diagnostics(self) -> impl Iterator<Item = Diagnostic> {
+        self.0.into_iter().map(|((code, message, _), (location, count, first))| {
+            let mut diagnostic = Diagnostic::new(code, message);
+            diagnostic.location = location;
+            let help = match (first, count) {
+                (Some(first), 1) => format!("raised while judging `{first}`; the platform's rules could not all be evaluated"),
+                (Some(first), count) => format!(
+                    "raised while judging {count} entities, first `{first}`; the platform's rules could not all be evaluated"
+                ),
+                (None, _) => "raised while judging the catalog; the platform's rules could not all be evaluated".into(),
+            };
+            diagnostic.with_help(help)
+        })
+    }
+}
+
+#[derive(Default)]
+struct Judged {
+    findings: Vec<Diagnostic>,
+    failures: Failures,
+}
+
+impl Judged {
+    fn merge(mut self, other: Judged) -> Judged {
+        self.findings.extend(other.findings);
+        self.failures.merge(other.failures);
+        self
+    }
+}
+
+impl Prepared {
+    /// How many packages judge the catalog (those whose rules all evaluated when prepared).
+    #[must_use]
+    pub fn packages(&self) -> usize {
+        self.packages.iter().filter(|package| !package.rules.is_empty()).count()
+    }
+
+    /// Judges `catalog`: `inputs` are its entities as Rego values, in catalog order.
+    #[must_use]
+    pub fn evaluate(&self, catalog: &Catalog, inputs: &[Value], revision: Option<&str>) -> Vec<Diagnostic> {
+        let per_entity: Vec<&Package> = self.packages.iter().filter(|p| p.scope == Scope::Entity).collect();
+        let mut judged = Judged::default();
+        if !per_entity.is_empty() {
+            judged = catalog
+                .entities
+                .par_iter()
+                .zip(inputs.par_iter())
+                .fold(
+                    || (self.engine.clone(), Judged::default()),
+                    |(mut engine, mut judged), (entity, input)| {
+                        engine.set_input(input.clone());
+                        for package in &per_entity {
+                            self.judge(&mut engine, package, Some(entity), catalog, &mut judged);
+                        }
+                        (engine, judged)
+                    },
+                )
+                .map(|(_, judged)| judged)
+                .reduce(Judged::default, Judged::merge);
+        }
+        let mut engine = self.engine.clone();
+        engine.set_input(catalog_input(revision));
+        for package in self.packages.iter().filter(|p| p.scope == Scope::Catalog) {
+            self.judge(&mut engine, package, None, catalog, &mut judged);
+        }
+        let mut diagnostics = judged.findings;
+        diagnostics.extend(judged.failures.into_diagnostics());
+        diagnostics
+    }
+
+    fn judge(
+        &self,
+        engine: &mut Engine,
+        package: &Package,
+        entity: Option<&Entity>,
+        catalog: &Catalog,
+        judged: &mut Judged,
+    ) {
+        let mut excluded = Vec::new();
+        if package.has_exception {
+            let path = format!("data.{}.exception", package.name);
+            match engine.eval_rule(path.clone()).map_err(|e| e.to_string()) {
+                Ok(value) => match exception_names(&value) {
+                    Ok(names) => excluded = names,
+                    Err(problem) => {
+                        let diagnostic = Diagnostic::new(Code::PolicyResult, format!("`{path}` {problem}"))
+                            .at(package.location.clone());
+                        judged.failures.add(Code::PolicyResult, diagnostic, entity);
+                    }
+                },
+                Err(error) => self.failure(Code::PolicyRuntime, &error, Some(package.location.clone()), entity, judged),
+            }
+        }
+        for rule in &package.rules {
+            if excluded.iter().any(|name| name == rule.exception_name()) {
+                continue;
+            }
+            let value = match engine.eval_rule(rule.info.path.clone()) {
+                Ok(value) => value,
+                Err(error) => {
+                    self.failure(Code::PolicyRuntime, &error.to_string(), Some(rule.location.clone()), entity, judged);
+                    continue;
+                }
+            };
+            match read_results(&value) {
+                Ok(results) => {
+                    for result in results {
+                        judged.findings.push(finding(rule, result, entity, catalog));
+                    }
+                }
+                Err(problem) => {
+                    let diagnostic = Diagnostic::new(Code::PolicyResult, format!("`{}` {problem}", rule.info.path))
+                        .at(rule.location.clone());
+                    judged.failures.add(Code::PolicyResult, diagnostic, entity);
+                }
+            }
+        }
+    }
+
+    fn failure(
+        &self,
+        code: Code,
+        error: &str,
+        fallback: Option<Location>,
+        entity: Option<&Entity>,
+        judged: &mut Judged,
+    ) {
+        let diagnostic = engine_diagnostic(code, &error, &self.files, fallback);
+        let code = diagnostic.code;
+        debug_assert!(!parse_engine_message(error).message.is_empty());
+        judged.failures.add(code, diagnostic, entity);
+    }
+}
+
+/// A result as a finding: on the field it names, else on the entity.
+fn finding(rule: &Rule, result: RuleResult, entity: Option<&Entity>, catalog: &Catalog) -> Diagnostic {
+    let named = result.entity.as_deref().and_then(|key| {
+        let (blueprint, identifier) = key.split_once(':')?;
+        catalog.entity(blueprint, identifier)
+    });
+    let mut diagnostic = Diagnostic::new(rule.code(), result.msg).with_rule(Arc::clone(&rule.info));
+    diagnostic.severity = rule.severity;
+    diagnostic.help.clone_from(&rule.help);
+    match entity.or(named) {
+        Some(entity) => {
+            diagnostic = diagnostic.with_entity(entity.key()).at(field_location(entity, result.field.as_deref()));
+        }
+        None => {
+            if let Some(key) = result.entity {
+                diagnostic = diagnostic.with_entity(key);
+            }
+        }
+    }
+    diagnostic
+}
+
+/// The location of `field` (a dotted path such as `properties.tier`) in the entity's file, or
+/// of its nearest written parent, or of the entity.
+#[must_use]
+pub fn field_location(entity: &Entity, field: Option<&str>) -> Location {
+    let whole = Location::new(&entity.file, entity.span);
+    let Some(field) = field else { return whole };
+    let parts: Vec<&str> = field.split('.').filter(|part| !part.is_empty()).collect();
+    // A field that is not written (the usual case for "X must be set") lands on the nearest
+    // written parent: its key when that is a top-level key, else its value.
+    let key_or_entity = |key: &str| entity.key_span(key).unwrap_or(entity.span);
+    let nested = |node: &cairn_model::Node, key: &str, rest: &[&str]| match rest.first() {
+        Some(first) if node.get(first).is_none() => key_or_entity(key),
+        _ => cairn_model::span_of(node, rest),
+    };
+    let span = match parts.as_slice() {
+        ["identifier", ..] => entity.identifier.span,
+        ["blueprint", ..] => entity.blueprint.span,
+        ["team", rest @ ..] => {
+            let index = rest.first().and_then(|index| index.parse::<usize>().ok()).unwrap_or(0);
+            entity.teams.get(index).or(entity.teams.first()).map_or_else(|| key_or_entity("team"), |team| team.span)
+        }
+        ["properties", rest @ ..] => match &entity.properties {
+            Some(properties) => nested(properties, "properties", rest),
+            None => key_or_entity("properties"),
+        },
+        ["relations", name, rest @ ..] => match entity.relations.iter().find(|relation| relation.name == *name) {
+            Some(relation) => cairn_model::span_of(&relation.value, rest),
+            None => key_or_entity("relations"),
+        },
+        [key, ..] => key_or_entity(key),
+        [] => entity.span,
+    };
+    Location::new(&entity.file, span)
+}
