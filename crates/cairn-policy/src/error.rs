@@ -57,7 +57,8 @@ pub(crate) fn engine_diagnostic(
         .and_then(|path| files.iter().find(|file| file.path() == path))
         .map(|file| Location::new(file, span_at(file, parsed.line, parsed.column)))
         .or(fallback);
-    let mut diagnostic = Diagnostic::new(code, parsed.message);
+    let message = if code == Code::PolicyLimit { time_limit_message(&parsed.message) } else { parsed.message };
+    let mut diagnostic = Diagnostic::new(code, message);
     if let Some(location) = location {
         diagnostic = diagnostic.at(location);
     }
@@ -69,6 +70,18 @@ pub(crate) fn engine_diagnostic(
         }
         _ => "fix the policy; until then, the platform's rules cannot be evaluated",
     })
+}
+
+/// "execution exceeded time limit (elapsed=203666262ns, limit=200000000ns)", said plainly.
+fn time_limit_message(message: &str) -> String {
+    let limit = message
+        .split_once("limit=")
+        .and_then(|(_, rest)| rest.split_once("ns"))
+        .and_then(|(nanos, _)| nanos.parse::<u64>().ok());
+    match limit {
+        Some(nanos) => format!("the policy ran longer than its limit of {} ms and was stopped", nanos / 1_000_000),
+        None => format!("the policy ran longer than its limit and was stopped ({message})"),
+    }
 }
 
 fn is_time_limit(message: &str) -> bool {

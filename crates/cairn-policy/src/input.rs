@@ -25,15 +25,19 @@ pub fn entity_value(entity: &Entity, revision: Option<&str>) -> Value {
         ("line", Value::from(entity.file.position(entity.span.start).line)),
         ("revision", revision.map_or(Value::Null, Value::from)),
     ]);
-    object([
+    let mut value = object([
         ("identifier", Value::from(entity.identifier.value.as_str())),
         ("blueprint", Value::from(entity.blueprint.value.as_str())),
-        ("title", entity.title.as_deref().map_or(Value::Null, Value::from)),
         ("team", Value::from(entity.teams.iter().map(|team| Value::from(team.value.as_str())).collect::<Vec<_>>())),
         ("properties", entity.properties.as_ref().map_or_else(Value::new_object, node_value)),
         ("relations", Value::from(relations)),
         ("source", source),
-    ])
+    ]);
+    // Left out when not written, so that `not input.title` reads as Rego authors expect.
+    if let (Some(title), Ok(fields)) = (&entity.title, value.as_object_mut()) {
+        fields.insert(Value::from("title"), Value::from(title.as_str()));
+    }
+    value
 }
 
 /// A parsed YAML or JSON value as a Rego value.

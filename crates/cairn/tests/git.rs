@@ -158,3 +158,104 @@ fn a_revision_that_does_not_exist_is_exit_code_two() {
     let run = cairn(&repo.path, &["check", "--rev", "HEAD~99"]);
     assert_eq!(run.code, 2);
 }
+
+const LIFECYCLE_POLICY: &str = r#"# METADATA
+# title: Systems are not deprecated
+# custom:
+#   code: ACME010
+package acme.lifecycle
+
+deny contains {"msg": sprintf("`%s` is deprecated", [input.identifier]), "field": "properties.lifecycle"} if {
+	input.blueprint == "System"
+	input.properties.lifecycle == "deprecated"
+}
+
+warn contains sprintf("`%s` is new", [input.identifier]) if data.cairn.change.added.System[input.identifier]
+"#;
+
+/// `main` holds a clean catalog and a policy; `branch` deprecates a system (which the policy
+/// denies) and, in the same change, deletes the policy and waives the finding.
+fn weakening_change() -> GitRepo {
+    let repo = GitRepo::new();
+    repo.write("catalog/shop.yaml", DOMAIN)
+        .write("catalog/checkout.yaml", SYSTEM)
+        .write("policies/lifecycle.rego", LIFECYCLE_POLICY);
+    repo.commit("Alice", "Add the shop and its lifecycle policy");
+    repo.git(&["checkout", "--quiet", "-b", "branch"]);
+    repo.write("catalog/checkout.yaml", &SYSTEM.replace("production", "deprecated"))
+        .write("catalog/cart.yaml", &SYSTEM.replace("checkout", "cart"))
+        .write(
+            "exceptions/checkout.yaml",
+            "rule: ACME010\nentities: [System:checkout]\nowner: bob\nreason: trust me\nexpires: 2099-01-01\n",
+        );
+    fs::remove_file(repo.path.join("policies/lifecycle.rego")).expect("delete the policy");
+    repo.commit("Bob", "Deprecate checkout, and remove the rule that says no");
+    repo
+}
+
+fn check_change(dir: &Path, base: &str, head: &str) -> (i32, Vec<String>) {
+    let run = cairn(dir, &["check", ".", "--base", base, "--head", head, "--format", "json"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|_| panic!("JSON:\n{}\n{}", run.stdout, run.stderr));
+    (run.code, finding_lines(&report))
+}
+
+#[test]
+fn a_change_cannot_switch_off_the_rule_that_judges_it() {
+    let repo = weakening_change();
+    // Judged by its own rules, the branch would pass: the rule and the finding are gone.
+    let (code, findings) = check_rev(&repo.path, ".", "branch");
+    assert_eq!((code, findings.len()), (0, 1), "{findings:?}");
+    assert!(findings[0].contains("W0603"), "the branch's own waiver now covers nothing: {findings:?}");
+
+    // Judged by the base's rules, it fails at the line it broke, and each rule edit asks for review.
+    let (code, findings) = check_change(&repo.path, "main", "branch");
+    assert_eq!(code, 1, "{findings:?}");
+    assert_eq!(
+        findings,
+        [
+            "catalog/cart.yaml:1:1 ACME010 warning `cart` is new",
+            "catalog/checkout.yaml:4:14 ACME010 error `checkout` is deprecated",
+            "exceptions/checkout.yaml:1:1 W0510 warning this change adds `exceptions/checkout.yaml`, which holds \
+             rules that judge the platform: review needed",
+            "policies/lifecycle.rego:1:1 W0510 warning this change deletes `policies/lifecycle.rego`, which holds \
+             rules that judge the platform: review needed",
+        ]
+    );
+}
+
+#[test]
+fn a_rule_change_previews_what_it_would_newly_fail() {
+    let repo = GitRepo::new();
+    repo.write(
+        "catalog/teams.yaml",
+        "- identifier: payments\n  blueprint: _team\n- identifier: search\n  blueprint: _team\n",
+    )
+    .write("catalog/shop.yaml", "identifier: shop\nblueprint: Domain\nteam: payments\n")
+    .write("catalog/checkout.yaml", &SYSTEM.replace("blueprint: System", "blueprint: System\nteam: payments"))
+    .write(
+        "catalog/search.yaml",
+        &SYSTEM.replace("checkout", "search").replace("blueprint: System", "blueprint: System\nteam: search"),
+    )
+    .write("policies/lifecycle.rego", LIFECYCLE_POLICY);
+    repo.commit("Alice", "Two systems of two teams");
+    repo.git(&["checkout", "--quiet", "-b", "stricter"]);
+    repo.write("policies/lifecycle.rego", &LIFECYCLE_POLICY.replace(r#"== "deprecated""#, r#"!= "experimental""#));
+    repo.commit("Carol", "Only experimental systems are allowed");
+
+    let run = cairn(&repo.path, &["check", ".", "--base", "main", "--head", "stricter", "--format", "json"]);
+    assert_eq!(run.code, 0, "the base's rules still judge: {}{}", run.stdout, run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let preview = report["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|d| d["message"].as_str().is_some_and(|m| m.contains("newly fails")))
+        .unwrap_or_else(|| panic!("a preview: {report:#}"));
+    assert_eq!(preview["code"], "W0510");
+    assert_eq!(
+        preview["message"],
+        "with this change's rules, `ACME010` (Systems are not deprecated) newly fails 2 entities owned by 2 teams"
+    );
+    assert_eq!(preview["help"], "newly failing: `System:checkout`, `System:search`; teams: `payments`, `search`");
+}
