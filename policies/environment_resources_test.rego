@@ -18,7 +18,8 @@ development := {
 	"relations": {"components": ["checkout-service"]},
 }
 
-# The development environment with the properties of `patch` set.
+# The development environment with the properties of `patch` set. (Properties are merged
+# explicitly: OPA's and regorus's object.union merge nested objects, rego-cpp's replaces them.)
 environment(patch) := object.union(development, {"properties": object.union(development.properties, patch)})
 
 kafka := {"name": "order-events", "type": "kafka-topic"}
@@ -83,7 +84,7 @@ test_staging_and_production_may_use_every_type if {
 }
 
 test_missing_or_null_resources_pass if {
-	without := object.union(development, {"properties": object.remove(development.properties, ["resources"])})
+	without := object.union(object.remove(development, ["properties"]), {"properties": object.remove(development.properties, ["resources"])})
 	null_resources := environment({"resources": null})
 	empty := environment({"resources": []})
 	count(environment_resources.deny) == 0 with input as without

@@ -12,11 +12,12 @@ development := {
 }
 
 # The development environment with the properties of `patch` set. (Properties are merged
-# explicitly: OPA's object.union merges nested objects, rego-cpp's replaces them.)
+# explicitly: OPA's and regorus's object.union merge nested objects, rego-cpp's replaces them.)
 environment(patch) := object.union(development, {"properties": object.union(development.properties, patch)})
 
-# The development environment with the properties of `patch` set and no `ttl`.
-environment_without_ttl(patch) := object.union(development, {"properties": object.remove(
+# The development environment with the properties of `patch` set and no `ttl`. (Not
+# object.union(development, {"properties": …}), which would merge the `ttl` back.)
+environment_without_ttl(patch) := object.union(object.remove(development, ["properties"]), {"properties": object.remove(
 	object.union(development.properties, patch),
 	["ttl"],
 )})

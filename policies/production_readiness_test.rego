@@ -20,8 +20,9 @@ ready := {
 # ready, with the properties of `patch` set (null stays null: a property written `tier: null`).
 component(patch) := object.union(ready, {"properties": object.union(ready.properties, patch)})
 
-# ready, without the properties named in `names`.
-component_without(names) := object.union(ready, {"properties": object.remove(ready.properties, names)})
+# ready, without the properties named in `names`. (Not object.union(ready, {"properties": …}):
+# object.union merges nested objects, so the removed properties would come back.)
+component_without(names) := object.union(object.remove(ready, ["properties"]), {"properties": object.remove(ready.properties, names)})
 
 test_ready_component_passes if {
 	subject := ready

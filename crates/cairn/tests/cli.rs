@@ -182,3 +182,57 @@ fn init_writes_a_repository_that_passes_check_and_never_overwrites() {
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("is not empty"), "{}", again.stderr);
 }
+
+#[test]
+fn policy_tests_of_the_library_and_the_example_pass_with_one_closing_line() {
+    for path in ["policies", "examples/acme"] {
+        let run = cairn(&project_dir(), &["policy", "test", path]);
+        assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        let last = lines.last().expect("a closing line");
+        assert!(last.ends_with(" passed, 0 failed"), "{last}");
+        let passed: usize = last.split(' ').next().and_then(|n| n.parse().ok()).expect("a count");
+        assert_eq!(passed, lines.iter().filter(|line| line.starts_with("PASS ")).count());
+        assert!(passed >= 10, "{path}: {passed} tests");
+        assert_eq!(lines.iter().filter(|line| line.contains(" passed, ")).count(), 1);
+    }
+}
+
+#[test]
+fn policy_test_reports_failures_selects_with_run_and_says_which_builtins_exist() {
+    let dir = tests_dir().join("rego-support");
+    let run = cairn(&dir, &["policy", "test", "."]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let failures: Vec<&str> = run.stdout.lines().filter(|line| line.starts_with("FAIL ")).collect();
+    assert_eq!(
+        failures,
+        [
+            "FAIL data.rego_unavailable_test.test_http_send (unavailable_test.rego:4): error at \
+             unavailable_test.rego:4:28: could not find function http.send",
+            "FAIL data.rego_unavailable_test.test_match_schema (unavailable_test.rego:6): error at \
+             unavailable_test.rego:6:39: could not find function json.match_schema",
+            "FAIL data.rego_unavailable_test.test_yaml (unavailable_test.rego:8): error at \
+             unavailable_test.rego:8:26: could not find function yaml.marshal",
+        ]
+    );
+    assert!(run.stdout.ends_with("10 passed, 3 failed\n"), "{}", run.stdout);
+
+    let run = cairn(&dir, &["policy", "test", ".", "--run", "support_test\\.test_(every|else)$"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        run.stdout.lines().map(|line| line.split(" (").next().unwrap_or(line)).collect::<Vec<_>>(),
+        ["PASS data.rego_support_test.test_every", "PASS data.rego_support_test.test_else", "2 passed, 0 failed"]
+    );
+
+    let run = cairn(&dir, &["policy", "test", ".", "--run", "("]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("`--run`"), "{}", run.stderr);
+}
+
+#[test]
+fn a_broken_policy_set_stops_policy_tests_with_exit_2() {
+    let run = cairn(&tests_dir().join("cases/policy-syntax-error"), &["policy", "test", "."]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("policies/broken.rego:6:1"), "{}", run.stdout);
+    assert!(run.stdout.ends_with("0 passed, 0 failed\n"), "{}", run.stdout);
+}

@@ -77,7 +77,7 @@ test_team_not_in_the_catalog_fails if {
 
 test_missing_rotation_fails if {
 	fixture := catalog
-	subject := object.union(checkout, {"properties": object.remove(checkout.properties, ["onCall"])})
+	subject := object.union(object.remove(checkout, ["properties"]), {"properties": object.remove(checkout.properties, ["onCall"])})
 	results := reliability.deny with input as subject with data.cairn.catalog as fixture
 	results == {no_rotation}
 }
