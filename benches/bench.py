@@ -9,6 +9,10 @@ cairn on the directory and on a git revision of a bare clone, the optional floor
 the peers check-jsonschema and Backstage's catalog-model validators. It reports the median wall
 time and the peak resident memory of each as a markdown table. The peers are installed on first
 use under target/bench/peers. See README.md.
+
+With --policy-sizes, it also times the ten policies of benches/policies over repos of those sizes:
+`cairn check` with them against regopy (rego-cpp) evaluating the same policies over the same
+input and data (regopy_eval.py), and checks that both find as many results.
 """
 
 import argparse
@@ -23,7 +27,7 @@ import statistics
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -35,6 +39,15 @@ NODE_DIR = WORK / "peers" / "node"
 REPOS = WORK / "repos"
 LOGS = WORK / "logs"
 BASELINE = "cairn check (dir)"
+POLICIES = BENCHES / "policies"
+# The policy repos run only the bench policies, not the bundled library.
+POLICY_SETTINGS = "version: 1\nlibrary:\n  policies: false\n"
+CAIRN_POLICIES = "cairn check, 10 policies"
+CAIRN_NO_POLICIES = "cairn check, no policies"
+REGOPY = "regopy, evaluation only"
+REGOPY_LOAD = "regopy, load + prepare"
+# The codes a policy result may have: the bench policies' own, or cairn's defaults.
+POLICY_CODE = re.compile(r"BENCH\d+|E0501|W0502")
 
 
 @dataclass
@@ -45,6 +58,9 @@ class Tool:
     check: Callable[[int, str], str | None]  # (exit code, stdout) -> why the run failed, or None
     cwd: Path | None = None
     shown: str | None = None  # how the report shows the commands, when listing them all is too long
+    # stdout of a run -> {"results": N, "by_code": {...}} and, for a tool that times itself,
+    # "eval_seconds" (then the run's time) and "load_seconds"
+    details: Callable[[str], dict] | None = None
 
 
 @dataclass
@@ -54,11 +70,12 @@ class Result:
     times: list[float]
     peak_kib: int
     failure: str | None
+    details: list[dict] = field(default_factory=list)  # per run, from tool.details
 
 
 def main():
     args = parse_args()
-    ensure_peers()
+    ensure_peers(node=bool(args.sizes))
     LOGS.mkdir(parents=True, exist_ok=True)
     results = []
     for size in args.sizes:
@@ -66,11 +83,23 @@ def main():
         print(f"\n== {size:,} entities ({root})", flush=True)
         warm_page_cache(root)
         results += [benchmark(size, tool) for tool in tools(size, root, args)]
-    report = render(args, results, least_rss_kib())
+    policy_results, mismatches = [], []
+    for size in args.policy_sizes:
+        root = ensure_repos(size)
+        ensure_policy_repos(root)
+        print(f"\n== {size:,} entities, {len(policy_files())} policies ({root})", flush=True)
+        warm_page_cache(root / "platform")  # the policy repos hard-link the same files
+        measured = [benchmark(size, tool) for tool in policy_tools(root, args)]
+        mismatches += compare_counts(size, measured)
+        policy_results += measured
+    report = render(args, results, policy_results, mismatches, least_rss_kib())
     args.out.write_text(report, encoding="utf-8")
     print(f"\n{report}\nwrote {args.out}")
-    if failed := [result for result in results if result.failure]:
-        sys.exit(f"bench.py: {len(failed)} tool(s) failed, see the report")
+    for mismatch in mismatches:
+        print(f"bench.py: RESULT COUNT MISMATCH: {mismatch}", file=sys.stderr)
+    failed = [result for result in results + policy_results if result.failure]
+    if failed or mismatches:
+        sys.exit(f"bench.py: {len(failed)} tool(s) failed, {len(mismatches)} count mismatch(es); see the report")
 
 
 def parse_args():
@@ -89,8 +118,20 @@ def parse_args():
         type=sizes,
         help="entity counts, comma-separated (default: %(default)s)",
     )
+    parser.add_argument(
+        "--policy-sizes",
+        default="",
+        type=sizes,
+        help="entity counts at which to time the policies of benches/policies in cairn and regopy (default: none)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs of cairn and the floor (default: %(default)s)")
     parser.add_argument("--peer-runs", type=int, default=1, help="runs of each peer (default: %(default)s)")
+    parser.add_argument(
+        "--regopy-jobs",
+        type=int,
+        default=len(os.sched_getaffinity(0)),
+        help="processes regopy evaluates the policies in (default: every CPU, %(default)s)",
+    )
     parser.add_argument(
         "--out", type=Path, default=BENCHES / "results.md", help="the report (default: benches/results.md)"
     )
@@ -103,27 +144,31 @@ def parse_args():
             shutil.which(program) or parser.error(f"--floor: {program} is not an executable"),
             *floor_args,
         ]
-    for program in ("git", "node", "npm"):
+    if not args.sizes and not args.policy_sizes:
+        parser.error("nothing to measure: --sizes and --policy-sizes are both empty")
+    for program in ("git", "node", "npm") if args.sizes else ("git",):
         if not shutil.which(program):
             parser.error(f"{program} is needed and not on PATH")
     return args
 
 
 def sizes(text):
-    return [int(size) for size in text.split(",")]
+    return [int(size) for size in text.split(",") if size.strip()]
 
 
 # --- Setup ---------------------------------------------------------------------------------
 
 
-def ensure_peers():
-    """Install check-jsonschema in a venv and Backstage's catalog-model with npm ci, unless done."""
+def ensure_peers(node=True):
+    """Install check-jsonschema and regopy in a venv and Backstage's catalog-model with npm ci, unless done."""
     requirements = BENCHES / "requirements.txt"
     if stale(VENV, [requirements]):
         run([sys.executable, "-m", "venv", VENV])
         run([VENV / "bin" / "pip", "install", "--quiet", "--requirement", requirements])
         mark_fresh(VENV, [requirements])
 
+    if not node:
+        return
     manifests = [BENCHES / "package.json", BENCHES / "package-lock.json"]
     if stale(NODE_DIR, manifests):
         for manifest in manifests:
@@ -143,6 +188,34 @@ def ensure_repos(size):
         run([VENV / "bin" / "python", BENCHES / "generate.py", str(size), root / "platform", "--git"])
         mark_fresh(root, sources)
     return root
+
+
+def ensure_policy_repos(root):
+    """Make root/platform-policies and root/platform-no-policies: the repo with a cairn.yaml that
+    turns the bundled policies off, with and without the bench policies in its policies/ folder.
+
+    The entity files are hard links to those of root/platform, made once (the whole of root is
+    emptied when the repo is regenerated); the settings and the policies are rewritten every run.
+    """
+    platform_repo = root / "platform"
+    for name, with_policies in (("platform-policies", True), ("platform-no-policies", False)):
+        target = root / name
+        if stale(target, []):
+            print(f"linking {platform_repo} into {target}", flush=True)
+            shutil.copytree(
+                platform_repo, target, copy_function=os.link, ignore=shutil.ignore_patterns(".git"), dirs_exist_ok=True
+            )
+            mark_fresh(target, [])
+        (target / "cairn.yaml").write_text(POLICY_SETTINGS, encoding="utf-8")
+        shutil.rmtree(target / "policies", ignore_errors=True)
+        if with_policies:
+            (target / "policies").mkdir()
+            for policy in policy_files():
+                shutil.copyfile(policy, target / "policies" / policy.name)
+
+
+def policy_files():
+    return sorted(POLICIES.glob("*.rego"))
 
 
 def stale(target, sources):
@@ -222,6 +295,38 @@ def tools(size, root, args):
     return found
 
 
+def policy_tools(root, args):
+    """cairn check with and without the bench policies, and regopy evaluating them."""
+    with_policies = root / "platform-policies"
+    found = []
+    if args.cairn:
+        found += [
+            Tool(
+                CAIRN_NO_POLICIES,
+                args.runs,
+                [[args.cairn, "check", str(root / "platform-no-policies"), "--format", "json"]],
+                cairn_found_no_errors,
+            ),
+            Tool(
+                CAIRN_POLICIES,
+                args.runs,
+                [[args.cairn, "check", str(with_policies), "--format", "json"]],
+                cairn_found_only_policy_results,
+                details=cairn_policy_results,
+            ),
+        ]
+    regopy = [
+        str(VENV / "bin" / "python"),
+        str(BENCHES / "regopy_eval.py"),
+        str(with_policies),
+        str(with_policies / "policies"),
+        "--jobs",
+        str(args.regopy_jobs),
+    ]
+    found.append(Tool(REGOPY, args.peer_runs, [regopy], exited_zero, details=regopy_results))
+    return found
+
+
 def check_jsonschema(size, root, runs):
     """check-jsonschema once per blueprint schema, with as many files per process as exec allows."""
     executable = str(VENV / "bin" / "check-jsonschema")
@@ -271,6 +376,75 @@ def cairn_found_no_errors(code, stdout):
     return None if errors == 0 else f"cairn reported {errors} errors, expected 0"
 
 
+def cairn_found_only_policy_results(code, stdout):
+    """A run with the bench policies: it may fail the check, but only with the policies' results."""
+    if code not in (0, 1):
+        return f"exit code {code}"
+    try:
+        report = json.loads(stdout)
+        errors, diagnostics = report["summary"]["errors"], report["diagnostics"]
+        codes = [diagnostic["code"] for diagnostic in diagnostics]
+    except (ValueError, KeyError, TypeError):
+        return 'stdout is not a JSON report with "summary": {"errors": N} and "diagnostics"'
+    if others := sorted({code for code in codes if not POLICY_CODE.fullmatch(code)}):
+        example = next(d for d in diagnostics if d["code"] == others[0])
+        return f"findings other than the policies' results: {', '.join(others)} (first: {example.get('message')!r})"
+    if (code == 1) != (errors > 0):
+        return f"exit code {code} with {errors} errors"
+    if (ran := report["summary"].get("policies")) is not None and ran != len(policy_files()):
+        return f"cairn ran {ran} policies, expected the {len(policy_files())} of {POLICIES}"
+    return None
+
+
+def cairn_policy_results(stdout):
+    codes = [diagnostic["code"] for diagnostic in json.loads(stdout)["diagnostics"]]
+    by_code = {}
+    for code in sorted(codes):
+        by_code[code] = by_code.get(code, 0) + 1
+    return {"results": len(codes), "by_code": by_code}
+
+
+def regopy_results(stdout):
+    report = json.loads(stdout)
+    keys = ("results", "by_code", "eval_seconds", "load_seconds", "read_seconds", "jobs", "engine", "api")
+    return {key: report[key] for key in keys}
+
+
+def compare_counts(size, results):
+    """Whether cairn and regopy found as many results, in total and per code: the mismatches.
+
+    Printed loudly as soon as they are known; render() puts them in the report too.
+    """
+    by_name = {result.tool.name: result for result in results}
+    cairn, regopy = by_name.get(CAIRN_POLICIES), by_name.get(REGOPY)
+    if not cairn or not regopy or not cairn.details or not regopy.details:
+        return []
+
+    def found(details):  # codes with results (regopy also lists those with none)
+        return {code: count for code, count in details["by_code"].items() if count}
+
+    mismatches = []
+    for result in (cairn, regopy):
+        if any(found(details) != found(result.details[0]) for details in result.details):
+            mismatches.append(f"{size:,} entities: {result.tool.name} found different results from run to run")
+    ours, theirs = cairn.details[-1], regopy.details[-1]
+    if ours["results"] != theirs["results"] or found(ours) != found(theirs):
+        codes = sorted(set(found(ours)) | set(found(theirs)))
+        differing = [
+            f"{code} {ours['by_code'].get(code, 0)} vs {theirs['by_code'].get(code, 0)}"
+            for code in codes
+            if ours["by_code"].get(code, 0) != theirs["by_code"].get(code, 0)
+        ]
+        mismatches.append(
+            f"{size:,} entities: cairn found {ours['results']} policy results, regopy {theirs['results']}"
+            f" (cairn vs regopy: {'; '.join(differing) or 'same per code'})"
+        )
+    for mismatch in mismatches:
+        banner = "!" * 100
+        print(f"{banner}\n!!! RESULT COUNT MISMATCH, {mismatch}\n{banner}", flush=True)
+    return mismatches
+
+
 def backstage_found_no_errors(size):
     expected = f"{size} entities, 0 errors"
 
@@ -286,31 +460,47 @@ def backstage_found_no_errors(size):
 
 
 def benchmark(size, tool):
-    times, peak_kib = [], 0
+    times, peak_kib, all_details = [], 0, []
+    log_name = f"{size}-{re.sub('[^a-z0-9]+', '-', tool.name).strip('-')}"
     for run_number in range(1, tool.runs + 1):
-        seconds, kib, failure = measure(tool, f"{size}-{re.sub('[^a-z]+', '-', tool.name).strip('-')}")
+        seconds, kib, failure, stdout = measure(tool, log_name)
         peak_kib = max(peak_kib, kib)
-        label = f"{tool.name:<24} run {run_number}/{tool.runs}"
+        label = f"{tool.name:<26} run {run_number}/{tool.runs}"
         if failure:
             print(f"  {label}  FAILED: {failure}", flush=True)
-            return Result(size, tool, times, peak_kib, failure)
+            return Result(size, tool, times, peak_kib, failure, all_details)
+        note = ""
+        if tool.details:
+            try:
+                details = tool.details(stdout)
+            except (ValueError, KeyError, TypeError) as error:
+                failure = f"cannot read its report: {error!r} (output: {LOGS / log_name}.*)"
+                print(f"  {label}  FAILED: {failure}", flush=True)
+                return Result(size, tool, times, peak_kib, failure, all_details)
+            all_details.append(details)
+            note = f"  {details['results']:7,} results"
+            if "eval_seconds" in details:  # a peer that times its evaluation itself
+                note += f"  (load {details['load_seconds']:.2f} s, whole process {seconds:.2f} s)"
+                seconds = details["eval_seconds"]
         times.append(seconds)
-        print(f"  {label}  {seconds:9.3f} s  {kib / 1024:8.1f} MiB", flush=True)
-    return Result(size, tool, times, peak_kib, None)
+        print(f"  {label}  {seconds:9.3f} s  {kib / 1024:8.1f} MiB{note}", flush=True)
+    return Result(size, tool, times, peak_kib, None, all_details)
 
 
 def measure(tool, log_name):
-    """One run of tool: (wall seconds summed over its processes, their peak RSS in KiB, failure)."""
-    seconds, peak_kib = 0.0, 0
+    """One run of tool: (wall seconds summed over its processes, their peak RSS in KiB, failure,
+    the last process's stdout)."""
+    seconds, peak_kib, stdout = 0.0, 0, ""
     for index, argv in enumerate(tool.commands):
         stdout_path = LOGS / f"{log_name}.{index}.stdout"
         stderr_path = LOGS / f"{log_name}.{index}.stderr"
         code, elapsed, kib = launch(argv, tool.cwd, stdout_path, stderr_path)
         seconds += elapsed
         peak_kib = max(peak_kib, kib)
-        if failure := tool.check(code, stdout_path.read_text(errors="replace")):
-            return seconds, peak_kib, f"{failure} (output: {stdout_path}, {stderr_path})"
-    return seconds, peak_kib, None
+        stdout = stdout_path.read_text(errors="replace")
+        if failure := tool.check(code, stdout):
+            return seconds, peak_kib, f"{failure} (output: {stdout_path}, {stderr_path})", stdout
+    return seconds, peak_kib, None, stdout
 
 
 # Runs one command and writes its exit code, wall time and peak RSS (KiB) to the file argv[1].
@@ -359,12 +549,7 @@ def least_rss_kib():
 # --- The report ----------------------------------------------------------------------------
 
 
-def render(args, results, least_kib):
-    baseline = {
-        result.size: statistics.median(result.times)
-        for result in results
-        if result.tool.name == BASELINE and not result.failure
-    }
+def render(args, results, policy_results, mismatches, least_kib):
     lines = [
         "# `cairn check` benchmark",
         "",
@@ -381,33 +566,107 @@ def render(args, results, least_kib):
         "## Machine",
         "",
         *[f"- {line}" for line in machine(args.cairn)],
-        "",
-        "## Results",
-        "",
-        "| entities | tool | runs | median s | min s | max s | peak RSS MiB | vs cairn (dir) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
+    if results:
+        lines += ["", "## Results", "", *results_table(results, BASELINE, "vs cairn (dir)")]
+        if failures := [result for result in results if result.failure]:
+            lines += ["", "Failures:", ""]
+            lines += [f"- {result.size:,}, {result.tool.name}: {result.failure}" for result in failures]
+    if policy_results:
+        lines += ["", *render_policies(args, policy_results, mismatches)]
+    lines += ["", "## Commands", ""]
+    for title, sizes_run, measured in (("", args.sizes, results), (", policies", args.policy_sizes, policy_results)):
+        for size in sizes_run:
+            lines += [f"{size:,} entities{title}:", "", "```sh"]
+            for result in measured:
+                if result.size == size:
+                    tool = result.tool
+                    lines += [tool.shown] if tool.shown else [shlex.join(argv) for argv in tool.commands]
+            lines += ["```", ""]
+    return "\n".join(lines)
+
+
+def results_table(results, baseline_name, ratio_title, extra=None):
+    """The markdown table of results, each median also as a multiple of baseline_name's.
+
+    extra, when given, is (column title, result -> cell) for one more column before the ratio."""
+    baseline = {
+        result.size: statistics.median(result.times)
+        for result in results
+        if result.tool.name == baseline_name and not result.failure
+    }
+    head = "| entities | tool | runs | median s | min s | max s | peak RSS MiB |"
+    rule = "|---:|---|---:|---:|---:|---:|---:|"
+    if extra:
+        head, rule = head + f" {extra[0]} |", rule + "---:|"
+    lines = [f"{head} {ratio_title} |", f"{rule}---:|"]
     for result in results:
         name, size = result.tool.name, f"{result.size:,}"
+        cell = f" {extra[1](result)} |" if extra else ""
         if result.failure:
-            lines.append(f"| {size} | {name} | {len(result.times)}/{result.tool.runs} | failed | | | | |")
+            lines.append(f"| {size} | {name} | {len(result.times)}/{result.tool.runs} | failed | | | |{cell} |")
             continue
         median = statistics.median(result.times)
         ratio = format_ratio(median / baseline[result.size]) if result.size in baseline else "–"
         seconds = " | ".join(format_seconds(value) for value in (median, min(result.times), max(result.times)))
-        lines.append(f"| {size} | {name} | {len(result.times)} | {seconds} | {result.peak_kib / 1024:.1f} | {ratio} |")
-    if failures := [result for result in results if result.failure]:
+        memory = f"{result.peak_kib / 1024:.1f}" if result.peak_kib else "–"
+        lines.append(f"| {size} | {name} | {len(result.times)} | {seconds} | {memory} |{cell} {ratio} |")
+    return lines
+
+
+def render_policies(args, policy_results, mismatches):
+    """The policy section: cairn with and without the bench policies, regopy's evaluation and
+    load as rows of their own, and whether both found as many results per code."""
+    rows = []
+    for result in policy_results:
+        rows.append(result)
+        if result.tool.name == REGOPY and result.details:
+            load = Tool(REGOPY_LOAD, result.tool.runs, [], exited_zero)
+            rows.append(Result(result.size, load, [d["load_seconds"] for d in result.details], 0, None))
+    regopy = next((r.details[-1] for r in policy_results if r.tool.name == REGOPY and r.details), None)
+    engine = f"{regopy['engine']} in {regopy['jobs']} process(es)" if regopy else "regopy"
+    lines = [
+        f"## Policies: {len(policy_files())} per-entity policies, cairn against regopy",
+        "",
+        "The policies of `benches/policies` (one package each, codes BENCH01 to BENCH10) are in the",
+        "`policies/` folder of a copy of the repo whose `cairn.yaml` turns the bundled library off.",
+        f"`{CAIRN_POLICIES}` is the whole `cairn check` process (reading, parsing, schema and",
+        f"relation checks, then the policies); `{CAIRN_NO_POLICIES}` is the same copy without them.",
+        f"The peer is {engine} (`regopy_eval.py`), evaluating every rule of the same policies for",
+        "every entity with the same `input` and `data.cairn.catalog`: the policies and data compiled",
+        "once into a bundle, then `set_input` and `query_bundle` per entity. It is timed inside its",
+        "process: its evaluation alone, and as a row of its own everything before it (reading the",
+        "YAML, building inputs and data, loading them, compiling the bundle), so that the comparison",
+        "favours regopy. Its peak memory is that of the whole process. `results` counts the deny and",
+        "warn results each found; they must agree.",
+        "",
+    ]
+    if mismatches:
+        lines += ["**RESULT COUNTS DISAGREE:**", ""]
+        lines += [f"- **{mismatch}**" for mismatch in mismatches]
+        lines.append("")
+
+    def results_cell(result):
+        counts = {d["results"] for d in result.details}
+        return ", ".join(f"{count:,}" for count in sorted(counts)) if counts else ""
+
+    lines += results_table(rows, CAIRN_POLICIES, "vs cairn (10 policies)", ("results", results_cell))
+    if failures := [result for result in policy_results if result.failure]:
         lines += ["", "Failures:", ""]
         lines += [f"- {result.size:,}, {result.tool.name}: {result.failure}" for result in failures]
-    lines += ["", "## Commands", ""]
-    for size in args.sizes:
-        lines += [f"{size:,} entities:", "", "```sh"]
-        for result in results:
-            if result.size == size:
-                tool = result.tool
-                lines += [tool.shown] if tool.shown else [shlex.join(argv) for argv in tool.commands]
-        lines += ["```", ""]
-    return "\n".join(lines)
+
+    lines += ["", "Results per code (last run of each):", ""]
+    lines += ["| entities | code | cairn | regopy | |", "|---:|---|---:|---:|---|"]
+    for size in args.policy_sizes:
+        found = {r.tool.name: r.details[-1]["by_code"] for r in policy_results if r.size == size and r.details}
+        ours, theirs = found.get(CAIRN_POLICIES), found.get(REGOPY)
+        for code in sorted(set(ours or {}) | set(theirs or {})):
+            a = ours.get(code, 0) if ours is not None else None
+            b = theirs.get(code, 0) if theirs is not None else None
+            verdict = "" if a is None or b is None else "agree" if a == b else "**MISMATCH**"
+            shown = ["–" if value is None else f"{value:,}" for value in (a, b)]
+            lines.append(f"| {size:,} | {code} | {shown[0]} | {shown[1]} | {verdict} |")
+    return lines
 
 
 def format_seconds(seconds):
@@ -428,13 +687,16 @@ def machine(cairn):
             VENV / "bin" / "python",
             "-c",
             "import importlib.metadata as m; print(', '.join(f'{p} {m.version(p)}' for p in "
-            "('check-jsonschema', 'jsonschema', 'ruamel.yaml')))",
+            "('check-jsonschema', 'jsonschema', 'ruamel.yaml', 'regopy', 'PyYAML')))",
         ]
     )
-    node_packages = ", ".join(
-        f"{name} {json.loads((NODE_DIR / 'node_modules' / name / 'package.json').read_text())['version']}"
-        for name in ("@backstage/catalog-model", "yaml")
-    )
+    try:
+        node_packages = ", ".join(
+            f"{name} {json.loads((NODE_DIR / 'node_modules' / name / 'package.json').read_text())['version']}"
+            for name in ("@backstage/catalog-model", "yaml")
+        )
+    except OSError:
+        node_packages = "not installed (no --sizes)"
     return [
         f"CPU: {cpu}; nproc: {len(os.sched_getaffinity(0))}",
         f"Memory: {memory_gib:.1f} GiB; OS: {platform.system()} {platform.release()}",

@@ -21,7 +21,7 @@ const PREVIEW_NAMES: usize = 20;
 pub fn check_change(base: &Source, head: &Source) -> Result<Outcome, EngineError> {
     let started = Instant::now();
     let rules = load(base)?;
-    let data = load_with(head, Some(&rules.settings))?;
+    let mut data = load_with(head, Some(&rules.settings))?;
     let base_layout = Layout::new(&rules.settings);
     let changed = changed_rule_files(base, head, &rules.settings)?;
 
@@ -32,7 +32,7 @@ pub fn check_change(base: &Source, head: &Source) -> Result<Outcome, EngineError
         cairn_policy::catalog_value(&catalog, &values)
     };
     let revision = head.commit();
-    let judged = judge(&rules, data.entities.clone(), revision.as_deref(), Some(&base_catalog));
+    let judged = judge(&rules, std::mem::take(&mut data.entities), revision.as_deref(), Some(&base_catalog));
 
     // Findings about the rules come from the base; findings about the data from the head.
     let mut diagnostics: Vec<Diagnostic> =
@@ -43,8 +43,9 @@ pub fn check_change(base: &Source, head: &Source) -> Result<Outcome, EngineError
 
     if !changed.is_empty() {
         diagnostics.extend(changed.iter().map(review_needed));
-        let proposed = load(head)?;
-        let preview = judge(&proposed, proposed.entities.clone(), revision.as_deref(), Some(&base_catalog));
+        let mut proposed = load(head)?;
+        let entities = std::mem::take(&mut proposed.entities);
+        let preview = judge(&proposed, entities, revision.as_deref(), Some(&base_catalog));
         let mut preview_findings = proposed.diagnostics.clone();
         preview_findings.extend(preview.diagnostics);
         crate::waivers::apply(&mut preview_findings, &proposed.waivers, &preview.catalog, Date::today_utc());

@@ -68,9 +68,10 @@ impl Outcome {
 /// Checks the platform repository at `source`.
 pub fn check(source: &Source) -> Result<Outcome, EngineError> {
     let started = Instant::now();
-    let loaded = load(source)?;
+    let mut loaded = load(source)?;
     let revision = source.commit();
-    let judged = judge(&loaded, loaded.entities.clone(), revision.as_deref(), None);
+    let entities = std::mem::take(&mut loaded.entities);
+    let judged = judge(&loaded, entities, revision.as_deref(), None);
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(judged.diagnostics);
     crate::waivers::apply(&mut diagnostics, &loaded.waivers, &judged.catalog, Date::today_utc());
@@ -95,13 +96,13 @@ pub(crate) fn judge(rules: &Loaded, entities: Vec<Entity>, revision: Option<&str
         catalog.entities.par_iter().flat_map_iter(|entity| check_entity(&catalog, &schemas, entity)).collect();
     diagnostics.extend(found);
 
-    let inputs = cairn_policy::entity_values(&catalog, revision);
-    let catalog_value = cairn_policy::catalog_value(&catalog, &inputs);
     let options = PolicyOptions { time_limit: Duration::from_millis(rules.settings.limits.policy_time_ms) };
     let (policies, found) = PolicySet::load(&rules.policies, options);
     diagnostics.extend(found);
     let mut packages = 0;
     if !policies.is_empty() {
+        let inputs = cairn_policy::entity_values(&catalog, revision);
+        let catalog_value = cairn_policy::catalog_value(&catalog, &inputs);
         let mut data = vec![
             (Value::from("catalog"), catalog_value.clone()),
             (Value::from("blueprints"), cairn_policy::blueprints_value(&catalog)),
