@@ -20,6 +20,10 @@ enum Parser {
     TwoPass,
 }
 
+/// The same allocator as `cairn`, so that the floor is as fast as cairn's own reading can be.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let mut path = None;
