@@ -158,3 +158,51 @@ fn without_source(entity: &Value) -> Value {
 pub(crate) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
     Value::from(entries.into_iter().map(|(key, value)| (Value::from(key), value)).collect::<BTreeMap<_, _>>())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(json: &str) -> Value {
+        Value::from_json_str(json).expect("test JSON")
+    }
+
+    #[test]
+    fn a_change_is_what_it_adds_modifies_and_removes_but_not_where_entities_are_written() {
+        let base = value(
+            r#"{"System": {
+                "moved": {"identifier": "moved", "properties": {"a": 1}, "source": {"file": "a.yaml", "line": 1}},
+                "edited": {"identifier": "edited", "properties": {"a": 1}, "source": {"file": "b.yaml", "line": 1}},
+                "gone": {"identifier": "gone", "source": {"file": "c.yaml", "line": 1}}
+            }}"#,
+        );
+        let head = value(
+            r#"{"System": {
+                "moved": {"identifier": "moved", "properties": {"a": 1}, "source": {"file": "z.yaml", "line": 9}},
+                "edited": {"identifier": "edited", "properties": {"a": 2}, "source": {"file": "b.yaml", "line": 1}}
+            }, "API": {
+                "new": {"identifier": "new", "source": {"file": "d.yaml", "line": 1}}
+            }}"#,
+        );
+        let change = change_value(&base, &head);
+        let keys = |part: &str| -> Vec<String> {
+            let part = &change[part];
+            let mut keys = Vec::new();
+            for (blueprint, entities) in part.as_object().expect("an object").iter() {
+                for identifier in entities.as_object().expect("an object").keys() {
+                    keys.push(format!(
+                        "{}:{}",
+                        blueprint.as_string().expect("text"),
+                        identifier.as_string().expect("text")
+                    ));
+                }
+            }
+            keys
+        };
+        assert_eq!(keys("added"), ["API:new"]);
+        assert_eq!(keys("modified"), ["System:edited"]);
+        assert_eq!(keys("removed"), ["System:gone"]);
+        assert_eq!(change["modified"]["System"]["edited"]["before"]["properties"]["a"], Value::from(1));
+        assert_eq!(change["modified"]["System"]["edited"]["after"]["properties"]["a"], Value::from(2));
+    }
+}
