@@ -9,6 +9,7 @@ mod check;
 mod error;
 mod init;
 mod load;
+mod plan;
 mod policy_test;
 mod waivers;
 
@@ -18,4 +19,5 @@ pub use check::{Outcome, check};
 pub use error::EngineError;
 pub use init::{InitError, init};
 pub use load::{Loaded, load};
+pub use plan::{ChangeKind, EntityChange, EnvironmentChange, FieldChange, Plan, expiry, plan};
 pub use policy_test::{PolicyTestOutcome, test_policies};

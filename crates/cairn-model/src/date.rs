@@ -66,6 +66,19 @@ impl Date {
         }
     }
 
+    /// Days since 1970-01-01 (Hinnant's `days_from_civil`); dates before it give 0.
+    #[must_use]
+    pub fn days_since_epoch(self) -> u64 {
+        let year = u64::from(self.year) - u64::from(self.month <= 2);
+        let era = year / 400;
+        let year_of_era = year % 400;
+        let month = u64::from(self.month);
+        let month_from_march = if month > 2 { month - 3 } else { month + 9 };
+        let day_of_year = (153 * month_from_march + 2) / 5 + u64::from(self.day) - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        (era * 146_097 + day_of_era).saturating_sub(719_468)
+    }
+
     #[must_use]
     pub fn year(self) -> u16 {
         self.year
@@ -167,5 +180,13 @@ mod tests {
         let today = Date::today_utc();
         assert!(today.year() >= 2025, "{today}");
         assert!(today < Date::parse("2200-01-01").expect("a valid date"));
+    }
+
+    #[test]
+    fn days_since_epoch_inverts_from_days_since_epoch() {
+        for days in [0, 1, 59, 60, 365, 10_957, 20_781, 2_932_896] {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
+        assert_eq!(Date::parse("2026-11-29").map(Date::days_since_epoch), Some(20_786));
     }
 }

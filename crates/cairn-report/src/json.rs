@@ -26,7 +26,7 @@ struct Summary {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Finding<'a> {
+pub(crate) struct Finding<'a> {
     code: &'a str,
     severity: Severity,
     message: &'a str,
@@ -60,7 +60,7 @@ struct Place<'a> {
 }
 
 impl<'a> Finding<'a> {
-    fn new(diagnostic: &'a Diagnostic) -> Self {
+    pub(crate) fn new(diagnostic: &'a Diagnostic) -> Self {
         let location = diagnostic.location.as_ref();
         Finding {
             code: diagnostic.code_name(),

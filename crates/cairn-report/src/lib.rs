@@ -2,6 +2,8 @@
 
 mod human;
 mod json;
+mod plan;
 
 pub use human::{HumanOptions, human, policy_tests};
 pub use json::json;
+pub use plan::{COMMENT_MARKER, Links, PlanOptions, plan_human, plan_json, plan_markdown, verdict};

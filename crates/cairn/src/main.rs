@@ -49,6 +49,42 @@ enum Command {
     /// Work with policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Show what a change does to the platform: entities added, modified, moved and removed,
+    /// environments, and the findings it introduces, judged by the rules of its base.
+    ///
+    /// Exits 0 when the change introduces no error (with `--strict`: when the head has none),
+    /// 1 when it does, 2 when a revision cannot be read or the policies cannot be evaluated.
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct PlanArgs {
+    /// The platform repository: a git repository, or a folder in one.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// The revision the change starts from; its rules judge the change.
+    #[arg(long, value_name = "REV")]
+    base: String,
+    /// The revision the change ends at.
+    #[arg(long, value_name = "REV")]
+    head: String,
+    /// Also fail on errors that were already there at the base.
+    #[arg(long)]
+    strict: bool,
+    /// How to print the plan; `markdown` is the pull-request comment. Findings link to
+    /// `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/<head commit>/…` when both are set.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    format: PlanFormat,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum PlanFormat {
+    Human,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,6 +163,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Init(args) => init(&args),
         Command::Policy(PolicyCommand::Test(args)) => policy_test(&args),
+        Command::Plan(args) => plan(&args),
     };
     ExitCode::from(code)
 }
@@ -174,6 +211,44 @@ fn verdict(outcome: &Outcome) -> u8 {
     if outcome.rules_broken() {
         FAILURE
     } else if outcome.count(Severity::Error) > 0 {
+        FINDINGS
+    } else {
+        CLEAN
+    }
+}
+
+fn plan(args: &PlanArgs) -> u8 {
+    let plan = Source::git(&args.path, &args.base)
+        .and_then(|base| Source::git(&args.path, &args.head).map(|head| (base, head)))
+        .map_err(cairn_engine::EngineError::from)
+        .and_then(|(base, head)| cairn_engine::plan(&base, &head));
+    let plan = match plan {
+        Ok(plan) => plan,
+        Err(error) => return fail(&error),
+    };
+    let options = cairn_report::PlanOptions { strict: args.strict };
+    let report = match args.format {
+        PlanFormat::Human => {
+            cairn_report::plan_human(&plan, options, HumanOptions { color: use_color(args.color), width: 100 })
+        }
+        PlanFormat::Json => cairn_report::plan_json(&plan, options),
+        PlanFormat::Markdown => {
+            let blob = match (std::env::var("GITHUB_SERVER_URL"), std::env::var("GITHUB_REPOSITORY"), &plan.head_commit)
+            {
+                (Ok(server), Ok(repository), Some(commit)) => {
+                    Some(format!("{}/{repository}/blob/{commit}", server.trim_end_matches('/')))
+                }
+                _ => None,
+            };
+            cairn_report::plan_markdown(&plan, options, &cairn_report::Links { blob })
+        }
+    };
+    if std::io::stdout().lock().write_all(report.as_bytes()).is_err() {
+        return FAILURE;
+    }
+    if plan.outcome.rules_broken() {
+        FAILURE
+    } else if plan.failing_errors(args.strict) > 0 {
         FINDINGS
     } else {
         CLEAN

@@ -259,3 +259,73 @@ fn a_rule_change_previews_what_it_would_newly_fail() {
     );
     assert_eq!(preview["help"], "newly failing: `System:checkout`, `System:search`; teams: `payments`, `search`");
 }
+
+#[test]
+fn a_plan_shows_what_a_change_does_and_what_it_introduces() {
+    let repo = GitRepo::new();
+    let environment =
+        "identifier: dev-alice\nproperties:\n  type: development\n  createdAt: \"2026-11-24T09:15:00Z\"\n  ttl: 5d\n";
+    repo.write("catalog/shop.yaml", DOMAIN)
+        .write("catalog/checkout.yaml", SYSTEM)
+        .write("catalog/old.yaml", &SYSTEM.replace("checkout", "old"))
+        // Already broken at the base: a relation to nothing.
+        .write("catalog/broken.yaml", &SYSTEM.replace("checkout", "broken").replace("domain: shop", "domain: nowhere"))
+        .write("environments/dev-alice.yaml", environment);
+    repo.commit("Alice", "The base");
+    repo.git(&["checkout", "--quiet", "-b", "change"]);
+    fs::remove_file(repo.path.join("catalog/old.yaml")).expect("remove");
+    fs::remove_file(repo.path.join("catalog/checkout.yaml")).expect("move");
+    repo.write("catalog/systems/checkout.yaml", SYSTEM)
+        .write("catalog/cart.yaml", &SYSTEM.replace("checkout", "cart").replace("domain: shop", "domain: shoop"))
+        .write("environments/dev-alice.yaml", &environment.replace("ttl: 5d", "ttl: 10d"));
+    repo.commit("Bob", "Add cart, move checkout, drop old, keep dev-alice longer");
+
+    let run = cairn(&repo.path, &["plan", "--base", "main", "--head", "change", "--format", "json"]);
+    assert_eq!(run.code, 1, "cart's broken relation is introduced: {}{}", run.stdout, run.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let entities: Vec<String> = plan["entities"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|change| {
+            format!(
+                "{} {} {}",
+                change["kind"].as_str().unwrap_or("?"),
+                change["entity"].as_str().unwrap_or("?"),
+                change["file"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    assert_eq!(
+        entities,
+        [
+            "modified Environment:dev-alice environments/dev-alice.yaml",
+            "added System:cart catalog/cart.yaml",
+            "moved System:checkout catalog/systems/checkout.yaml",
+            "removed System:old catalog/old.yaml",
+        ]
+    );
+    assert_eq!(
+        plan["entities"][0]["fields"],
+        serde_json::json!([{"field": "properties.ttl", "before": "5d", "after": "10d"}])
+    );
+    assert_eq!(plan["entities"][2]["moved_from"], "catalog/checkout.yaml");
+    assert_eq!(plan["environments"][0]["expires"], "2026-12-04T09:15:00Z");
+    assert_eq!(plan["environments"][0]["expired_before"], "2026-11-29T09:15:00Z");
+    let codes = |part: &str| -> Vec<String> {
+        plan[part].as_array().expect("a list").iter().map(|f| format!("{} {}", f["code"], f["file"])).collect()
+    };
+    assert_eq!(codes("introduced"), [r#""E0309" "catalog/cart.yaml""#]);
+    assert_eq!(codes("existing"), [r#""E0309" "catalog/broken.yaml""#]);
+    assert_eq!(plan["verdict"], "this change introduces 1 error: it must not merge");
+
+    // Fixing cart leaves only what was already there: the change may merge, unless --strict.
+    repo.write("catalog/cart.yaml", &SYSTEM.replace("checkout", "cart"));
+    repo.commit("Bob", "Fix cart's domain");
+    let run = cairn(&repo.path, &["plan", "--base", "main", "--head", "change", "--format", "markdown"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.starts_with("<!-- cairn-plan -->\n### ✅ cairn: this change can merge"), "{}", run.stdout);
+    let run = cairn(&repo.path, &["plan", "--base", "main", "--head", "change", "--strict"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.ends_with("this change has 1 error: it must not merge\n"), "{}", run.stdout);
+}

@@ -1,0 +1,272 @@
+//! `plan`: what a change does to the platform. Entities added, removed, modified (property by
+//! property, relation by relation) and moved; environments created, changed and destroyed with
+//! their expiry; and the findings of the change judged by its base's rules, split into those the
+//! change introduces and those already there.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cairn_diagnostics::{Diagnostic, Severity};
+use cairn_model::{Catalog, Date, ENVIRONMENT_BLUEPRINT, Entity};
+use cairn_source::Source;
+use serde_json::Value as Json;
+
+use crate::change::check_change;
+use crate::check::{Outcome, check};
+use crate::error::EngineError;
+
+/// What a change does, and what it breaks.
+#[derive(Debug)]
+pub struct Plan {
+    /// The head judged by the base's rules: every finding, the files, the head catalog.
+    pub outcome: Outcome,
+    /// Describes the base, such as "revision `main` (4b825dc6)".
+    pub base: String,
+    /// The head's commit, for links.
+    pub head_commit: Option<String>,
+    /// Indices into `outcome.diagnostics` of the findings this change introduces; the others
+    /// were already there at the base.
+    pub introduced: BTreeSet<usize>,
+    pub entities: Vec<EntityChange>,
+    pub environments: Vec<EnvironmentChange>,
+}
+
+impl Plan {
+    /// The findings this change introduces, in report order.
+    pub fn introduced(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.outcome.diagnostics.iter().enumerate().filter(|(i, _)| self.introduced.contains(i)).map(|(_, d)| d)
+    }
+
+    /// The findings already there at the base.
+    pub fn existing(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.outcome.diagnostics.iter().enumerate().filter(|(i, _)| !self.introduced.contains(i)).map(|(_, d)| d)
+    }
+
+    /// Errors that count: introduced ones, or with `strict` every one.
+    #[must_use]
+    pub fn failing_errors(&self, strict: bool) -> usize {
+        let counts = |d: &&Diagnostic| d.severity == Severity::Error && d.counts();
+        if strict {
+            self.outcome.diagnostics.iter().filter(counts).count()
+        } else {
+            self.introduced().filter(counts).count()
+        }
+    }
+}
+
+/// How an entity changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Added,
+    Modified,
+    Moved,
+    Removed,
+}
+
+/// One entity the change touches.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct EntityChange {
+    pub kind: ChangeKind,
+    /// `Blueprint:identifier`.
+    pub entity: String,
+    /// Where it is written at the head (at the base, when removed).
+    pub file: String,
+    pub line: u32,
+    /// Where it was written at the base, when it moved.
+    pub moved_from: Option<String>,
+    pub teams: Vec<String>,
+    /// Field by field: `title`, `team`, `properties.tier`, `relations.system`.
+    pub fields: Vec<FieldChange>,
+}
+
+/// One field's value before and after (`None`: not set).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<Json>,
+    pub after: Option<Json>,
+}
+
+/// One environment the change creates, changes or destroys.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct EnvironmentChange {
+    pub kind: ChangeKind,
+    pub identifier: String,
+    /// `development`, `preview`, …
+    pub kind_of_environment: Option<String>,
+    /// When it expires (RFC 3339), from `expiresAt` or `createdAt` plus `ttl`; at the base for a
+    /// destroyed one.
+    pub expires: Option<String>,
+    pub expired_before: Option<String>,
+}
+
+/// Plans the change from `base` to `head`.
+pub fn plan(base: &Source, head: &Source) -> Result<Plan, EngineError> {
+    let before = check(base)?;
+    let outcome = check_change(base, head)?;
+    let known: BTreeSet<(String, Option<String>, String)> =
+        before.diagnostics.iter().filter(|d| d.counts()).map(finding_key).collect();
+    let introduced = outcome
+        .diagnostics
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !known.contains(&finding_key(d)))
+        .map(|(i, _)| i)
+        .collect();
+    let entities = entity_changes(&before.catalog, &outcome.catalog);
+    let environments = environment_changes(&entities, &before.catalog, &outcome.catalog);
+    Ok(Plan { base: base.describe(), head_commit: head.commit(), introduced, entities, environments, outcome })
+}
+
+/// A finding's identity across revisions: lines move, codes, entities and messages do not.
+fn finding_key(diagnostic: &Diagnostic) -> (String, Option<String>, String) {
+    let place = if diagnostic.entity.is_some() { None } else { diagnostic.location.as_ref().map(|l| l.file.clone()) };
+    (diagnostic.code_name().to_owned(), diagnostic.entity.clone().or(place), diagnostic.message.clone())
+}
+
+fn first_declarations(catalog: &Catalog) -> BTreeMap<String, &Entity> {
+    let mut entities = BTreeMap::new();
+    for entity in &catalog.entities {
+        entities.entry(entity.key()).or_insert(entity);
+    }
+    entities
+}
+
+fn entity_changes(before: &Catalog, after: &Catalog) -> Vec<EntityChange> {
+    let (before, after) = (first_declarations(before), first_declarations(after));
+    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let mut changes = Vec::new();
+    for key in keys {
+        let change = match (before.get(key), after.get(key)) {
+            (None, Some(entity)) => described(ChangeKind::Added, entity, None, Vec::new()),
+            (Some(entity), None) => described(ChangeKind::Removed, entity, None, Vec::new()),
+            (Some(old), Some(new)) => {
+                let fields = field_changes(old, new);
+                let moved = (old.file.path() != new.file.path()).then(|| old.file.path().to_owned());
+                match (fields.is_empty(), moved) {
+                    (true, None) => continue,
+                    (true, Some(from)) => described(ChangeKind::Moved, new, Some(from), fields),
+                    (false, moved) => described(ChangeKind::Modified, new, moved, fields),
+                }
+            }
+            (None, None) => continue,
+        };
+        changes.push(change);
+    }
+    changes
+}
+
+fn described(kind: ChangeKind, entity: &Entity, moved_from: Option<String>, fields: Vec<FieldChange>) -> EntityChange {
+    EntityChange {
+        kind,
+        entity: entity.key(),
+        file: entity.file.path().to_owned(),
+        line: entity.file.position(entity.span.start).line,
+        moved_from,
+        teams: entity.teams.iter().map(|team| team.value.clone()).collect(),
+        fields,
+    }
+}
+
+/// The fields of an entity as dotted paths to JSON values: objects under `properties` are
+/// flattened, lists and scalars are compared whole.
+fn fields_of(entity: &Entity) -> BTreeMap<String, Json> {
+    let mut fields = BTreeMap::new();
+    if let Some(title) = &entity.title {
+        fields.insert("title".to_owned(), Json::from(title.as_str()));
+    }
+    if !entity.teams.is_empty() {
+        fields.insert("team".to_owned(), Json::from(entity.teams.iter().map(|t| t.value.as_str()).collect::<Vec<_>>()));
+    }
+    if let Some(properties) = &entity.properties {
+        flatten("properties", &properties.to_json(), &mut fields);
+    }
+    for relation in &entity.relations {
+        fields.insert(format!("relations.{}", relation.name), relation.value.to_json());
+    }
+    fields
+}
+
+fn flatten(prefix: &str, value: &Json, out: &mut BTreeMap<String, Json>) {
+    match value {
+        Json::Object(entries) if !entries.is_empty() => {
+            for (key, value) in entries {
+                flatten(&format!("{prefix}.{key}"), value, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_owned(), other.clone());
+        }
+    }
+}
+
+fn field_changes(old: &Entity, new: &Entity) -> Vec<FieldChange> {
+    let (before, after) = (fields_of(old), fields_of(new));
+    let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    names
+        .into_iter()
+        .filter(|name| before.get(*name) != after.get(*name))
+        .map(|name| FieldChange {
+            field: name.clone(),
+            before: before.get(name).cloned(),
+            after: after.get(name).cloned(),
+        })
+        .collect()
+}
+
+fn environment_changes(entities: &[EntityChange], before: &Catalog, after: &Catalog) -> Vec<EnvironmentChange> {
+    let prefix = format!("{ENVIRONMENT_BLUEPRINT}:");
+    entities
+        .iter()
+        .filter_map(|change| {
+            let identifier = change.entity.strip_prefix(&prefix)?;
+            let old = before.entity(ENVIRONMENT_BLUEPRINT, identifier);
+            let new = after.entity(ENVIRONMENT_BLUEPRINT, identifier);
+            let kind = match change.kind {
+                ChangeKind::Moved => return None,
+                kind => kind,
+            };
+            Some(EnvironmentChange {
+                kind,
+                identifier: identifier.to_owned(),
+                kind_of_environment: new.or(old).and_then(|entity| property(entity, "type")),
+                expires: new.and_then(expiry),
+                expired_before: old.and_then(expiry),
+            })
+        })
+        .collect()
+}
+
+fn property(entity: &Entity, name: &str) -> Option<String> {
+    entity.properties.as_ref()?.get(name)?.as_str().map(str::to_owned)
+}
+
+/// `expiresAt`, or `createdAt` plus `ttl` (`12h`, `5d`, `2w`), as RFC 3339 in UTC.
+#[must_use]
+pub fn expiry(entity: &Entity) -> Option<String> {
+    if let Some(expires) = property(entity, "expiresAt") {
+        return Some(expires);
+    }
+    let created = property(entity, "createdAt")?;
+    let ttl = property(entity, "ttl")?;
+    let (count, unit) = ttl.split_at(ttl.len().checked_sub(1)?);
+    let hours: u64 = count.parse::<u64>().ok()?
+        * match unit {
+            "h" => 1,
+            "d" => 24,
+            "w" => 24 * 7,
+            _ => return None,
+        };
+    // `YYYY-MM-DDTHH:MM:SS` then `Z` or an offset; only UTC is computed.
+    let date = Date::parse(created.get(..10)?)?;
+    let time = created.get(11..19)?;
+    if !created[19..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit()).eq_ignore_ascii_case("z") {
+        return None;
+    }
+    let mut parts = time.split(':').map(|part| part.parse::<u64>().ok());
+    let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
+    let seconds = date.days_since_epoch() * 86_400 + h * 3600 + m * 60 + s + hours * 3600;
+    let day = Date::from_days_since_epoch(seconds / 86_400);
+    let rest = seconds % 86_400;
+    Some(format!("{day}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60))
+}
