@@ -1,9 +1,13 @@
 //! Renderings of an `Outcome`. Every format reads the same diagnostics; each is its own module.
 
+mod github;
 mod human;
 mod json;
 mod plan;
+mod sarif;
 
+pub use github::github;
 pub use human::{HumanOptions, human, policy_tests};
 pub use json::json;
 pub use plan::{COMMENT_MARKER, Links, PlanOptions, plan_human, plan_json, plan_markdown, verdict};
+pub use sarif::sarif;

@@ -85,6 +85,10 @@ enum PlanFormat {
     Human,
     Json,
     Markdown,
+    /// The findings judged (introduced ones; with `--strict`, all) as GitHub workflow commands.
+    Github,
+    /// The findings judged, as SARIF 2.1.0.
+    Sarif,
 }
 
 #[derive(Debug, Subcommand)]
@@ -148,6 +152,10 @@ struct InitArgs {
 enum Format {
     Human,
     Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`): annotations in the log.
+    Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -198,6 +206,8 @@ fn check(args: &CheckArgs) -> u8 {
     }
     let report = match args.format {
         Format::Json => cairn_report::json(&outcome),
+        Format::Github => cairn_report::github(&outcome.diagnostics),
+        Format::Sarif => cairn_report::sarif(&outcome.diagnostics),
         Format::Human => cairn_report::human(&outcome, HumanOptions { color: use_color(args.color), width: 100 }),
     };
     let code = if std::io::stdout().lock().write_all(report.as_bytes()).is_ok() { verdict(&outcome) } else { FAILURE };
@@ -232,6 +242,10 @@ fn plan(args: &PlanArgs) -> u8 {
             cairn_report::plan_human(&plan, options, HumanOptions { color: use_color(args.color), width: 100 })
         }
         PlanFormat::Json => cairn_report::plan_json(&plan, options),
+        PlanFormat::Github if args.strict => cairn_report::github(&plan.outcome.diagnostics),
+        PlanFormat::Github => cairn_report::github(plan.introduced()),
+        PlanFormat::Sarif if args.strict => cairn_report::sarif(&plan.outcome.diagnostics),
+        PlanFormat::Sarif => cairn_report::sarif(plan.introduced()),
         PlanFormat::Markdown => {
             let blob = match (std::env::var("GITHUB_SERVER_URL"), std::env::var("GITHUB_REPOSITORY"), &plan.head_commit)
             {

@@ -236,3 +236,48 @@ fn a_broken_policy_set_stops_policy_tests_with_exit_2() {
     assert!(run.stdout.contains("policies/broken.rego:6:1"), "{}", run.stdout);
     assert!(run.stdout.ends_with("0 passed, 0 failed\n"), "{}", run.stdout);
 }
+
+#[test]
+fn github_workflow_commands_annotate_each_finding() {
+    let run = cairn(&tests_dir().join("cases/policy-findings"), &["check", ".", "--format", "github"]);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 7, "{}", run.stdout);
+    assert_eq!(
+        lines[0],
+        "::error file=catalog/components.yaml,line=5,endLine=5,col=3,endColumn=13,title=cairn ACME001%3A Production \
+         components can be operated::`checkout-api` is in production without an on-call rotation%0Ahelp: Someone is \
+         paged when a production component breaks, and it is not tier-3."
+    );
+    assert!(lines[2].starts_with("::notice file=catalog/components.yaml,line=19,"), "a waived finding: {}", lines[2]);
+    assert!(lines.iter().all(|line| line.starts_with("::") && !line.contains('\n')));
+}
+
+#[test]
+fn sarif_has_one_rule_per_code_and_a_result_per_finding() {
+    let run = cairn(&tests_dir().join("cases/policy-findings"), &["check", ".", "--format", "sarif"]);
+    assert_eq!(run.code, 1);
+    let log: serde_json::Value = serde_json::from_str(&run.stdout).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "cairn");
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| r["id"].as_str().expect("an id"))
+        .collect();
+    assert_eq!(rules, ["ACME001", "ACME002", "ACME003", "E0602", "W0603"]);
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 7);
+    for result in results {
+        let index = result["ruleIndex"].as_u64().expect("an index") as usize;
+        assert_eq!(result["ruleId"], rules[index]);
+        assert!(["error", "warning"].contains(&result["level"].as_str().expect("a level")));
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().expect("a line") >= 1);
+    }
+    let waived: Vec<&serde_json::Value> = results.iter().filter(|r| r.get("suppressions").is_some()).collect();
+    assert_eq!(waived.len(), 1);
+    assert_eq!(waived[0]["suppressions"][0]["kind"], "external");
+}
