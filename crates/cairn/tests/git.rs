@@ -329,3 +329,87 @@ fn a_plan_shows_what_a_change_does_and_what_it_introduces() {
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(run.stdout.ends_with("this change has 1 error: it must not merge\n"), "{}", run.stdout);
 }
+
+/// Copies the folder `from` into `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("a folder");
+    for entry in fs::read_dir(from).expect("readable") {
+        let entry = entry.expect("an entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Commits with a fixed date, so that commit ids (and the links to them) never change.
+fn commit_at(repo: &GitRepo, author: &str, message: &str, date: &str) {
+    repo.git(&["add", "--all"]);
+    let output = Command::new("git")
+        .args(["commit", "--quiet", "-m", message])
+        .current_dir(&repo.path)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", author)
+        .env("GIT_AUTHOR_EMAIL", format!("{}@example.com", author.to_lowercase()))
+        .env("GIT_COMMITTER_NAME", author)
+        .env("GIT_COMMITTER_EMAIL", format!("{}@example.com", author.to_lowercase()))
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// docs/pr-comment.md shows the comment `cairn plan --format markdown` writes for a branch of
+/// examples/acme that adds a service, keeps an environment longer and breaks one policy. The
+/// docs are this test's output: `CAIRN_UPDATE_DOCS=1` rewrites them.
+#[test]
+fn the_pull_request_comment_in_the_docs_is_what_cairn_writes() {
+    let repo = GitRepo::new();
+    let project = support::project_dir();
+    copy_tree(&project.join("examples/acme"), &repo.path);
+    commit_at(&repo, "Alice", "Acme's platform", "2026-11-20T10:00:00Z");
+    repo.git(&["checkout", "--quiet", "-b", "add-gift-cards"]);
+    let service = fs::read_to_string(repo.path.join("catalog/commerce/checkout/checkout-service.yaml"))
+        .expect("the checkout service")
+        .replace("checkout-service", "gift-card-service")
+        .replace("Checkout Service", "Gift Card Service")
+        .replace("  providesApis: [checkout-api]\n", "")
+        .replace("  tier: tier-1\n", "  tier: tier-2\n")
+        .replace("  runbook: https://runbooks.acme.example/gift-card-service\n", "")
+        .replace("  resources: [checkout-db]\n", "");
+    repo.write("catalog/commerce/checkout/gift-card-service.yaml", &service);
+    let environment = repo.path.join("environments/dev-alice-checkout.yaml");
+    let text = fs::read_to_string(&environment).expect("the environment").replace("ttl: 5d", "ttl: 12d");
+    repo.write("environments/dev-alice-checkout.yaml", &text);
+    commit_at(&repo, "Bob", "Add the gift card service", "2026-11-21T10:00:00Z");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["plan", "--base", "main", "--head", "add-gift-cards", "--format", "markdown"])
+        .current_dir(&repo.path)
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_REPOSITORY", "acme-retail/platform")
+        .output()
+        .expect("cairn runs");
+    assert_eq!(output.status.code(), Some(1), "the change breaks a policy");
+    let comment = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(comment.contains("P002"), "{comment}");
+
+    let path = project.join("docs/pr-comment.md");
+    let docs = fs::read_to_string(&path).unwrap_or_default();
+    let (start, end) = ("<!-- comment:start -->\n", "<!-- comment:end -->");
+    let (Some(from), Some(to)) = (docs.find(start), docs.find(end)) else {
+        panic!("docs/pr-comment.md has the markers {start:?} and {end:?}");
+    };
+    let from = from + start.len();
+    if docs[from..to] != comment {
+        if std::env::var_os("CAIRN_UPDATE_DOCS").is_some() {
+            fs::write(&path, format!("{}{comment}{}", &docs[..from], &docs[to..])).expect("write the docs");
+        } else {
+            panic!("docs/pr-comment.md is stale: run with CAIRN_UPDATE_DOCS=1\n{comment}");
+        }
+    }
+}
