@@ -9,6 +9,8 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod ci;
+
 use cairn_engine::{Outcome, Severity};
 use cairn_report::HumanOptions;
 use cairn_source::Source;
@@ -20,11 +22,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Exit code: no errors.
-const CLEAN: u8 = 0;
+pub(crate) const CLEAN: u8 = 0;
 /// Exit code: the platform repository has errors.
-const FINDINGS: u8 = 1;
+pub(crate) const FINDINGS: u8 = 1;
 /// Exit code: usage error, or cairn could not run.
-const FAILURE: u8 = 2;
+pub(crate) const FAILURE: u8 = 2;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -55,6 +57,12 @@ enum Command {
     /// Exits 0 when the change introduces no error (with `--strict`: when the head has none),
     /// 1 when it does, 2 when a revision cannot be read or the policies cannot be evaluated.
     Plan(PlanArgs),
+    /// The one command a GitHub Actions workflow runs: plan the pull request (or check the pushed
+    /// commit), write the step summary and outputs, post one sticky comment and a check run with
+    /// annotations.
+    ///
+    /// Exits by the verdict (0 pass, 1 fail), or 2 when it cannot run.
+    Ci(ci::CiArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -172,6 +180,7 @@ fn main() -> ExitCode {
         Command::Init(args) => init(&args),
         Command::Policy(PolicyCommand::Test(args)) => policy_test(&args),
         Command::Plan(args) => plan(&args),
+        Command::Ci(args) => ci::ci(&args),
     };
     ExitCode::from(code)
 }
@@ -311,7 +320,7 @@ fn init(args: &InitArgs) -> u8 {
     }
 }
 
-fn fail(error: &dyn std::fmt::Display) -> u8 {
+pub(crate) fn fail(error: &dyn std::fmt::Display) -> u8 {
     let _ = writeln!(std::io::stderr().lock(), "error: {error}");
     FAILURE
 }

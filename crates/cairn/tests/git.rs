@@ -4,65 +4,10 @@
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use support::{cairn, finding_lines};
-
-/// A git repository in a temporary directory, committed to by named authors.
-struct GitRepo {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-}
-
-impl GitRepo {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("platform");
-        fs::create_dir(&path).expect("repository folder");
-        let repo = GitRepo { _dir: dir, path };
-        repo.git(&["init", "--quiet", "--initial-branch=main"]);
-        repo
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        git_in(&self.path, args)
-    }
-
-    fn write(&self, path: &str, text: &str) -> &Self {
-        let full = self.path.join(path);
-        fs::create_dir_all(full.parent().expect("a parent")).expect("folders");
-        fs::write(full, text).expect("write");
-        self
-    }
-
-    fn commit(&self, author: &str, message: &str) -> String {
-        self.git(&["add", "--all"]);
-        let output = Command::new("git")
-            .args(["commit", "--quiet", "-m", message])
-            .current_dir(&self.path)
-            .env("GIT_AUTHOR_NAME", author)
-            .env("GIT_AUTHOR_EMAIL", format!("{}@example.com", author.to_lowercase()))
-            .env("GIT_COMMITTER_NAME", author)
-            .env("GIT_COMMITTER_EMAIL", format!("{}@example.com", author.to_lowercase()))
-            .output()
-            .expect("git runs");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        self.git(&["rev-parse", "HEAD"]).trim().to_owned()
-    }
-}
-
-fn git_in(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
+use support::{GitRepo, cairn, commit_at, copy_tree, finding_lines, git_in};
 
 const DOMAIN: &str = "identifier: shop\nblueprint: Domain\n";
 const SYSTEM: &str =
@@ -328,39 +273,6 @@ fn a_plan_shows_what_a_change_does_and_what_it_introduces() {
     let run = cairn(&repo.path, &["plan", "--base", "main", "--head", "change", "--strict"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(run.stdout.ends_with("this change has 1 error: it must not merge\n"), "{}", run.stdout);
-}
-
-/// Copies the folder `from` into `to`, recursively.
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("a folder");
-    for entry in fs::read_dir(from).expect("readable") {
-        let entry = entry.expect("an entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("a type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
-/// Commits with a fixed date, so that commit ids (and the links to them) never change.
-fn commit_at(repo: &GitRepo, author: &str, message: &str, date: &str) {
-    repo.git(&["add", "--all"]);
-    let output = Command::new("git")
-        .args(["commit", "--quiet", "-m", message])
-        .current_dir(&repo.path)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", author)
-        .env("GIT_AUTHOR_EMAIL", format!("{}@example.com", author.to_lowercase()))
-        .env("GIT_COMMITTER_NAME", author)
-        .env("GIT_COMMITTER_EMAIL", format!("{}@example.com", author.to_lowercase()))
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
 /// docs/pr-comment.md shows the comment `cairn plan --format markdown` writes for a branch of

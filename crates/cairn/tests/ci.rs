@@ -1,0 +1,364 @@
+//! `cairn ci` against a local HTTP server that speaks the part of GitHub's REST API cairn calls
+//! (list, create, update and delete issue comments; create and update check runs), with event
+//! payloads shaped like GitHub's, and base and head commits in a real git repository.
+
+mod support;
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Value, json};
+use support::GitRepo;
+
+/// One request the server received.
+#[derive(Clone, Debug)]
+struct Received {
+    method: String,
+    path: String,
+    body: Value,
+}
+
+/// The server's state: its comments, and canned failures to answer with first.
+#[derive(Default)]
+struct State {
+    received: Vec<Received>,
+    comments: Vec<(u64, String)>,
+    next_id: u64,
+    /// (method, path prefix, status, body): answered once, instead of the real answer.
+    failures: VecDeque<(String, String, u16, Value)>,
+}
+
+struct FakeGitHub {
+    url: String,
+    state: Arc<Mutex<State>>,
+}
+
+impl FakeGitHub {
+    fn start() -> FakeGitHub {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        let state = Arc::new(Mutex::new(State { next_id: 1000, ..State::default() }));
+        let shared = Arc::clone(&state);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().expect("a stream"));
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() || line.is_empty() {
+                    continue;
+                }
+                let mut parts = line.split_whitespace();
+                let (method, path) = (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
+                let mut length = 0;
+                loop {
+                    let mut header = String::new();
+                    reader.read_line(&mut header).expect("a header");
+                    if header.trim().is_empty() {
+                        break;
+                    }
+                    if let Some((name, value)) = header.split_once(':')
+                        && name.eq_ignore_ascii_case("content-length")
+                    {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                reader.read_exact(&mut body).expect("the body");
+                let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                let (status, answer) = answer(&mut shared.lock().expect("the state"), &method, &path, &body);
+                let text = answer.to_string();
+                let reason = if status < 300 { "OK" } else { "Error" };
+                let retry = if status == 429 { "retry-after: 0\r\n" } else { "" };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n{retry}content-length: {}\r\nconnection: close\r\n\r\n{text}",
+                    text.len()
+                );
+            }
+        });
+        FakeGitHub { url, state }
+    }
+
+    fn received(&self) -> Vec<String> {
+        self.state.lock().expect("the state").received.iter().map(|r| format!("{} {}", r.method, r.path)).collect()
+    }
+
+    fn bodies(&self, method: &str, prefix: &str) -> Vec<Value> {
+        let state = self.state.lock().expect("the state");
+        state
+            .received
+            .iter()
+            .filter(|r| r.method == method && r.path.starts_with(prefix))
+            .map(|r| r.body.clone())
+            .collect()
+    }
+
+    fn fail_once(&self, method: &str, prefix: &str, status: u16, body: Value) {
+        self.state.lock().expect("the state").failures.push_back((method.into(), prefix.into(), status, body));
+    }
+
+    fn reset_log(&self) {
+        self.state.lock().expect("the state").received.clear();
+    }
+}
+
+/// GitHub's answers, shaped like its documented examples (only the fields cairn reads matter).
+fn answer(state: &mut State, method: &str, path: &str, body: &Value) -> (u16, Value) {
+    state.received.push(Received { method: method.into(), path: path.into(), body: body.clone() });
+    if let Some(index) =
+        state.failures.iter().position(|(m, prefix, _, _)| m == method && path.starts_with(prefix.as_str()))
+    {
+        let (_, _, status, body) = state.failures.remove(index).expect("a failure");
+        return (status, body);
+    }
+    let comment = |id: u64, body: &str| {
+        json!({"id": id, "node_id": "IC_x", "body": body, "user": {"login": "github-actions[bot]", "type": "Bot"},
+               "html_url": format!("https://github.com/acme/platform/pull/7#issuecomment-{id}")})
+    };
+    match (method, path) {
+        ("GET", path) if path.starts_with("/repos/acme/platform/issues/7/comments") => {
+            let page = path.split("page=").nth(1).and_then(|p| p.parse::<usize>().ok()).unwrap_or(1);
+            let list: Vec<Value> =
+                state.comments.iter().skip((page - 1) * 100).take(100).map(|(id, body)| comment(*id, body)).collect();
+            (200, Value::Array(list))
+        }
+        ("POST", "/repos/acme/platform/issues/7/comments") => {
+            state.next_id += 1;
+            let text = body["body"].as_str().unwrap_or("").to_owned();
+            state.comments.push((state.next_id, text.clone()));
+            (201, comment(state.next_id, &text))
+        }
+        ("PATCH", path) if path.starts_with("/repos/acme/platform/issues/comments/") => {
+            let id: u64 = path.rsplit('/').next().and_then(|id| id.parse().ok()).unwrap_or(0);
+            let text = body["body"].as_str().unwrap_or("").to_owned();
+            match state.comments.iter_mut().find(|(known, _)| *known == id) {
+                Some(found) => {
+                    found.1.clone_from(&text);
+                    (200, comment(id, &text))
+                }
+                None => (404, json!({"message": "Not Found"})),
+            }
+        }
+        ("DELETE", path) if path.starts_with("/repos/acme/platform/issues/comments/") => {
+            let id: u64 = path.rsplit('/').next().and_then(|id| id.parse().ok()).unwrap_or(0);
+            state.comments.retain(|(known, _)| *known != id);
+            (204, Value::Null)
+        }
+        ("POST", "/repos/acme/platform/check-runs") => (
+            201,
+            json!({"id": 4, "head_sha": body["head_sha"], "status": "completed", "conclusion": body["conclusion"], "name": body["name"]}),
+        ),
+        ("PATCH", "/repos/acme/platform/check-runs/4") => (200, json!({"id": 4})),
+        _ => (404, json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})),
+    }
+}
+
+const DOMAIN: &str = "identifier: shop\nblueprint: Domain\n";
+
+fn system(id: &str, domain: &str) -> String {
+    format!(
+        "identifier: {id}\nblueprint: System\nproperties:\n  lifecycle: production\nrelations:\n  domain: {domain}\n"
+    )
+}
+
+/// A repository whose branch adds `broken` systems with a relation to nothing; returns the
+/// repository and the base and head commits.
+fn pull_request(broken: usize) -> (GitRepo, String, String) {
+    let repo = GitRepo::new();
+    repo.write("catalog/shop.yaml", DOMAIN).write("catalog/checkout.yaml", &system("checkout", "shop"));
+    let base = repo.commit("Alice", "The base");
+    repo.git(&["checkout", "--quiet", "-b", "change"]);
+    repo.write("catalog/cart.yaml", &system("cart", "shop"));
+    for index in 0..broken {
+        repo.write(&format!("catalog/broken-{index:03}.yaml"), &system(&format!("broken-{index:03}"), "nowhere"));
+    }
+    let head = repo.commit("Bob", "The change");
+    (repo, base, head)
+}
+
+fn event(dir: &Path, base: &str, head: &str) -> std::path::PathBuf {
+    let event = json!({
+        "action": "synchronize",
+        "number": 7,
+        "pull_request": {
+            "number": 7, "state": "open", "title": "Add cart",
+            "base": {"ref": "main", "sha": base, "repo": {"full_name": "acme/platform"}},
+            "head": {"ref": "change", "sha": head, "repo": {"full_name": "acme/platform"}}
+        },
+        "repository": {"full_name": "acme/platform"}
+    });
+    let path = dir.join("event.json");
+    std::fs::write(&path, event.to_string()).expect("the event");
+    path
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    outputs: String,
+}
+
+fn cairn_ci(repo: &GitRepo, server: &str, event: &Path, extra: &[&str]) -> Run {
+    let outputs = repo.path.with_file_name("outputs");
+    let summary = repo.path.with_file_name("summary.md");
+    let _ = std::fs::remove_file(&outputs);
+    let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .arg("ci")
+        .args(extra)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_EVENT_PATH", event)
+        .env("GITHUB_REPOSITORY", "acme/platform")
+        .env("GITHUB_API_URL", server)
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_TOKEN", "ghs_test")
+        .env("GITHUB_WORKSPACE", &repo.path)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("CAIRN_RETRY_BASE_MS", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("cairn runs");
+    Run {
+        code: output.status.code().expect("an exit code"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
+        outputs: std::fs::read_to_string(outputs).unwrap_or_default(),
+    }
+}
+
+#[test]
+fn one_comment_is_created_then_updated_and_a_check_run_is_posted() {
+    let (repo, base, head) = pull_request(1);
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+
+    let run = cairn_ci(&repo, &github.url, &event, &[]);
+    assert_eq!(run.code, 1, "the change introduces an error: {}{}", run.stdout, run.stderr);
+    assert_eq!(
+        github.received(),
+        [
+            "GET /repos/acme/platform/issues/7/comments?per_page=100&page=1",
+            "POST /repos/acme/platform/issues/7/comments",
+            "GET /repos/acme/platform/issues/7/comments?per_page=100&page=1",
+            "POST /repos/acme/platform/check-runs",
+        ]
+    );
+    let comment = &github.bodies("POST", "/repos/acme/platform/issues/7/comments")[0]["body"];
+    let comment = comment.as_str().expect("a body");
+    assert!(comment.starts_with("<!-- cairn-plan -->\n### ❌ cairn: this change introduces 1 error"), "{comment}");
+    assert!(
+        comment.contains(&format!("https://github.com/acme/platform/blob/{head}/catalog/broken-000.yaml#L6")),
+        "{comment}"
+    );
+    let check = &github.bodies("POST", "/repos/acme/platform/check-runs")[0];
+    assert_eq!(check["head_sha"], head.as_str());
+    assert_eq!(check["conclusion"], "failure");
+    assert_eq!(check["status"], "completed");
+    assert_eq!(
+        check["output"]["annotations"],
+        json!([{"path": "catalog/broken-000.yaml", "start_line": 6, "end_line": 6, "start_column": 11, "end_column": 18,
+                "annotation_level": "failure", "title": "E0309",
+                "message": "relation `domain` names `nowhere`, but there is no `Domain` entity `nowhere`\n\ndeclare a `Domain` entity `nowhere` in the catalog, or name an existing one"}])
+    );
+    assert_eq!(run.outputs, "verdict=fail\nerrors=1\nwarnings=0\n");
+
+    // A second run updates the same comment: never a second one.
+    github.reset_log();
+    let run = cairn_ci(&repo, &github.url, &event, &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        github.received(),
+        [
+            "GET /repos/acme/platform/issues/7/comments?per_page=100&page=1",
+            "PATCH /repos/acme/platform/issues/comments/1001",
+            "POST /repos/acme/platform/check-runs",
+        ]
+    );
+    assert_eq!(github.state.lock().expect("state").comments.len(), 1);
+}
+
+#[test]
+fn annotations_go_fifty_to_a_request_and_rate_limits_are_retried() {
+    let (repo, base, head) = pull_request(120);
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    github.fail_once("POST", "/repos/acme/platform/check-runs", 429, json!({"message": "API rate limit exceeded"}));
+    github.fail_once(
+        "PATCH",
+        "/repos/acme/platform/check-runs/4",
+        403,
+        json!({"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}),
+    );
+
+    let run = cairn_ci(&repo, &github.url, &event, &[]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let checks: Vec<String> = github.received().into_iter().filter(|r| r.contains("check-runs")).collect();
+    assert_eq!(
+        checks,
+        [
+            "POST /repos/acme/platform/check-runs",
+            "POST /repos/acme/platform/check-runs",
+            "PATCH /repos/acme/platform/check-runs/4",
+            "PATCH /repos/acme/platform/check-runs/4",
+            "PATCH /repos/acme/platform/check-runs/4",
+        ]
+    );
+    let sizes: Vec<usize> = github
+        .bodies("POST", "/repos/acme/platform/check-runs")
+        .iter()
+        .chain(github.bodies("PATCH", "/repos/acme/platform/check-runs/4").iter())
+        .map(|body| body["output"]["annotations"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(sizes, [50, 50, 50, 50, 20], "retried requests carry the same batch");
+    assert!(run.stderr.contains("rate-limited"), "{}", run.stderr);
+}
+
+#[test]
+fn a_token_without_permission_says_which_and_leaves_the_annotations_in_the_log() {
+    let (repo, base, head) = pull_request(1);
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    github.fail_once(
+        "POST",
+        "/repos/acme/platform/issues/7/comments",
+        403,
+        json!({"message": "Resource not accessible by integration", "documentation_url": "https://docs.github.com/rest"}),
+    );
+    let run = cairn_ci(&repo, &github.url, &event, &[]);
+    assert_eq!(run.code, 1, "the verdict still decides: {}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("could not post the pull-request comment: GitHub answered 403"), "{}", run.stderr);
+    assert!(run.stderr.contains("pull-requests: write"), "{}", run.stderr);
+    assert!(run.stdout.contains("::error file=catalog/broken-000.yaml,line=6,"), "{}", run.stdout);
+    assert!(github.received().contains(&"POST /repos/acme/platform/check-runs".to_owned()));
+}
+
+#[test]
+fn a_missing_base_commit_says_how_to_fetch_it() {
+    let (repo, _, head) = pull_request(0);
+    let event = event(repo.path.parent().expect("a parent"), "0123456789012345678901234567890123456789", &head);
+    let github = FakeGitHub::start();
+    let run = cairn_ci(&repo, &github.url, &event, &[]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("fetch-depth: 0"), "{}", run.stderr);
+    assert!(github.received().is_empty(), "nothing is posted: {:?}", github.received());
+}
+
+#[test]
+fn a_dry_run_prints_what_it_would_send_and_sends_nothing() {
+    let (repo, base, head) = pull_request(0);
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let run = cairn_ci(&repo, &github.url, &event, &["--dry-run"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("would send: POST /repos/acme/platform/issues/7/comments"), "{}", run.stdout);
+    assert!(run.stdout.contains("would send: POST /repos/acme/platform/check-runs"), "{}", run.stdout);
+    assert!(github.received().is_empty());
+}
