@@ -145,3 +145,29 @@ pub fn publish_check_run(api: &mut dyn Api, owner: &str, repo: &str, run: &Check
     }
     Ok(check_run)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+
+    #[test]
+    fn a_huge_comment_keeps_its_verdict_and_summary_and_points_to_the_rest() {
+        let head = "<!-- cairn-plan -->\n### ❌ cairn: this change introduces 5000 errors\n\n| | |\n| --- | --- |\n";
+        let mut findings = String::new();
+        for index in 0..5_000 {
+            let _ =
+                writeln!(findings, "- ❌ **E0309** `catalog/broken-{index}.yaml:6` relation `domain` names `nowhere`");
+        }
+        let body = format!(
+            "{head}\n<details open><summary>Introduced by this change (5000)</summary>\n\n{findings}</details>\n"
+        );
+        assert!(body.chars().count() > COMMENT_LIMIT);
+        let fitted = fit_comment(&body, "see the check run");
+        assert!(fitted.chars().count() <= COMMENT_LIMIT);
+        assert!(fitted.starts_with(head), "{fitted}");
+        assert!(fitted.contains("more than a comment holds: see the check run"), "{fitted}");
+        assert_eq!(fit_comment(head, "x"), head, "a comment that fits is kept whole");
+    }
+}

@@ -178,6 +178,15 @@ fn init_writes_a_repository_that_passes_check_and_never_overwrites() {
     assert_eq!(report["summary"]["warnings"], 0);
     assert!(report["summary"]["entities"].as_u64() >= Some(5));
 
+    // The workflow `init` writes is the one examples/acme documents.
+    let workflow = std::fs::read_to_string(target.join(".github/workflows/cairn.yaml")).expect("a workflow");
+    let example = std::fs::read_to_string(project_dir().join("examples/acme/.github/workflows/cairn.yaml"))
+        .expect("the example's workflow");
+    assert_eq!(workflow, example);
+    assert!(workflow.lines().any(|line| line.trim() == "pull_request:"));
+    assert!(!workflow.lines().any(|line| line.trim().starts_with("pull_request_target")));
+    assert!(workflow.contains("fetch-depth: 0"));
+
     let again = cairn(dir.path(), &["init", "platform"]);
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("is not empty"), "{}", again.stderr);

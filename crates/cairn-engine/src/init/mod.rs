@@ -14,6 +14,7 @@ const STARTER: &[(&str, &str)] = &[
     ("catalog/platform/developer-portal/system.yaml", include_str!("system.yaml")),
     ("catalog/platform/developer-portal/portal.yaml", include_str!("portal.yaml")),
     ("environments/dev-example.yaml", include_str!("dev-example.yaml")),
+    (".github/workflows/cairn.yaml", include_str!("workflow.yaml")),
 ];
 
 #[derive(Debug)]
