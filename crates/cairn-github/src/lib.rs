@@ -12,4 +12,6 @@ mod publish;
 pub use annotations::{ANNOTATIONS_PER_REQUEST, annotation};
 pub use api::{Api, ApiError, DryRun, GitHubApi, Request, RetryPolicy};
 pub use environment::{CiError, Environment, Trigger};
-pub use publish::{COMMENT_LIMIT, CheckRun, Published, fit_comment, publish_check_run, upsert_comment};
+pub use publish::{
+    COMMENT_LIMIT, CheckRun, Published, fit_comment, publish_check_run, request_reviews, upsert_comment,
+};

@@ -107,6 +107,25 @@ pub fn upsert_comment(
     }
 }
 
+/// Asks `teams` (team slugs of the repository's organisation) to review the pull request.
+pub fn request_reviews(
+    api: &mut dyn Api,
+    owner: &str,
+    repo: &str,
+    number: u64,
+    teams: &[String],
+) -> Result<(), ApiError> {
+    if teams.is_empty() {
+        return Ok(());
+    }
+    api.send(&Request {
+        method: "POST",
+        path: format!("/repos/{owner}/{repo}/pulls/{number}/requested_reviewers"),
+        body: Some(json!({"reviewers": [], "team_reviewers": teams})),
+    })
+    .map(|_| ())
+}
+
 /// A completed check run and its annotations.
 #[derive(Clone, Debug)]
 pub struct CheckRun {

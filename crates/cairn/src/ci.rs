@@ -23,6 +23,10 @@ pub struct CiArgs {
     /// Also fail on errors that were already there at the base.
     #[arg(long)]
     strict: bool,
+    /// Ask the teams that own the changed entities to review the pull request (their `_team`
+    /// identifiers are taken as the organisation's team slugs).
+    #[arg(long)]
+    request_reviews: bool,
 }
 
 /// What a run found, whatever the trigger.
@@ -33,6 +37,8 @@ struct Judgement {
     broken: bool,
     errors: usize,
     warnings: usize,
+    /// The teams that own the changed entities.
+    owners: Vec<String>,
 }
 
 pub fn ci(args: &CiArgs) -> u8 {
@@ -74,7 +80,7 @@ pub fn ci(args: &CiArgs) -> u8 {
             Err(error) => return crate::fail(&error),
         }
     };
-    let failures = publish(api.as_mut(), &environment, &judgement);
+    let failures = publish(api.as_mut(), &environment, &judgement, args.request_reviews);
     let mut stderr = std::io::stderr().lock();
     let mut refused = false;
     for (what, error) in &failures {
@@ -124,7 +130,10 @@ fn judge(environment: &Environment, path: &std::path::Path, strict: bool) -> Res
             let findings: Vec<Diagnostic> =
                 if strict { plan.outcome.diagnostics.clone() } else { plan.introduced().cloned().collect() };
             let count = |severity| findings.iter().filter(|d| d.severity == severity && d.counts()).count();
+            let owners: std::collections::BTreeSet<String> =
+                plan.entities.iter().flat_map(|change| change.teams.iter().cloned()).collect();
             Ok(Judgement {
+                owners: owners.into_iter().collect(),
                 errors: count(Severity::Error),
                 warnings: count(Severity::Warning),
                 failed: plan.failing_errors(strict) > 0,
@@ -144,6 +153,7 @@ fn judge(environment: &Environment, path: &std::path::Path, strict: bool) -> Res
                 &sha[..sha.len().min(12)]
             );
             Ok(Judgement {
+                owners: Vec::new(),
                 markdown,
                 findings: outcome.diagnostics.clone(),
                 failed: errors > 0,
@@ -179,7 +189,12 @@ fn write_step_outputs(environment: &Environment, judgement: &Judgement) {
 }
 
 /// Publishes the comment (pull requests only) and the check run; returns what failed.
-fn publish(api: &mut dyn Api, environment: &Environment, judgement: &Judgement) -> Vec<(&'static str, ApiError)> {
+fn publish(
+    api: &mut dyn Api,
+    environment: &Environment,
+    judgement: &Judgement,
+    request_reviews: bool,
+) -> Vec<(&'static str, ApiError)> {
     let mut failures = Vec::new();
     if let Trigger::PullRequest { number, .. } = environment.trigger {
         let body = cairn_github::fit_comment(&judgement.markdown, "see the `cairn` check run and the job summary");
@@ -187,6 +202,12 @@ fn publish(api: &mut dyn Api, environment: &Environment, judgement: &Judgement) 
             cairn_github::upsert_comment(api, &environment.owner, &environment.repo, number, &body, COMMENT_MARKER)
         {
             failures.push(("post the pull-request comment", error));
+        }
+        if request_reviews
+            && let Err(error) =
+                cairn_github::request_reviews(api, &environment.owner, &environment.repo, number, &judgement.owners)
+        {
+            failures.push(("request reviews from the owning teams", error));
         }
     }
     let title = judgement.markdown.lines().find_map(|line| line.strip_prefix("### ")).unwrap_or("cairn").to_owned();

@@ -30,6 +30,8 @@ struct State {
     next_id: u64,
     /// (method, path prefix, status, body): answered once, instead of the real answer.
     failures: VecDeque<(String, String, u16, Value)>,
+    /// Another run creates its comment just before this one's, as when two runs race.
+    race: bool,
 }
 
 struct FakeGitHub {
@@ -127,6 +129,10 @@ fn answer(state: &mut State, method: &str, path: &str, body: &Value) -> (u16, Va
             (200, Value::Array(list))
         }
         ("POST", "/repos/acme/platform/issues/7/comments") => {
+            if std::mem::take(&mut state.race) {
+                state.next_id += 1;
+                state.comments.push((state.next_id, "<!-- cairn-plan -->\nthe other run's".to_owned()));
+            }
             state.next_id += 1;
             let text = body["body"].as_str().unwrap_or("").to_owned();
             state.comments.push((state.next_id, text.clone()));
@@ -153,6 +159,9 @@ fn answer(state: &mut State, method: &str, path: &str, body: &Value) -> (u16, Va
             json!({"id": 4, "head_sha": body["head_sha"], "status": "completed", "conclusion": body["conclusion"], "name": body["name"]}),
         ),
         ("PATCH", "/repos/acme/platform/check-runs/4") => (200, json!({"id": 4})),
+        ("POST", "/repos/acme/platform/pulls/7/requested_reviewers") => {
+            (201, json!({"number": 7, "requested_teams": body["team_reviewers"]}))
+        }
         _ => (404, json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})),
     }
 }
@@ -361,4 +370,52 @@ fn a_dry_run_prints_what_it_would_send_and_sends_nothing() {
     assert!(run.stdout.contains("would send: POST /repos/acme/platform/issues/7/comments"), "{}", run.stdout);
     assert!(run.stdout.contains("would send: POST /repos/acme/platform/check-runs"), "{}", run.stdout);
     assert!(github.received().is_empty());
+}
+
+#[test]
+fn two_runs_racing_still_leave_one_comment() {
+    let (repo, base, head) = pull_request(0);
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    github.state.lock().expect("state").race = true;
+    let run = cairn_ci(&repo, &github.url, &event, &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        github.received(),
+        [
+            "GET /repos/acme/platform/issues/7/comments?per_page=100&page=1",
+            "POST /repos/acme/platform/issues/7/comments",
+            "GET /repos/acme/platform/issues/7/comments?per_page=100&page=1",
+            "PATCH /repos/acme/platform/issues/comments/1001",
+            "DELETE /repos/acme/platform/issues/comments/1002",
+            "POST /repos/acme/platform/check-runs",
+        ]
+    );
+    let comments = github.state.lock().expect("state").comments.clone();
+    assert_eq!(comments.len(), 1);
+    assert!(comments[0].1.contains("this change can merge"), "the oldest holds this run's body: {comments:?}");
+}
+
+#[test]
+fn the_owning_teams_are_asked_for_review() {
+    let repo = GitRepo::new();
+    repo.write(
+        "catalog/teams.yaml",
+        "- identifier: payments\n  blueprint: _team\n- identifier: search\n  blueprint: _team\n",
+    )
+    .write("catalog/shop.yaml", DOMAIN);
+    let base = repo.commit("Alice", "Teams");
+    repo.write(
+        "catalog/cart.yaml",
+        &system("cart", "shop").replace("blueprint: System\n", "blueprint: System\nteam: payments\n"),
+    );
+    let head = repo.commit("Bob", "Cart, owned by payments");
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let run = cairn_ci(&repo, &github.url, &event, &["--request-reviews"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        github.bodies("POST", "/repos/acme/platform/pulls/7/requested_reviewers"),
+        [json!({"reviewers": [], "team_reviewers": ["payments"]})]
+    );
 }
