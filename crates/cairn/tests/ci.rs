@@ -213,6 +213,10 @@ struct Run {
 }
 
 fn cairn_ci(repo: &GitRepo, server: &str, event: &Path, extra: &[&str]) -> Run {
+    cairn_ci_on(repo, server, event, extra, "pull_request")
+}
+
+fn cairn_ci_on(repo: &GitRepo, server: &str, event: &Path, extra: &[&str], event_name: &str) -> Run {
     let outputs = repo.path.with_file_name("outputs");
     let summary = repo.path.with_file_name("summary.md");
     let _ = std::fs::remove_file(&outputs);
@@ -222,7 +226,7 @@ fn cairn_ci(repo: &GitRepo, server: &str, event: &Path, extra: &[&str]) -> Run {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("GITHUB_ACTIONS", "true")
-        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_EVENT_NAME", event_name)
         .env("GITHUB_EVENT_PATH", event)
         .env("GITHUB_REPOSITORY", "acme/platform")
         .env("GITHUB_API_URL", server)
@@ -418,4 +422,35 @@ fn the_owning_teams_are_asked_for_review() {
         github.bodies("POST", "/repos/acme/platform/pulls/7/requested_reviewers"),
         [json!({"reviewers": [], "team_reviewers": ["payments"]})]
     );
+}
+
+#[test]
+fn a_push_checks_the_pushed_commit_with_a_check_run_and_no_comment() {
+    let (repo, _, head) = pull_request(2);
+    let event = repo.path.with_file_name("push.json");
+    std::fs::write(
+        &event,
+        json!({"ref": "refs/heads/change", "before": "0000000000000000000000000000000000000000", "after": head})
+            .to_string(),
+    )
+    .expect("the event");
+    let github = FakeGitHub::start();
+    let run = cairn_ci_on(&repo, &github.url, &event, &[], "push");
+    assert_eq!(run.code, 1, "two broken systems: {}{}", run.stdout, run.stderr);
+    assert_eq!(github.received(), ["POST /repos/acme/platform/check-runs"]);
+    let check = &github.bodies("POST", "/repos/acme/platform/check-runs")[0];
+    assert_eq!(check["head_sha"], head.as_str());
+    assert_eq!(check["output"]["annotations"].as_array().map(Vec::len), Some(2));
+    assert_eq!(run.outputs, "verdict=fail\nerrors=2\nwarnings=0\n");
+}
+
+#[test]
+fn pull_request_target_is_refused() {
+    let (repo, base, head) = pull_request(0);
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let run = cairn_ci_on(&repo, &github.url, &event, &[], "pull_request_target");
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("run cairn on `pull_request`"), "{}", run.stderr);
+    assert!(github.received().is_empty());
 }
