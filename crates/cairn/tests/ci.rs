@@ -454,3 +454,21 @@ fn pull_request_target_is_refused() {
     assert!(run.stderr.contains("run cairn on `pull_request`"), "{}", run.stderr);
     assert!(github.received().is_empty());
 }
+
+#[test]
+fn a_change_with_five_thousand_findings_keeps_the_comment_within_githubs_limit() {
+    let (repo, base, head) = pull_request(5_000);
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let run = cairn_ci(&repo, &github.url, &event, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let comment =
+        github.bodies("POST", "/repos/acme/platform/issues/7/comments")[0]["body"].as_str().expect("a body").to_owned();
+    assert!(comment.chars().count() <= 65_536, "{} characters", comment.chars().count());
+    assert!(comment.starts_with("<!-- cairn-plan -->\n### ❌ cairn: this change introduces 5000 errors"), "{comment}");
+    assert!(comment.contains("| introduced | 5000 errors, 0 warnings |"), "{comment}");
+    assert!(comment.contains("see the `cairn` check run and the job summary"), "{comment}");
+    let batches = github.bodies("POST", "/repos/acme/platform/check-runs").len()
+        + github.bodies("PATCH", "/repos/acme/platform/check-runs/4").len();
+    assert_eq!(batches, 100, "5,000 annotations, 50 to a request");
+}
