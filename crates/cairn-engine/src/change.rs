@@ -21,6 +21,16 @@ const PREVIEW_NAMES: usize = 20;
 pub fn check_change(base: &Source, head: &Source) -> Result<Outcome, EngineError> {
     let started = Instant::now();
     let rules = load(base)?;
+    check_change_loaded(base, &rules, head, started)
+}
+
+/// Checks the change from `base`, whose files `load` read into `rules`, to `head`.
+pub(crate) fn check_change_loaded(
+    base: &Source,
+    rules: &Loaded,
+    head: &Source,
+    started: Instant,
+) -> Result<Outcome, EngineError> {
     let mut data = load_with(head, Some(&rules.settings))?;
     let base_layout = Layout::new(&rules.settings);
     let changed = changed_rule_files(base, head, &rules.settings)?;
@@ -32,7 +42,7 @@ pub fn check_change(base: &Source, head: &Source) -> Result<Outcome, EngineError
         cairn_policy::catalog_value(&catalog, &values)
     };
     let revision = head.commit();
-    let judged = judge(&rules, std::mem::take(&mut data.entities), revision.as_deref(), Some(&base_catalog));
+    let judged = judge(rules, std::mem::take(&mut data.entities), revision.as_deref(), Some(&base_catalog));
 
     // Findings about the rules come from the base; findings about the data from the head.
     let mut diagnostics: Vec<Diagnostic> =

@@ -68,14 +68,19 @@ impl Outcome {
 /// Checks the platform repository at `source`.
 pub fn check(source: &Source) -> Result<Outcome, EngineError> {
     let started = Instant::now();
-    let mut loaded = load(source)?;
+    let loaded = load(source)?;
+    Ok(check_loaded(source, loaded, started))
+}
+
+/// Checks what `load` read from `source`.
+pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, started: Instant) -> Outcome {
     let revision = source.commit();
     let entities = std::mem::take(&mut loaded.entities);
     let judged = judge(&loaded, entities, revision.as_deref(), None);
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(judged.diagnostics);
     crate::waivers::apply(&mut diagnostics, &loaded.waivers, &judged.catalog, Date::today_utc());
-    Ok(finish(source.describe(), diagnostics, loaded, judged.catalog, judged.policies, started))
+    finish(source.describe(), diagnostics, loaded, judged.catalog, judged.policies, started)
 }
 
 /// A catalog judged by a set of rules.

@@ -150,16 +150,21 @@ fn load_file(reader: &Reader<'_>, entry: &FileEntry, role: FileRole, limits: &Li
 
 /// Reads a text file, such as a policy, that cairn does not parse as data.
 fn read_text(path: &str, bytes: Vec<u8>) -> FileResult {
-    match String::from_utf8(bytes) {
-        Ok(text) => FileResult { policy: Some(Arc::new(SourceFile::new(path, text))), ..FileResult::default() },
-        Err(error) => {
-            let diagnostic =
-                Diagnostic::new(Code::NotUtf8, format!("the file is not UTF-8 text: {}", error.utf8_error()))
-                    .at(Location::file(path))
-                    .with_help("save the file as UTF-8");
-            FileResult { diagnostics: vec![diagnostic], ..FileResult::default() }
-        }
+    match text_file(path, bytes) {
+        Ok(file) => FileResult { policy: Some(file), ..FileResult::default() },
+        Err(diagnostic) => FileResult { diagnostics: vec![*diagnostic], ..FileResult::default() },
     }
+}
+
+/// A file's bytes as text, or the finding that they are not UTF-8.
+pub(crate) fn text_file(path: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Box<Diagnostic>> {
+    String::from_utf8(bytes).map(|text| Arc::new(SourceFile::new(path, text))).map_err(|error| {
+        Box::new(
+            Diagnostic::new(Code::NotUtf8, format!("the file is not UTF-8 text: {}", error.utf8_error()))
+                .at(Location::file(path))
+                .with_help("save the file as UTF-8"),
+        )
+    })
 }
 
 /// Parses a file and reads each document as what the file's role says it holds.
@@ -207,13 +212,13 @@ fn wrong_folder(file: &SourceFile, entity: &Entity) -> Diagnostic {
     ))
 }
 
-fn symlink(path: &str) -> Diagnostic {
+pub(crate) fn symlink(path: &str) -> Diagnostic {
     Diagnostic::new(Code::Symlink, format!("`{path}` is a symbolic link, which cairn never follows"))
         .at(Location::file(path))
         .with_help("replace the link with the file itself: platform data is read only from the repository's own files")
 }
 
-fn unreadable(path: &str, error: &dyn std::fmt::Display) -> Diagnostic {
+pub(crate) fn unreadable(path: &str, error: &dyn std::fmt::Display) -> Diagnostic {
     Diagnostic::new(Code::UnreadableFile, format!("the file could not be read: {error}"))
         .at(Location::file(path))
         .with_help("check the file's permissions, or that the git objects are present")

@@ -4,15 +4,17 @@
 //! change introduces and those already there.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
 
 use cairn_diagnostics::{Diagnostic, Severity};
 use cairn_model::{Catalog, Date, ENVIRONMENT_BLUEPRINT, Entity};
 use cairn_source::Source;
 use serde_json::Value as Json;
 
-use crate::change::check_change;
-use crate::check::{Outcome, check};
+use crate::change::check_change_loaded;
+use crate::check::{Outcome, check_loaded};
 use crate::error::EngineError;
+use crate::load::load;
 
 /// What a change does, and what it breaks.
 #[derive(Debug)]
@@ -102,8 +104,11 @@ pub struct EnvironmentChange {
 
 /// Plans the change from `base` to `head`.
 pub fn plan(base: &Source, head: &Source) -> Result<Plan, EngineError> {
-    let before = check(base)?;
-    let outcome = check_change(base, head)?;
+    // The base is read once: checked by itself, and as the rules that judge the head.
+    let started = Instant::now();
+    let rules = load(base)?;
+    let outcome = check_change_loaded(base, &rules, head, started)?;
+    let before = check_loaded(base, rules, started);
     let known: BTreeSet<(String, Option<String>, String)> =
         before.diagnostics.iter().filter(|d| d.counts()).map(finding_key).collect();
     let introduced = outcome

@@ -5,13 +5,13 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile, SourceMap};
-use cairn_model::{SETTINGS_FILE, Settings};
+use cairn_diagnostics::{Diagnostic, SourceFile, SourceMap};
+use cairn_model::{Limits, SETTINGS_FILE, Settings, too_large};
 use cairn_policy::{PolicyOptions, TestReport, run_tests};
 use cairn_source::{Contents, EntryKind, Source};
 
 use crate::error::EngineError;
-use crate::load::BUNDLED_PREFIX;
+use crate::load::{BUNDLED_PREFIX, symlink, text_file, unreadable};
 
 /// What a test run found: the tests' results, and the problems of the policies themselves.
 #[derive(Debug)]
@@ -50,26 +50,19 @@ pub fn test_policies(path: &Path, select: &dyn Fn(&str) -> bool) -> Result<Polic
             continue;
         }
         if entry.kind != EntryKind::File {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::Symlink,
-                    format!("`{}` is a symbolic link, which cairn never follows", entry.path),
-                )
-                .at(Location::file(&entry.path)),
-            );
+            diagnostics.push(symlink(&entry.path));
             continue;
         }
         match reader.read(entry, u64::from(u32::MAX)) {
-            Ok(Contents::Bytes(bytes)) => match String::from_utf8(bytes) {
-                Ok(text) => files.push(Arc::new(SourceFile::new(entry.path.clone(), text))),
-                Err(_) => diagnostics
-                    .push(Diagnostic::new(Code::NotUtf8, "the file is not UTF-8 text").at(Location::file(&entry.path))),
+            Ok(Contents::Bytes(bytes)) => match text_file(&entry.path, bytes) {
+                Ok(file) => files.push(file),
+                Err(diagnostic) => diagnostics.push(*diagnostic),
             },
-            Ok(Contents::TooLarge { .. }) => {}
-            Err(error) => diagnostics.push(
-                Diagnostic::new(Code::UnreadableFile, format!("the file could not be read: {error}"))
-                    .at(Location::file(&entry.path)),
-            ),
+            Ok(Contents::TooLarge { size }) => {
+                let limits = Limits { max_file_size: u64::from(u32::MAX), ..Limits::default() };
+                diagnostics.push(too_large(&entry.path, size, &limits));
+            }
+            Err(error) => diagnostics.push(unreadable(&entry.path, &error)),
         }
     }
     if platform && settings.library.policies {

@@ -10,7 +10,7 @@ use cairn_model::{Catalog, Entity};
 use rayon::prelude::*;
 use regorus::{Engine, Value};
 
-use crate::error::{engine_diagnostic, parse_engine_message};
+use crate::error::engine_diagnostic;
 use crate::input::object;
 use crate::metadata::Scope;
 use crate::policy_set::{Package, Rule};
@@ -47,9 +47,9 @@ type FailureSeen = (Option<Location>, usize, Option<String>);
 struct Failures(BTreeMap<FailureKey, FailureSeen>);
 
 impl Failures {
-    fn add(&mut self, code: Code, diagnostic: Diagnostic, entity: Option<&Entity>) {
+    fn add(&mut self, diagnostic: Diagnostic, entity: Option<&Entity>) {
         let key = (
-            code,
+            diagnostic.code,
             diagnostic.message.clone(),
             diagnostic.location.as_ref().map(|l| format!("{}:{}", l.file, l.start.line)),
         );
@@ -151,10 +151,10 @@ impl Prepared {
                     Err(problem) => {
                         let diagnostic = Diagnostic::new(Code::PolicyResult, format!("`{path}` {problem}"))
                             .at(package.location.clone());
-                        judged.failures.add(Code::PolicyResult, diagnostic, entity);
+                        judged.failures.add(diagnostic, entity);
                     }
                 },
-                Err(error) => self.failure(Code::PolicyRuntime, &error, Some(package.location.clone()), entity, judged),
+                Err(error) => self.failure(&error, Some(package.location.clone()), entity, judged),
             }
         }
         for rule in &package.rules {
@@ -164,7 +164,7 @@ impl Prepared {
             let value = match engine.eval_rule(rule.info.path.clone()) {
                 Ok(value) => value,
                 Err(error) => {
-                    self.failure(Code::PolicyRuntime, &error.to_string(), Some(rule.location.clone()), entity, judged);
+                    self.failure(&error.to_string(), Some(rule.location.clone()), entity, judged);
                     continue;
                 }
             };
@@ -177,24 +177,15 @@ impl Prepared {
                 Err(problem) => {
                     let diagnostic = Diagnostic::new(Code::PolicyResult, format!("`{}` {problem}", rule.info.path))
                         .at(rule.location.clone());
-                    judged.failures.add(Code::PolicyResult, diagnostic, entity);
+                    judged.failures.add(diagnostic, entity);
                 }
             }
         }
     }
 
-    fn failure(
-        &self,
-        code: Code,
-        error: &str,
-        fallback: Option<Location>,
-        entity: Option<&Entity>,
-        judged: &mut Judged,
-    ) {
-        let diagnostic = engine_diagnostic(code, &error, &self.files, fallback);
-        let code = diagnostic.code;
-        debug_assert!(!parse_engine_message(error).message.is_empty());
-        judged.failures.add(code, diagnostic, entity);
+    /// A runtime error of a rule, placed where regorus says, else at `fallback`.
+    fn failure(&self, error: &str, fallback: Option<Location>, entity: Option<&Entity>, judged: &mut Judged) {
+        judged.failures.add(engine_diagnostic(Code::PolicyRuntime, &error, &self.files, fallback), entity);
     }
 }
 

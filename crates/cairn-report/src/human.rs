@@ -62,7 +62,8 @@ pub fn policy_tests(outcome: &PolicyTestOutcome, options: HumanOptions) -> Strin
     out
 }
 
-fn plural(count: usize, noun: &str) -> String {
+/// `1 error`, `2 errors`, `3 entities`.
+pub(crate) fn plural(count: usize, noun: &str) -> String {
     match (count, noun) {
         (1, _) => format!("1 {noun}"),
         (_, "entity") => format!("{count} entities"),

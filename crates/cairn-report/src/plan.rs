@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::HumanOptions;
+use crate::human::plural;
 use crate::json::Finding;
 
 /// The hidden marker that identifies cairn's comment on a pull request.
@@ -28,14 +29,10 @@ pub fn verdict(plan: &Plan, options: PlanOptions) -> String {
         "the platform's policies could not be evaluated: this change cannot be judged".to_owned()
     } else if failing > 0 {
         let what = if options.strict { "has" } else { "introduces" };
-        format!("this change {what} {}: it must not merge", count(failing, "error", "errors"))
+        format!("this change {what} {}: it must not merge", plural(failing, "error"))
     } else {
         "this change can merge: it introduces no error".to_owned()
     }
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn tally(findings: &[&Diagnostic]) -> (usize, usize) {
@@ -106,12 +103,7 @@ pub fn plan_human(plan: &Plan, options: PlanOptions, human: HumanOptions) -> Str
     let (errors, warnings) = tally(&existing);
     if errors + warnings > 0 {
         let strict = if options.strict { "" } else { " (not judged; --strict judges them)" };
-        let _ = writeln!(
-            out,
-            "already there: {} and {}{strict}",
-            count(errors, "error", "errors"),
-            count(warnings, "warning", "warnings")
-        );
+        let _ = writeln!(out, "already there: {} and {}{strict}", plural(errors, "error"), plural(warnings, "warning"));
         if options.strict {
             let existing: Vec<Diagnostic> = existing.into_iter().cloned().collect();
             out.push_str(&render_human(&existing, &plan.outcome.sources, human.color, human.width));
@@ -196,24 +188,10 @@ pub fn plan_markdown(plan: &Plan, options: PlanOptions, links: &Links) -> String
     let _ = writeln!(
         out,
         "| environments | {} |",
-        if plan.environments.is_empty() {
-            "no change".to_owned()
-        } else {
-            count(plan.environments.len(), "change", "changes")
-        }
+        if plan.environments.is_empty() { "no change".to_owned() } else { plural(plan.environments.len(), "change") }
     );
-    let _ = writeln!(
-        out,
-        "| introduced | {}, {} |",
-        count(new_errors, "error", "errors"),
-        count(new_warnings, "warning", "warnings")
-    );
-    let _ = writeln!(
-        out,
-        "| already there | {}, {} |",
-        count(old_errors, "error", "errors"),
-        count(old_warnings, "warning", "warnings")
-    );
+    let _ = writeln!(out, "| introduced | {}, {} |", plural(new_errors, "error"), plural(new_warnings, "warning"));
+    let _ = writeln!(out, "| already there | {}, {} |", plural(old_errors, "error"), plural(old_warnings, "warning"));
     let owners = if owners.is_empty() {
         "none named".to_owned()
     } else {

@@ -4,22 +4,8 @@
 mod support;
 
 use std::fs;
-use std::path::Path;
 
-use support::{cairn, check_json, finding_lines, project_dir, tests_dir};
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create the copy");
-    for entry in fs::read_dir(from).expect("read the original") {
-        let entry = entry.expect("readable entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy a file");
-        }
-    }
-}
+use support::{cairn, check_json, copy_tree, finding_lines, project_dir, tests_dir};
 
 #[test]
 fn the_bundled_example_is_clean() {
@@ -42,7 +28,7 @@ fn ports_own_example_loads_unchanged_with_zero_findings() {
 #[test]
 fn planted_errors_in_the_example_are_reported_at_their_lines() {
     let dir = tempfile::tempdir().expect("temp dir");
-    copy_dir(&project_dir().join("examples/acme"), dir.path());
+    copy_tree(&project_dir().join("examples/acme"), dir.path());
     let plant = |file: &str, from: &str, to: &str| -> (String, usize) {
         let path = dir.path().join(file);
         let text = fs::read_to_string(&path).expect("the example file exists");
