@@ -4,10 +4,9 @@
 //! review, with a preview of what the new rules would newly fail.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Instant;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, Severity};
-use cairn_model::{Catalog, Date, FileRole, Layout, SETTINGS_FILE, Settings};
+use cairn_model::{Catalog, FileRole, Layout, SETTINGS_FILE, Settings, Timestamp};
 use cairn_source::{Contents, Source};
 
 use crate::check::{Outcome, finish, judge};
@@ -17,11 +16,11 @@ use crate::load::{BUNDLED_PREFIX, Loaded, load, load_with};
 /// How many entities a preview names before it says "and N more".
 const PREVIEW_NAMES: usize = 20;
 
-/// Checks the change from `base` to `head`: the head's catalog, judged by the base's rules.
-pub fn check_change(base: &Source, head: &Source) -> Result<Outcome, EngineError> {
-    let started = Instant::now();
+/// Checks the change from `base` to `head` as of `now`: the head's catalog, judged by the base's
+/// rules.
+pub fn check_change(base: &Source, head: &Source, now: Timestamp) -> Result<Outcome, EngineError> {
     let rules = load(base)?;
-    check_change_loaded(base, &rules, head, started)
+    check_change_loaded(base, &rules, head, now)
 }
 
 /// Checks the change from `base`, whose files `load` read into `rules`, to `head`.
@@ -29,7 +28,7 @@ pub(crate) fn check_change_loaded(
     base: &Source,
     rules: &Loaded,
     head: &Source,
-    started: Instant,
+    now: Timestamp,
 ) -> Result<Outcome, EngineError> {
     let mut data = load_with(head, Some(&rules.settings))?;
     let base_layout = Layout::new(&rules.settings);
@@ -49,7 +48,7 @@ pub(crate) fn check_change_loaded(
         rules.diagnostics.iter().filter(|d| is_rule_finding(d, &base_layout)).cloned().collect();
     diagnostics.extend(data.diagnostics.iter().filter(|d| !is_rule_finding(d, &base_layout)).cloned());
     diagnostics.extend(judged.diagnostics);
-    crate::waivers::apply(&mut diagnostics, &rules.waivers, &judged.catalog, Date::today_utc());
+    crate::waivers::apply(&mut diagnostics, &rules.waivers, &judged.catalog, now);
 
     if !changed.is_empty() {
         diagnostics.extend(changed.iter().map(review_needed));
@@ -58,7 +57,7 @@ pub(crate) fn check_change_loaded(
         let preview = judge(&proposed, entities, revision.as_deref(), Some(&base_catalog));
         let mut preview_findings = proposed.diagnostics.clone();
         preview_findings.extend(preview.diagnostics);
-        crate::waivers::apply(&mut preview_findings, &proposed.waivers, &preview.catalog, Date::today_utc());
+        crate::waivers::apply(&mut preview_findings, &proposed.waivers, &preview.catalog, now);
         diagnostics.extend(impact(&diagnostics, &preview_findings, &preview.catalog));
     }
 
@@ -67,7 +66,7 @@ pub(crate) fn check_change_loaded(
     files.files.extend(data.files.iter().filter(|file| !is_rule_file(file.path(), &base_layout)).cloned());
     files.ignored = data.ignored;
     let source = format!("{} judged by the rules of {}", head.describe(), base.describe());
-    Ok(finish(source, diagnostics, files, judged.catalog, judged.policies, started))
+    Ok(finish(source, diagnostics, files, judged.catalog, judged.policies))
 }
 
 /// A file whose content the change adds, removes or modifies.

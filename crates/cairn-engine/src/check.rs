@@ -2,10 +2,10 @@
 //! data (entities) usually come from one revision; for a change they come from two, so that a
 //! change is always judged by the rules of its base (see `check_change`).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cairn_diagnostics::{Diagnostic, Severity, SourceMap};
-use cairn_model::{Catalog, Date, Entity};
+use cairn_model::{Catalog, Entity, Timestamp};
 use cairn_policy::{PolicyOptions, PolicySet, Value};
 use cairn_source::Source;
 use cairn_validate::{check_entity, compile_schemas};
@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::error::EngineError;
 use crate::load::{BUNDLED_PREFIX, Loaded, load};
+use crate::verdict::Verdict;
 
 /// The result of a check: the findings, the files they point into, and what was read.
 #[derive(Debug)]
@@ -29,7 +30,6 @@ pub struct Outcome {
     pub policies: usize,
     /// Paths not read, for `--verbose`.
     pub ignored: Vec<String>,
-    pub elapsed: Duration,
 }
 
 impl Outcome {
@@ -63,24 +63,30 @@ impl Outcome {
     pub fn rules_broken(&self) -> bool {
         self.diagnostics.iter().any(|diagnostic| diagnostic.code.breaks_rules())
     }
+
+    /// Broken when the rules could not be evaluated, failed when an error counts.
+    #[must_use]
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of(self.rules_broken(), self.count(Severity::Error))
+    }
 }
 
-/// Checks the platform repository at `source`.
-pub fn check(source: &Source) -> Result<Outcome, EngineError> {
-    let started = Instant::now();
+/// Checks the platform repository at `source` as of `now` (which decides, for one, whether a
+/// waiver has expired). The engine never reads the clock: the caller says what time it is.
+pub fn check(source: &Source, now: Timestamp) -> Result<Outcome, EngineError> {
     let loaded = load(source)?;
-    Ok(check_loaded(source, loaded, started))
+    Ok(check_loaded(source, loaded, now))
 }
 
 /// Checks what `load` read from `source`.
-pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, started: Instant) -> Outcome {
+pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, now: Timestamp) -> Outcome {
     let revision = source.commit();
     let entities = std::mem::take(&mut loaded.entities);
     let judged = judge(&loaded, entities, revision.as_deref(), None);
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(judged.diagnostics);
-    crate::waivers::apply(&mut diagnostics, &loaded.waivers, &judged.catalog, Date::today_utc());
-    finish(source.describe(), diagnostics, loaded, judged.catalog, judged.policies, started)
+    crate::waivers::apply(&mut diagnostics, &loaded.waivers, &judged.catalog, now);
+    finish(source.describe(), diagnostics, loaded, judged.catalog, judged.policies)
 }
 
 /// A catalog judged by a set of rules.
@@ -132,7 +138,6 @@ pub(crate) fn finish(
     loaded: Loaded,
     catalog: Catalog,
     policies: usize,
-    started: Instant,
 ) -> Outcome {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
@@ -141,14 +146,5 @@ pub(crate) fn finish(
     for file in loaded.files {
         sources.insert(file);
     }
-    Outcome {
-        source,
-        diagnostics,
-        sources,
-        catalog,
-        files,
-        policies,
-        ignored: loaded.ignored,
-        elapsed: started.elapsed(),
-    }
+    Outcome { source, diagnostics, sources, catalog, files, policies, ignored: loaded.ignored }
 }

@@ -21,7 +21,8 @@ impl fmt::Display for EngineError {
 impl std::error::Error for EngineError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            EngineError::Source(error) => Some(error),
+            // Transparent: the source error's message is this one's, so its cause comes next.
+            EngineError::Source(error) => error.source(),
         }
     }
 }

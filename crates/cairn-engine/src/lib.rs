@@ -11,9 +11,11 @@ mod init;
 mod load;
 mod plan;
 mod policy_test;
+mod verdict;
 mod waivers;
 
 pub use cairn_diagnostics::Severity;
+pub use cairn_model::{Timestamp, parse_now};
 pub use change::check_change;
 pub use check::{Outcome, check};
 pub use error::EngineError;
@@ -21,3 +23,4 @@ pub use init::{InitError, init};
 pub use load::{Loaded, load};
 pub use plan::{ChangeKind, EntityChange, EnvironmentChange, FieldChange, Plan, expiry, plan};
 pub use policy_test::{PolicyTestOutcome, test_policies};
+pub use verdict::Verdict;

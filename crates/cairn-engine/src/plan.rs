@@ -4,10 +4,9 @@
 //! change introduces and those already there.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Instant;
 
 use cairn_diagnostics::{Diagnostic, Severity};
-use cairn_model::{Catalog, Date, ENVIRONMENT_BLUEPRINT, Entity};
+use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Entity, Timestamp, parse_timestamp, parse_ttl};
 use cairn_source::Source;
 use serde_json::Value as Json;
 
@@ -15,6 +14,7 @@ use crate::change::check_change_loaded;
 use crate::check::{Outcome, check_loaded};
 use crate::error::EngineError;
 use crate::load::load;
+use crate::verdict::Verdict;
 
 /// What a change does, and what it breaks.
 #[derive(Debug)]
@@ -41,6 +41,13 @@ impl Plan {
     /// The findings already there at the base.
     pub fn existing(&self) -> impl Iterator<Item = &Diagnostic> {
         self.outcome.diagnostics.iter().enumerate().filter(|(i, _)| !self.introduced.contains(i)).map(|(_, d)| d)
+    }
+
+    /// Broken when the rules could not be evaluated, failed when an error counts: one the change
+    /// introduces, or with `strict` any.
+    #[must_use]
+    pub fn verdict(&self, strict: bool) -> Verdict {
+        Verdict::of(self.outcome.rules_broken(), self.failing_errors(strict))
     }
 
     /// Errors that count: introduced ones, or with `strict` every one.
@@ -96,19 +103,18 @@ pub struct EnvironmentChange {
     pub identifier: String,
     /// `development`, `preview`, …
     pub kind_of_environment: Option<String>,
-    /// When it expires (RFC 3339), from `expiresAt` or `createdAt` plus `ttl`; at the base for a
-    /// destroyed one.
-    pub expires: Option<String>,
-    pub expired_before: Option<String>,
+    /// When it expires, from `expiresAt` or `createdAt` plus `ttl`, at the head.
+    pub expires: Option<Timestamp>,
+    /// When it expired at the base.
+    pub expired_before: Option<Timestamp>,
 }
 
-/// Plans the change from `base` to `head`.
-pub fn plan(base: &Source, head: &Source) -> Result<Plan, EngineError> {
+/// Plans the change from `base` to `head` as of `now`.
+pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, EngineError> {
     // The base is read once: checked by itself, and as the rules that judge the head.
-    let started = Instant::now();
     let rules = load(base)?;
-    let outcome = check_change_loaded(base, &rules, head, started)?;
-    let before = check_loaded(base, rules, started);
+    let outcome = check_change_loaded(base, &rules, head, now)?;
+    let before = check_loaded(base, rules, now);
     let known: BTreeSet<(String, Option<String>, String)> =
         before.diagnostics.iter().filter(|d| d.counts()).map(finding_key).collect();
     let introduced = outcome
@@ -246,32 +252,13 @@ fn property(entity: &Entity, name: &str) -> Option<String> {
     entity.properties.as_ref()?.get(name)?.as_str().map(str::to_owned)
 }
 
-/// `expiresAt`, or `createdAt` plus `ttl` (`12h`, `5d`, `2w`), as RFC 3339 in UTC.
+/// When an environment expires: its `expiresAt`, or its `createdAt` plus its `ttl`. Both are
+/// RFC 3339 date-times with any offset; `ttl` is read by `parse_ttl`.
 #[must_use]
-pub fn expiry(entity: &Entity) -> Option<String> {
+pub fn expiry(entity: &Entity) -> Option<Timestamp> {
     if let Some(expires) = property(entity, "expiresAt") {
-        return Some(expires);
+        return parse_timestamp(&expires);
     }
-    let created = property(entity, "createdAt")?;
-    let ttl = property(entity, "ttl")?;
-    let (count, unit) = ttl.split_at(ttl.len().checked_sub(1)?);
-    let hours: u64 = count.parse::<u64>().ok()?
-        * match unit {
-            "h" => 1,
-            "d" => 24,
-            "w" => 24 * 7,
-            _ => return None,
-        };
-    // `YYYY-MM-DDTHH:MM:SS` then `Z` or an offset; only UTC is computed.
-    let date = Date::parse(created.get(..10)?)?;
-    let time = created.get(11..19)?;
-    if !created[19..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit()).eq_ignore_ascii_case("z") {
-        return None;
-    }
-    let mut parts = time.split(':').map(|part| part.parse::<u64>().ok());
-    let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
-    let seconds = date.days_since_epoch() * 86_400 + h * 3600 + m * 60 + s + hours * 3600;
-    let day = Date::from_days_since_epoch(seconds / 86_400);
-    let rest = seconds % 86_400;
-    Some(format!("{day}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60))
+    let created = parse_timestamp(&property(entity, "createdAt")?)?;
+    created.checked_add(parse_ttl(&property(entity, "ttl")?)?).ok()
 }

@@ -12,6 +12,7 @@ use cairn_source::{Contents, EntryKind, Source};
 
 use crate::error::EngineError;
 use crate::load::{BUNDLED_PREFIX, symlink, text_file, unreadable};
+use crate::verdict::Verdict;
 
 /// What a test run found: the tests' results, and the problems of the policies themselves.
 #[derive(Debug)]
@@ -19,6 +20,15 @@ pub struct PolicyTestOutcome {
     pub report: TestReport,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: SourceMap,
+}
+
+impl PolicyTestOutcome {
+    /// Broken when the policies could not be loaded or evaluated, failed when a test fails.
+    #[must_use]
+    pub fn verdict(&self) -> Verdict {
+        let broken = self.diagnostics.iter().any(|diagnostic| diagnostic.code.breaks_rules());
+        Verdict::of(broken, self.report.failed())
+    }
 }
 
 /// Runs the policy tests under `path` whose full name `select` accepts.

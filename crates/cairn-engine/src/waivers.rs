@@ -5,13 +5,15 @@
 use std::sync::Arc;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, Waived};
-use cairn_model::{Catalog, Date, FindingRef, Waiver};
+use cairn_model::{Catalog, FindingRef, Timestamp, Waiver, utc_date};
 
-/// Applies `waivers` to `diagnostics` as of `today`, and adds the findings about the waivers.
-pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, waivers: &[Waiver], catalog: &Catalog, today: Date) {
+/// Applies `waivers` to `diagnostics` as of `now`, and adds the findings about the waivers. A
+/// waiver holds through its expiry day in UTC.
+pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, waivers: &[Waiver], catalog: &Catalog, now: Timestamp) {
     if waivers.is_empty() {
         return;
     }
+    let today = utc_date(now);
     let mut used = vec![false; waivers.len()];
     let marks: Vec<Option<Arc<Waived>>> = waivers
         .iter()

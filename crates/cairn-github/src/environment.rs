@@ -73,6 +73,28 @@ impl Environment {
         })
     }
 
+    /// Appends `summary` to the step summary (`$GITHUB_STEP_SUMMARY`) and `outputs` as `name=value`
+    /// lines to the step's outputs (`$GITHUB_OUTPUT`), where the runner set them. Returns each file
+    /// that could not be written, with why; the caller says so, and the run goes on.
+    #[must_use]
+    pub fn write_step_outputs(&self, summary: &str, outputs: &[(&str, String)]) -> Vec<(PathBuf, std::io::Error)> {
+        let append = |path: &PathBuf, text: &str| {
+            use std::io::Write as _;
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .and_then(|mut file| file.write_all(text.as_bytes()))
+                .err()
+                .map(|error| (path.clone(), error))
+        };
+        let outputs: String = outputs.iter().flat_map(|(name, value)| [name, "=", value.as_str(), "\n"]).collect();
+        [(self.step_summary.as_ref(), summary), (self.output.as_ref(), outputs.as_str())]
+            .into_iter()
+            .filter_map(|(path, text)| path.and_then(|path| append(path, text)))
+            .collect()
+    }
+
     /// The commit checks and annotations belong to.
     #[must_use]
     pub fn head_sha(&self) -> &str {

@@ -6,7 +6,6 @@
 
 mod blueprint;
 mod catalog;
-mod date;
 mod document;
 mod entity;
 mod identifier;
@@ -16,12 +15,12 @@ mod limits;
 mod node;
 mod settings;
 mod syntax;
+mod time;
 mod waiver;
 mod yaml;
 
 pub use blueprint::{Blueprint, Ownership, RelationDecl, read_blueprint, span_of};
 pub use catalog::{Catalog, TEAM_BLUEPRINT};
-pub use date::Date;
 pub use document::{ParsedFile, is_data_file, parse_file, too_large};
 pub use entity::{Entity, RelationValue, Spanned, read_entity};
 pub use identifier::{RULE as IDENTIFIER_RULE, check_identifier};
@@ -29,5 +28,8 @@ pub use layout::{ENVIRONMENT_BLUEPRINT, FileRole, Layout};
 pub use limits::Limits;
 pub use node::{Entry, Node, Value};
 pub use settings::{Library, LimitSettings, Paths, SETTINGS_FILE, Settings};
+pub use time::{
+    Date, SignedDuration, TTL_UNITS, Timestamp, parse_date, parse_now, parse_timestamp, parse_ttl, utc_date,
+};
 pub use waiver::{FindingRef, Selector, Waiver, read_waiver};
 pub use yaml::is_valid_yaml;

@@ -10,10 +10,10 @@ use std::sync::Arc;
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, SourceFile, did_you_mean};
 
 use crate::blueprint::backticked;
-use crate::date::Date;
 use crate::entity::Spanned;
 use crate::identifier::check_identifier;
 use crate::node::{Entry, Node, Value};
+use crate::time::{Date, parse_date};
 
 const KEYS: [&str; 5] = ["rule", "entities", "owner", "reason", "expires"];
 const SELECTOR_KEYS: [&str; 3] = ["blueprint", "identifier", "team"];
@@ -228,7 +228,7 @@ impl Reader<'_> {
     }
 
     fn date(&mut self, text: &Spanned<String>) -> Option<Spanned<Date>> {
-        let Some(date) = Date::parse(&text.value) else {
+        let Some(date) = parse_date(&text.value) else {
             self.invalid(text.span, format!("`{}` is not a valid date", text.value), help("expires"));
             return None;
         };
@@ -532,7 +532,7 @@ expires: 2026-12-31
     #[test]
     fn holds_through_its_expiry_day() {
         let waiver = waiver(EXAMPLE);
-        let date = |text| Date::parse(text).expect("a valid date");
+        let date = |text| parse_date(text).expect("a valid date");
         assert!(!waiver.is_expired(date("2026-01-01")));
         assert!(!waiver.is_expired(date("2026-12-31")));
         assert!(waiver.is_expired(date("2027-01-01")));

@@ -9,5 +9,5 @@ mod sarif;
 pub use github::github;
 pub use human::{HumanOptions, human, policy_tests};
 pub use json::json;
-pub use plan::{COMMENT_MARKER, Links, PlanOptions, plan_human, plan_json, plan_markdown, verdict};
+pub use plan::{COMMENT_MARKER, Links, PlanOptions, check_markdown, plan_human, plan_json, plan_markdown, verdict};
 pub use sarif::sarif;

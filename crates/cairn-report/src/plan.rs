@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use cairn_diagnostics::{Diagnostic, Severity, render_human};
-use cairn_engine::{ChangeKind, EntityChange, EnvironmentChange, Plan};
+use cairn_engine::{ChangeKind, EntityChange, EnvironmentChange, Outcome, Plan};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -19,6 +19,15 @@ pub const COMMENT_MARKER: &str = "<!-- cairn-plan -->";
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PlanOptions {
     pub strict: bool,
+}
+
+/// The step summary and check-run text of one pushed commit: its verdict line and counts.
+#[must_use]
+pub fn check_markdown(outcome: &Outcome, commit: &str) -> String {
+    let (errors, warnings) = (outcome.count(Severity::Error), outcome.count(Severity::Warning));
+    let mark = if errors > 0 { "❌" } else { "✅" };
+    let short = commit.get(..12).unwrap_or(commit);
+    format!("{COMMENT_MARKER}\n### {mark} cairn: {errors} errors and {warnings} warnings at `{short}`\n")
 }
 
 /// The one-line verdict.

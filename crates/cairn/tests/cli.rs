@@ -305,3 +305,25 @@ fn the_action_declares_its_inputs_and_outputs_and_runs_cairn_ci() {
     let on = workflow.get("on").expect("triggers");
     assert!(on.get("pull_request").is_some() && on.get("pull_request_target").is_none());
 }
+
+/// The engine never reads the clock: `--now` says what time it is, so a waiver's expiry is
+/// decided by the instant given (waivers hold through their expiry day in UTC).
+#[test]
+fn the_clock_is_an_argument() {
+    let dir = tests_dir().join("cases/policy-findings");
+    let expired = |now: &str| -> Vec<String> {
+        let (_, report) = check_json(&dir, &["--now", now]);
+        finding_lines(&report).into_iter().filter(|line| line.contains(" E0602 ")).collect()
+    };
+    assert_eq!(expired("2020-01-31T23:59:59Z"), Vec::<String>::new());
+    // 23:30 on the last day, two hours west of UTC, is already the next day in UTC.
+    assert_eq!(expired("2020-01-31T23:30:00-02:00").len(), 1);
+    let by_2099 = expired("2099-01-01T00:00:00Z");
+    assert_eq!(by_2099.len(), 1, "{by_2099:?}");
+    assert!(by_2099[0].contains("expired on 2020-01-31"), "{by_2099:?}");
+    assert_eq!(expired("2100-01-01").len(), 3);
+
+    let run = cairn(&dir, &["check", ".", "--now", "next tuesday"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--now") && run.stderr.contains("RFC 3339"), "{}", run.stderr);
+}

@@ -275,6 +275,37 @@ fn a_plan_shows_what_a_change_does_and_what_it_introduces() {
     assert!(run.stdout.ends_with("this change has 1 error: it must not merge\n"), "{}", run.stdout);
 }
 
+/// An environment's expiry is read from RFC 3339 date-times with any offset, and shown in UTC.
+#[test]
+fn an_environment_created_at_any_offset_shows_its_expiry() {
+    let repo = GitRepo::new();
+    let environment = |created: &str, ttl: &str| {
+        format!("identifier: dev-bob\nproperties:\n  type: development\n  createdAt: \"{created}\"\n  ttl: {ttl}\n")
+    };
+    repo.write("catalog/shop.yaml", DOMAIN);
+    repo.commit("Alice", "The base");
+    repo.git(&["checkout", "--quiet", "-b", "change"]);
+    repo.write("environments/dev-bob.yaml", &environment("2026-11-24T09:15:00+01:00", "5d"));
+    repo.commit("Bob", "A dev environment for five days");
+
+    let run = cairn(&repo.path, &["plan", "--base", "main", "--head", "change", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(plan["environments"][0]["expires"], "2026-11-29T08:15:00Z");
+    let run = cairn(&repo.path, &["plan", "--base", "main", "--head", "change"]);
+    assert!(
+        run.stdout.contains("environment dev-bob (development) created, expires 2026-11-29T08:15:00Z"),
+        "{}",
+        run.stdout
+    );
+
+    repo.write("environments/dev-bob.yaml", &environment("2026-11-24T09:15:00.5-05:30", "36h"));
+    repo.commit("Bob", "Another zone, in hours");
+    let run = cairn(&repo.path, &["plan", "--base", "main", "--head", "change", "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(plan["environments"][0]["expires"], "2026-11-26T02:45:00.5Z");
+}
+
 /// docs/pr-comment.md shows the comment `cairn plan --format markdown` writes for a branch of
 /// examples/acme that adds a service, keeps an environment longer and breaks one policy. The
 /// docs are this test's output: `CAIRN_UPDATE_DOCS=1` rewrites them.

@@ -33,12 +33,19 @@ impl fmt::Display for InitError {
             InitError::NotEmpty(path) => {
                 write!(f, "`{}` is not empty; `cairn init` only writes into a new or empty directory", path.display())
             }
-            InitError::Io { path, error } => write!(f, "cannot write `{}`: {error}", path.display()),
+            InitError::Io { path, .. } => write!(f, "cannot write `{}`", path.display()),
         }
     }
 }
 
-impl std::error::Error for InitError {}
+impl std::error::Error for InitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            InitError::NotEmpty(_) => None,
+            InitError::Io { error, .. } => Some(error),
+        }
+    }
+}
 
 /// Writes a new platform repository into `dir` (created if needed, otherwise empty but for a
 /// `.git` folder) and returns the paths written, relative to `dir`.

@@ -2,19 +2,19 @@
 //! the pull request (or checks the pushed commit), writes the step summary and outputs, and
 //! publishes the sticky comment and the check run. Glue only: each part lives in its crate.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use cairn_diagnostics::{Diagnostic, Severity};
-use cairn_engine::EngineError;
+use cairn_engine::{Timestamp, Verdict};
 use cairn_github::{Api, ApiError, CheckRun, DryRun, Environment, GitHubApi, RetryPolicy, Trigger};
 use cairn_report::{COMMENT_MARKER, Links, PlanOptions};
 use cairn_source::Source;
 
-use crate::{CLEAN, FAILURE, FINDINGS};
+use super::{Clock, fail, say};
+use crate::exit::ExitStatus;
 
 #[derive(Debug, clap::Args)]
-pub struct CiArgs {
+pub struct Args {
     /// The platform repository: `$GITHUB_WORKSPACE` unless given (a folder in it works too).
     path: Option<PathBuf>,
     /// Print every request cairn would send to GitHub, and send none (no token needed).
@@ -27,46 +27,57 @@ pub struct CiArgs {
     /// identifiers are taken as the organisation's team slugs).
     #[arg(long)]
     request_reviews: bool,
+    #[command(flatten)]
+    clock: Clock,
 }
 
 /// What a run found, whatever the trigger.
 struct Judgement {
     markdown: String,
     findings: Vec<Diagnostic>,
-    failed: bool,
-    broken: bool,
+    verdict: Verdict,
     errors: usize,
     warnings: usize,
     /// The teams that own the changed entities.
     owners: Vec<String>,
 }
 
-pub fn ci(args: &CiArgs) -> u8 {
+pub fn run(args: &Args) -> ExitStatus {
     let environment = match Environment::read(&|name| std::env::var(name).ok()) {
         Ok(environment) => environment,
-        Err(error) => return crate::fail(&error),
+        Err(error) => return fail(&error),
     };
     let path = args.path.clone().unwrap_or_else(|| environment.workspace.clone());
-    let judgement = match judge(&environment, &path, args.strict) {
+    let judgement = match judge(&environment, &path, args.strict, args.clock.now()) {
         Ok(judgement) => judgement,
-        Err(message) => return crate::fail(&message),
+        Err(error) => {
+            let status = fail(&error);
+            if let CiRunError::Commit { rev, .. } = &error {
+                say(&format!(
+                    "help: `actions/checkout` fetches only the head commit by default; give it `fetch-depth: 0` \
+                     (or fetch the base with `git fetch --depth=1 origin {rev}`)"
+                ));
+            }
+            return status;
+        }
     };
-    let verdict = if judgement.broken {
-        FAILURE
-    } else if judgement.failed {
-        FINDINGS
-    } else {
-        CLEAN
-    };
-    write_step_outputs(&environment, &judgement);
+    let outputs = [
+        ("verdict", judgement.verdict.as_str().to_owned()),
+        ("errors", judgement.errors.to_string()),
+        ("warnings", judgement.warnings.to_string()),
+    ];
+    for (path, error) in environment.write_step_outputs(&judgement.markdown, &outputs) {
+        say(&format!("warning: cannot write `{}`: {error}", path.display()));
+    }
 
     let mut api: Box<dyn Api> = if args.dry_run {
         Box::new(DryRun::new(std::io::stdout()))
     } else {
         let Some(token) = environment.token.as_deref() else {
-            return crate::fail(
-                &"`GITHUB_TOKEN` is not set: give the step `env: GITHUB_TOKEN: ${{ github.token }}`, or run with `--dry-run`",
+            say(
+                "error: `GITHUB_TOKEN` is not set: give the step `env: GITHUB_TOKEN: ${{ github.token }}`, or run with `--dry-run`",
             );
+            return ExitStatus::Failure;
         };
         let retry = RetryPolicy {
             base: std::env::var("CAIRN_RETRY_BASE_MS")
@@ -77,34 +88,35 @@ pub fn ci(args: &CiArgs) -> u8 {
         };
         match GitHubApi::new(&environment.api_url, token, retry) {
             Ok(api) => Box::new(api),
-            Err(error) => return crate::fail(&error),
+            Err(error) => return fail(&error),
         }
     };
     let failures = publish(api.as_mut(), &environment, &judgement, args.request_reviews);
-    let mut stderr = std::io::stderr().lock();
     let mut refused = false;
     for (what, error) in &failures {
         refused |= error.status == Some(403);
-        let _ = writeln!(stderr, "error: could not {what}: {error}");
+        say(&format!("error: could not {what}: {error}"));
         if error.status == Some(403) {
-            let _ = writeln!(
-                stderr,
-                "help: the token needs `permissions: {{pull-requests: write, checks: write}}` in the workflow; \
-                 a pull request from a fork gets a read-only token, so its findings are in this log only"
-            );
+            say("help: the token needs `permissions: {pull-requests: write, checks: write}` in the workflow; \
+                 a pull request from a fork gets a read-only token, so its findings are in this log only");
         }
     }
-    if !failures.is_empty() {
-        // Nothing half-posted goes unsaid: every finding is in the log as an annotation.
-        let _ = std::io::stdout().lock().write_all(cairn_report::github(&judgement.findings).as_bytes());
-    }
-    let _ =
-        writeln!(stderr, "cairn: {}", judgement.markdown.lines().find(|line| line.starts_with("### ")).unwrap_or(""));
-    if failures.is_empty() || refused { verdict } else { FAILURE }
+    let status = ExitStatus::from(judgement.verdict);
+    let status = if failures.is_empty() || refused { status } else { ExitStatus::Failure };
+    // Nothing half-posted goes unsaid: every finding is in the log as an annotation.
+    let status =
+        if failures.is_empty() { status } else { super::emit(&cairn_report::github(&judgement.findings), status) };
+    say(&format!("cairn: {}", judgement.markdown.lines().find(|line| line.starts_with("### ")).unwrap_or("")));
+    status
 }
 
 /// Plans the pull request, or checks the pushed commit.
-fn judge(environment: &Environment, path: &std::path::Path, strict: bool) -> Result<Judgement, String> {
+fn judge(
+    environment: &Environment,
+    path: &std::path::Path,
+    strict: bool,
+    now: Timestamp,
+) -> Result<Judgement, CiRunError> {
     let blob = format!(
         "{}/{}/{}/blob/{}",
         environment.server_url.trim_end_matches('/'),
@@ -113,18 +125,13 @@ fn judge(environment: &Environment, path: &std::path::Path, strict: bool) -> Res
         environment.head_sha()
     );
     let links = Links { blob: Some(blob) };
-    let open = |rev: &str, which: &str| {
-        Source::git(path, rev).map_err(|error| {
-            format!(
-                "the {which} commit `{rev}` cannot be read: {error}\nhelp: `actions/checkout` fetches only the head \
-                 commit by default; give it `fetch-depth: 0` (or fetch the base with `git fetch --depth=1 origin {rev}`)"
-            )
-        })
+    let open = |rev: &str, which: &'static str| {
+        Source::git(path, rev).map_err(|error| CiRunError::Commit { which, rev: rev.to_owned(), error })
     };
     match &environment.trigger {
         Trigger::PullRequest { base_sha, head_sha, .. } => {
             let (base, head) = (open(base_sha, "base")?, open(head_sha, "head")?);
-            let plan = cairn_engine::plan(&base, &head).map_err(|error: EngineError| error.to_string())?;
+            let plan = cairn_engine::plan(&base, &head, now)?;
             let options = PlanOptions { strict };
             let markdown = cairn_report::plan_markdown(&plan, options, &links);
             let findings: Vec<Diagnostic> =
@@ -136,55 +143,23 @@ fn judge(environment: &Environment, path: &std::path::Path, strict: bool) -> Res
                 owners: owners.into_iter().collect(),
                 errors: count(Severity::Error),
                 warnings: count(Severity::Warning),
-                failed: plan.failing_errors(strict) > 0,
-                broken: plan.outcome.rules_broken(),
+                verdict: plan.verdict(strict),
                 markdown,
                 findings,
             })
         }
         Trigger::Push { sha } => {
             let source = open(sha, "pushed")?;
-            let outcome = cairn_engine::check(&source).map_err(|error| error.to_string())?;
-            let errors = outcome.count(Severity::Error);
-            let warnings = outcome.count(Severity::Warning);
-            let verdict = if errors > 0 { "❌" } else { "✅" };
-            let markdown = format!(
-                "{COMMENT_MARKER}\n### {verdict} cairn: {errors} errors and {warnings} warnings at `{}`\n",
-                &sha[..sha.len().min(12)]
-            );
+            let outcome = cairn_engine::check(&source, now)?;
             Ok(Judgement {
                 owners: Vec::new(),
-                markdown,
-                findings: outcome.diagnostics.clone(),
-                failed: errors > 0,
-                broken: outcome.rules_broken(),
-                errors,
-                warnings,
+                markdown: cairn_report::check_markdown(&outcome, sha),
+                verdict: outcome.verdict(),
+                errors: outcome.count(Severity::Error),
+                warnings: outcome.count(Severity::Warning),
+                findings: outcome.diagnostics,
             })
         }
-    }
-}
-
-/// `$GITHUB_STEP_SUMMARY` gets the whole report; `$GITHUB_OUTPUT` the counts and the verdict.
-fn write_step_outputs(environment: &Environment, judgement: &Judgement) {
-    let append = |path: &PathBuf, text: &str| {
-        let file = std::fs::OpenOptions::new().create(true).append(true).open(path);
-        if let Err(error) = file.and_then(|mut file| file.write_all(text.as_bytes())) {
-            let _ = writeln!(std::io::stderr().lock(), "warning: cannot write `{}`: {error}", path.display());
-        }
-    };
-    if let Some(path) = &environment.step_summary {
-        append(path, &judgement.markdown);
-    }
-    if let Some(path) = &environment.output {
-        let verdict = if judgement.broken {
-            "broken"
-        } else if judgement.failed {
-            "fail"
-        } else {
-            "pass"
-        };
-        append(path, &format!("verdict={verdict}\nerrors={}\nwarnings={}\n", judgement.errors, judgement.warnings));
     }
 }
 
@@ -214,7 +189,7 @@ fn publish(
     let run = CheckRun {
         name: "cairn".to_owned(),
         head_sha: environment.head_sha().to_owned(),
-        conclusion: if judgement.failed || judgement.broken { "failure" } else { "success" },
+        conclusion: if judgement.verdict == Verdict::Pass { "success" } else { "failure" },
         title,
         summary: judgement.markdown.clone(),
         annotations: judgement.findings.iter().filter_map(cairn_github::annotation).collect(),
@@ -223,4 +198,41 @@ fn publish(
         failures.push(("create the check run", error));
     }
     failures
+}
+
+/// Why `cairn ci` could not judge the change.
+#[derive(Debug)]
+enum CiRunError {
+    /// A commit of the event is not in the clone.
+    Commit {
+        which: &'static str,
+        rev: String,
+        error: cairn_source::SourceError,
+    },
+    Engine(cairn_engine::EngineError),
+}
+
+impl From<cairn_engine::EngineError> for CiRunError {
+    fn from(error: cairn_engine::EngineError) -> Self {
+        CiRunError::Engine(error)
+    }
+}
+
+impl std::fmt::Display for CiRunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CiRunError::Commit { which, rev, .. } => write!(f, "the {which} commit `{rev}` cannot be read"),
+            CiRunError::Engine(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CiRunError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CiRunError::Commit { error, .. } => Some(error),
+            // Transparent, as `EngineError` is.
+            CiRunError::Engine(error) => error.source(),
+        }
+    }
 }

@@ -1,0 +1,30 @@
+//! `cairn init`: a new platform repository that passes `cairn check`.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use super::{emit, fail};
+use crate::exit::ExitStatus;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to write the new platform repository; it must be new or empty.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+}
+
+pub fn run(args: &Args) -> ExitStatus {
+    let written = match cairn_engine::init(&args.dir) {
+        Ok(written) => written,
+        Err(error) => return fail(&error),
+    };
+    let mut report = String::new();
+    for path in &written {
+        let _ = writeln!(report, "created {path}");
+    }
+    let dir = args.dir.display();
+    let _ = writeln!(report, "a new platform repository is in `{dir}`; run `cairn check {dir}` to check it");
+    // The repository is written whatever happens to stdout; a closed stdout is not a failure.
+    let _ = emit(&report, ExitStatus::Clean);
+    ExitStatus::Clean
+}

@@ -1,0 +1,78 @@
+//! One module per command, and what they share: colour, the clock, printing a report and an
+//! error.
+
+pub mod check;
+pub mod ci;
+pub mod init;
+pub mod plan;
+pub mod policy;
+
+use std::io::{IsTerminal, Write};
+
+use cairn_engine::Timestamp;
+use clap::ValueEnum;
+
+use crate::exit::ExitStatus;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Whether human output is coloured: `auto` colours a terminal unless `NO_COLOR` is set.
+    pub fn enabled(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+        }
+    }
+}
+
+/// The clock, for commands whose answer depends on the time (waiver expiry, time left).
+#[derive(Debug, clap::Args)]
+pub struct Clock {
+    /// Judge as of this instant instead of now: an RFC 3339 date-time with any offset
+    /// (`2099-01-01T00:00:00Z`) or a day (`2099-01-01`, its first instant in UTC).
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    now: Option<Timestamp>,
+}
+
+impl Clock {
+    /// `--now`, or the system clock: the only place cairn reads it.
+    pub fn now(&self) -> Timestamp {
+        self.now.unwrap_or_else(Timestamp::now)
+    }
+}
+
+fn parse_now(text: &str) -> Result<Timestamp, String> {
+    cairn_engine::parse_now(text).ok_or_else(|| {
+        format!("`{text}` is neither an RFC 3339 date-time (`2099-01-01T00:00:00Z`) nor a day (`2099-01-01`)")
+    })
+}
+
+/// Prints `report` on stdout; a report that cannot be written is a failure, whatever it says.
+pub fn emit(report: &str, status: ExitStatus) -> ExitStatus {
+    if std::io::stdout().lock().write_all(report.as_bytes()).is_ok() { status } else { ExitStatus::Failure }
+}
+
+/// Prints `error` and each of its causes on stderr, and fails.
+pub fn fail(error: &dyn std::error::Error) -> ExitStatus {
+    let mut message = error.to_string();
+    let mut cause = error.source();
+    while let Some(error) = cause {
+        message.push_str(": ");
+        message.push_str(&error.to_string());
+        cause = error.source();
+    }
+    say(&format!("error: {message}"));
+    ExitStatus::Failure
+}
+
+/// One line on stderr, best effort: a closed stderr must not change the verdict.
+pub fn say(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}

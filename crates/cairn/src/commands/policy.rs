@@ -1,0 +1,48 @@
+//! `cairn policy test`: the policies' own tests, run as `opa test` runs them.
+
+use std::path::PathBuf;
+
+use cairn_report::HumanOptions;
+
+use super::{Color, emit, fail, say};
+use crate::exit::ExitStatus;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Run the `test_*` rules of every `*_test.rego` file, as `opa test` does.
+    ///
+    /// PATH is a platform repository (its `policies/` folder is tested, with the bundled library
+    /// when `cairn.yaml` enables it) or a folder of Rego files. Exits 0 when every test passes, 1
+    /// when one fails, 2 when the policies cannot be loaded.
+    Test(TestArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// A platform repository, or a folder of `.rego` files.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Run only the tests whose full name (`data.pkg.test_name`) matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    run: Option<String>,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+pub fn test(args: &TestArgs) -> ExitStatus {
+    let filter = match args.run.as_deref().map(regex::Regex::new).transpose() {
+        Ok(filter) => filter,
+        Err(error) => {
+            say(&format!("error: `--run`: {error}"));
+            return ExitStatus::Failure;
+        }
+    };
+    let select = |name: &str| filter.as_ref().is_none_or(|filter| filter.is_match(name));
+    let outcome = match cairn_engine::test_policies(&args.path, &select) {
+        Ok(outcome) => outcome,
+        Err(error) => return fail(&error),
+    };
+    let report = cairn_report::policy_tests(&outcome, HumanOptions { color: args.color.enabled(), width: 100 });
+    emit(&report, outcome.verdict().into())
+}
