@@ -38,6 +38,7 @@ pub fn compile_schemas(catalog: &Catalog) -> (Schemas, Vec<Diagnostic>) {
     let options = jsonschema::options()
         .should_validate_formats(true)
         .with_format("url", is_url)
+        .with_format("date-time", is_date_time)
         .with_format("timer", is_date_time)
         .with_format("user", |text: &str| text.contains('@') && !text.contains(char::is_whitespace))
         .with_format("yaml", cairn_model::is_valid_yaml)

@@ -12,43 +12,10 @@ pub(crate) fn is_url(text: &str) -> bool {
         && !rest.chars().any(char::is_whitespace)
 }
 
-/// `timer`: Port's expiry timestamp, an RFC 3339 date-time such as `2026-12-01T09:00:00Z`.
+/// `date-time` and `timer`: an RFC 3339 date-time with any offset, such as `2026-12-01T09:00:00Z`,
+/// read as every instant in cairn is (`cairn_model::parse_timestamp`).
 pub(crate) fn is_date_time(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let digits =
-        |range: std::ops::Range<usize>| bytes.get(range).is_some_and(|part| part.iter().all(u8::is_ascii_digit));
-    let number =
-        |range: std::ops::Range<usize>| text.get(range).and_then(|part| part.parse::<u32>().ok()).unwrap_or(99);
-    if bytes.len() < 20 || !digits(0..4) || bytes[4] != b'-' || !digits(5..7) || bytes[7] != b'-' || !digits(8..10) {
-        return false;
-    }
-    if !matches!(bytes[10], b'T' | b't' | b' ')
-        || !digits(11..13)
-        || bytes[13] != b':'
-        || !digits(14..16)
-        || bytes[16] != b':'
-        || !digits(17..19)
-    {
-        return false;
-    }
-    let (month, day, hour, minute, second) =
-        (number(5..7), number(8..10), number(11..13), number(14..16), number(17..19));
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
-        return false;
-    }
-    let mut rest = &text[19..];
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let count = fraction.bytes().take_while(u8::is_ascii_digit).count();
-        if count == 0 {
-            return false;
-        }
-        rest = &fraction[count..];
-    }
-    match rest.as_bytes() {
-        [b'Z' | b'z'] => true,
-        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()),
-        _ => false,
-    }
+    cairn_model::parse_timestamp(text).is_some()
 }
 
 #[cfg(test)]
@@ -68,6 +35,7 @@ mod tests {
     fn date_times() {
         assert!(is_date_time("2026-12-01T09:00:00Z"));
         assert!(is_date_time("2026-12-01T09:00:00.125+02:00"));
+        assert!(is_date_time("2026-01-26T01:39:15.250+0200"));
         assert!(!is_date_time("2026-12-01"));
         assert!(!is_date_time("2026-13-01T09:00:00Z"));
         assert!(!is_date_time("2026-12-01T09:00:00"));
