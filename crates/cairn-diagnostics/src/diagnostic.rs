@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::code::{Code, Severity};
+use crate::entity_ref::EntityRef;
 use crate::source::{ByteSpan, Position, SourceFile};
 
 /// Where a finding is: a file of the platform repository, and the span of the offending value.
@@ -75,8 +76,8 @@ pub struct Diagnostic {
     /// What is wrong, without a trailing period, with values in backticks.
     pub message: String,
     pub location: Option<Location>,
-    /// The entity the finding is about, as `Blueprint:identifier`.
-    pub entity: Option<String>,
+    /// The entity the finding is about.
+    pub entity: Option<EntityRef>,
     /// How to put it right.
     pub help: Option<String>,
     pub related: Vec<Related>,
@@ -141,8 +142,8 @@ impl Diagnostic {
     }
 
     #[must_use]
-    pub fn with_entity(mut self, entity: impl Into<String>) -> Self {
-        self.entity = Some(entity.into());
+    pub fn with_entity(mut self, entity: EntityRef) -> Self {
+        self.entity = Some(entity);
         self
     }
 
@@ -160,6 +161,6 @@ impl Diagnostic {
             Some(location) => (Some(location.file.as_str()), location.start),
             None => (None, Position::START),
         };
-        (file, start, self.code, self.message.as_str(), self.entity.as_deref())
+        (file, start, self.code, self.message.as_str(), self.entity.as_ref())
     }
 }

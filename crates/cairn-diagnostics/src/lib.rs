@@ -3,12 +3,14 @@
 
 mod code;
 mod diagnostic;
+mod entity_ref;
 mod render;
 mod source;
 mod suggest;
 
 pub use code::{Code, Severity};
 pub use diagnostic::{Diagnostic, Location, PolicyRule, Related, Waived};
+pub use entity_ref::{EntityRef, EntityRefError};
 pub use render::render_human;
 pub use source::{ByteSpan, Position, SourceFile, SourceMap};
 pub use suggest::did_you_mean;

@@ -189,7 +189,7 @@ mod tests {
         sources.insert(Arc::clone(&second));
         let diagnostic = Diagnostic::new(Code::DuplicateIdentifier, "`System` entity `cart` is declared twice")
             .at_span(&second, ByteSpan::new(12, 16))
-            .with_entity("System:cart")
+            .with_entity(crate::EntityRef::new("System", "cart"))
             .with_help("give each entity of a blueprint its own identifier")
             .with_related("first declared here", Location::new(&first, ByteSpan::new(12, 16)));
         insta::assert_snapshot!(render_human(&[diagnostic], &sources, false, 100));

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cairn_diagnostics::{Code, Diagnostic, Location, Severity};
-use cairn_model::{Catalog, FileRole, Layout, SETTINGS_FILE, Settings, Timestamp};
+use cairn_model::{Catalog, EntityRef, FileRole, Layout, SETTINGS_FILE, Settings, Timestamp};
 use cairn_source::{Contents, Source};
 
 use crate::check::{Outcome, finish, judge};
@@ -146,7 +146,7 @@ fn review_needed(change: &Changed) -> Diagnostic {
 fn impact(judged: &[Diagnostic], proposed: &[Diagnostic], catalog: &Catalog) -> Vec<Diagnostic> {
     let key = |d: &Diagnostic| (d.code_name().to_owned(), d.entity.clone(), d.message.clone());
     let now: BTreeSet<_> = judged.iter().filter(|d| d.counts()).map(key).collect();
-    let mut by_rule: BTreeMap<String, (Option<String>, BTreeSet<String>)> = BTreeMap::new();
+    let mut by_rule: BTreeMap<String, (Option<String>, BTreeSet<EntityRef>)> = BTreeMap::new();
     let mut broken = Vec::new();
     for diagnostic in proposed.iter().filter(|d| d.counts() && d.severity == Severity::Error) {
         if diagnostic.code.breaks_rules() {
@@ -179,8 +179,7 @@ fn impact(judged: &[Diagnostic], proposed: &[Diagnostic], catalog: &Catalog) -> 
     for (rule, (title, entities)) in by_rule {
         let teams: BTreeSet<&str> = entities
             .iter()
-            .filter_map(|key| key.split_once(':'))
-            .filter_map(|(blueprint, identifier)| catalog.entity(blueprint, identifier))
+            .filter_map(|entity| catalog.get(entity))
             .flat_map(|entity| entity.teams.iter().map(|team| team.value.as_str()))
             .collect();
         let named = title.map_or_else(|| format!("`{rule}`"), |title| format!("`{rule}` ({title})"));

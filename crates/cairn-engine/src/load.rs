@@ -206,7 +206,7 @@ fn wrong_folder(file: &SourceFile, entity: &Entity) -> Diagnostic {
         format!("`{}` is a `{}` entity in the environments folder", entity.identifier.value, entity.blueprint.value),
     )
     .at(Location::new(file, entity.blueprint.span))
-    .with_entity(entity.key())
+    .with_entity(entity.reference())
     .with_help(format!(
         "the environments folder holds `{ENVIRONMENT_BLUEPRINT}` entities; move this one to the catalog folder"
     ))

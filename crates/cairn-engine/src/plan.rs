@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cairn_diagnostics::{Diagnostic, Severity};
-use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Entity, Timestamp, parse_timestamp, parse_ttl};
+use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Entity, EntityRef, Timestamp, parse_timestamp, parse_ttl};
 use cairn_source::Source;
 use serde_json::Value as Json;
 
@@ -76,8 +76,7 @@ pub enum ChangeKind {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct EntityChange {
     pub kind: ChangeKind,
-    /// `Blueprint:identifier`.
-    pub entity: String,
+    pub entity: EntityRef,
     /// Where it is written at the head (at the base, when removed).
     pub file: String,
     pub line: u32,
@@ -131,21 +130,26 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
 
 /// A finding's identity across revisions: lines move, codes, entities and messages do not.
 fn finding_key(diagnostic: &Diagnostic) -> (String, Option<String>, String) {
+    // The entity by its text, so that a finding without one compares by its file instead.
     let place = if diagnostic.entity.is_some() { None } else { diagnostic.location.as_ref().map(|l| l.file.clone()) };
-    (diagnostic.code_name().to_owned(), diagnostic.entity.clone().or(place), diagnostic.message.clone())
+    (
+        diagnostic.code_name().to_owned(),
+        diagnostic.entity.as_ref().map(ToString::to_string).or(place),
+        diagnostic.message.clone(),
+    )
 }
 
-fn first_declarations(catalog: &Catalog) -> BTreeMap<String, &Entity> {
+fn first_declarations(catalog: &Catalog) -> BTreeMap<EntityRef, &Entity> {
     let mut entities = BTreeMap::new();
     for entity in &catalog.entities {
-        entities.entry(entity.key()).or_insert(entity);
+        entities.entry(entity.reference()).or_insert(entity);
     }
     entities
 }
 
 fn entity_changes(before: &Catalog, after: &Catalog) -> Vec<EntityChange> {
     let (before, after) = (first_declarations(before), first_declarations(after));
-    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let keys: BTreeSet<&EntityRef> = before.keys().chain(after.keys()).collect();
     let mut changes = Vec::new();
     for key in keys {
         let change = match (before.get(key), after.get(key)) {
@@ -170,7 +174,7 @@ fn entity_changes(before: &Catalog, after: &Catalog) -> Vec<EntityChange> {
 fn described(kind: ChangeKind, entity: &Entity, moved_from: Option<String>, fields: Vec<FieldChange>) -> EntityChange {
     EntityChange {
         kind,
-        entity: entity.key(),
+        entity: entity.reference(),
         file: entity.file.path().to_owned(),
         line: entity.file.position(entity.span.start).line,
         moved_from,
@@ -226,20 +230,19 @@ fn field_changes(old: &Entity, new: &Entity) -> Vec<FieldChange> {
 }
 
 fn environment_changes(entities: &[EntityChange], before: &Catalog, after: &Catalog) -> Vec<EnvironmentChange> {
-    let prefix = format!("{ENVIRONMENT_BLUEPRINT}:");
     entities
         .iter()
+        .filter(|change| change.entity.kind() == ENVIRONMENT_BLUEPRINT)
         .filter_map(|change| {
-            let identifier = change.entity.strip_prefix(&prefix)?;
-            let old = before.entity(ENVIRONMENT_BLUEPRINT, identifier);
-            let new = after.entity(ENVIRONMENT_BLUEPRINT, identifier);
+            let old = before.get(&change.entity);
+            let new = after.get(&change.entity);
             let kind = match change.kind {
                 ChangeKind::Moved => return None,
                 kind => kind,
             };
             Some(EnvironmentChange {
                 kind,
-                identifier: identifier.to_owned(),
+                identifier: change.entity.name().to_owned(),
                 kind_of_environment: new.or(old).and_then(|entity| property(entity, "type")),
                 expires: new.and_then(expiry),
                 expired_before: old.and_then(expiry),

@@ -32,18 +32,18 @@ pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, waivers: &[Waiver], catal
         if !waivable(diagnostic.code) {
             continue;
         }
-        let Some((blueprint, identifier)) = diagnostic.entity.as_deref().and_then(|key| key.split_once(':')) else {
+        let Some(entity) = &diagnostic.entity else {
             continue;
         };
         let teams: Vec<String> = catalog
-            .entity(blueprint, identifier)
+            .get(entity)
             .map(|entity| entity.teams.iter().map(|team| team.value.clone()).collect())
             .unwrap_or_default();
         let finding = FindingRef {
             code: diagnostic.code_name(),
             package: diagnostic.rule.as_ref().map(|rule| rule.package.as_str()),
-            blueprint: Some(blueprint),
-            identifier: Some(identifier),
+            blueprint: Some(entity.kind()),
+            identifier: Some(entity.name()),
             teams: &teams,
         };
         let covering = waivers.iter().enumerate().find(|(_, waiver)| waiver.covers(&finding));

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use cairn_diagnostics::{ByteSpan, Code, Diagnostic, SourceFile};
+use cairn_diagnostics::{ByteSpan, Code, Diagnostic, EntityRef, SourceFile};
 use serde::Deserialize;
 
 use crate::identifier::check_identifier;
@@ -170,7 +170,7 @@ pub fn read_blueprint(file: &Arc<SourceFile>, node: Node) -> (Option<Blueprint>,
                     format!("`{name}` is required but not declared in `schema.properties`"),
                 )
                 .at_span(file, span_of(&node, &["schema", "required", &index]))
-                .with_entity(format!("blueprint:{}", doc.identifier))
+                .with_entity(EntityRef::new("blueprint", &doc.identifier))
                 .with_help("declare the property or remove it from `required`"),
             );
         }

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use cairn_diagnostics::{Code, Diagnostic, Location};
+use cairn_diagnostics::{Code, Diagnostic, EntityRef, Location};
 
 use crate::blueprint::Blueprint;
 use crate::entity::Entity;
@@ -87,7 +87,7 @@ impl Catalog {
                             ),
                         )
                         .at(Location::new(&entity.file, entity.identifier.span))
-                        .with_entity(entity.key())
+                        .with_entity(entity.reference())
                         .with_related("first declared here", Location::new(&first.file, first.identifier.span))
                         .with_help("identifiers are unique per blueprint: rename one entity or merge the two"),
                     );
@@ -109,6 +109,12 @@ impl Catalog {
             .iter()
             .find(|(name, _)| name == blueprint)
             .map(|&(_, position)| &self.entities[position])
+    }
+
+    /// The entity `reference` names.
+    #[must_use]
+    pub fn get(&self, reference: &EntityRef) -> Option<&Entity> {
+        self.entity(reference.kind(), reference.name())
     }
 
     /// The blueprints that have an entity with `identifier`.

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cairn_diagnostics::{ByteSpan, Code, Diagnostic, SourceFile};
+use cairn_diagnostics::{ByteSpan, Code, Diagnostic, EntityRef, SourceFile};
 
 use crate::blueprint::backticked;
 use crate::node::{Node, Value};
@@ -61,10 +61,10 @@ pub struct Entity {
 }
 
 impl Entity {
-    /// `Blueprint:identifier`, the name findings use for the entity.
+    /// The entity's name: its blueprint and identifier.
     #[must_use]
-    pub fn key(&self) -> String {
-        format!("{}:{}", self.blueprint.value, self.identifier.value)
+    pub fn reference(&self) -> EntityRef {
+        EntityRef::new(&self.blueprint.value, &self.identifier.value)
     }
 
     /// The span of the top-level key `key` (such as `properties`), if it is written.
@@ -242,7 +242,7 @@ mod tests {
         );
         assert!(diagnostics.is_empty());
         let entity = entity.expect("read");
-        assert_eq!(entity.key(), "Service:cart");
+        assert_eq!(entity.reference().to_string(), "Service:cart");
         assert_eq!(entity.teams.len(), 2);
         let targets: Vec<&str> = entity.relations.iter().flat_map(|r| r.targets().map(|t| t.value)).collect();
         assert_eq!(targets, ["shop", "x", "y"]);

@@ -20,6 +20,7 @@ mod waiver;
 mod yaml;
 
 pub use blueprint::{Blueprint, Ownership, RelationDecl, read_blueprint, span_of};
+pub use cairn_diagnostics::{EntityRef, EntityRefError};
 pub use catalog::{Catalog, TEAM_BLUEPRINT};
 pub use document::{ParsedFile, is_data_file, parse_file, too_large};
 pub use entity::{Entity, RelationValue, Spanned, read_entity};

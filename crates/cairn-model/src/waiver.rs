@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use cairn_diagnostics::{ByteSpan, Code, Diagnostic, SourceFile, did_you_mean};
+use cairn_diagnostics::{ByteSpan, Code, Diagnostic, EntityRef, SourceFile, did_you_mean};
 
 use crate::blueprint::backticked;
 use crate::entity::Spanned;
@@ -277,10 +277,7 @@ impl Reader<'_> {
         let span = item.span;
         let selector = match item.value {
             Value::String(text) => {
-                let (blueprint, identifier) = match text.split_once(':') {
-                    Some((blueprint, identifier)) => (Some(blueprint), identifier),
-                    None => (None, text.as_str()),
-                };
+                let (blueprint, identifier) = EntityRef::split(&text);
                 let problem = blueprint
                     .and_then(|blueprint| check_identifier(blueprint).map(|problem| format!("its blueprint {problem}")))
                     .or_else(|| check_glob(identifier).map(|problem| format!("its identifier {problem}")));

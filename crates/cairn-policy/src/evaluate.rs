@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
-use cairn_model::{Catalog, Entity};
+use cairn_model::{Catalog, Entity, EntityRef};
 use rayon::prelude::*;
 use regorus::{Engine, Value};
 
@@ -40,7 +40,7 @@ pub fn catalog_input(revision: Option<&str>) -> Value {
 type FailureKey = (Code, String, Option<String>);
 
 /// Where a failure is, how many entities raised it, and the first of them.
-type FailureSeen = (Option<Location>, usize, Option<String>);
+type FailureSeen = (Option<Location>, usize, Option<EntityRef>);
 
 /// A failure of a rule, gathered over entities so that one broken rule is one finding.
 #[derive(Default)]
@@ -53,7 +53,7 @@ impl Failures {
             diagnostic.message.clone(),
             diagnostic.location.as_ref().map(|l| format!("{}:{}", l.file, l.start.line)),
         );
-        let entry = self.0.entry(key).or_insert((diagnostic.location, 0, entity.map(Entity::key)));
+        let entry = self.0.entry(key).or_insert((diagnostic.location, 0, entity.map(Entity::reference)));
         entry.1 += 1;
     }
 
@@ -191,20 +191,17 @@ impl Prepared {
 
 /// A result as a finding: on the field it names, else on the entity.
 fn finding(rule: &Rule, result: RuleResult, entity: Option<&Entity>, catalog: &Catalog) -> Diagnostic {
-    let named = result.entity.as_deref().and_then(|key| {
-        let (blueprint, identifier) = key.split_once(':')?;
-        catalog.entity(blueprint, identifier)
-    });
+    let named = result.entity.as_ref().and_then(|reference| catalog.get(reference));
     let mut diagnostic = Diagnostic::new(rule.code(), result.msg).with_rule(Arc::clone(&rule.info));
     diagnostic.severity = rule.severity;
     diagnostic.help.clone_from(&rule.help);
     match entity.or(named) {
         Some(entity) => {
-            diagnostic = diagnostic.with_entity(entity.key()).at(field_location(entity, result.field.as_deref()));
+            diagnostic = diagnostic.with_entity(entity.reference()).at(field_location(entity, result.field.as_deref()));
         }
         None => {
-            if let Some(key) = result.entity {
-                diagnostic = diagnostic.with_entity(key);
+            if let Some(reference) = result.entity {
+                diagnostic = diagnostic.with_entity(reference);
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Reading what a rule evaluated to: conftest's results are a set of messages, or of objects
 //! with `msg` and, in cairn, an optional `field` and `entity`.
 
+use cairn_model::EntityRef;
 use regorus::Value;
 
 /// One result of a rule.
@@ -9,8 +10,8 @@ pub(crate) struct RuleResult {
     pub msg: String,
     /// A dotted path into the entity, such as `properties.tier`.
     pub field: Option<String>,
-    /// `Blueprint:identifier`, for results of catalog rules.
-    pub entity: Option<String>,
+    /// The entity, for results of catalog rules.
+    pub entity: Option<EntityRef>,
 }
 
 /// The results of a rule's value, or why the value is not results.
@@ -40,7 +41,11 @@ fn read_result(item: &Value) -> Result<RuleResult, String> {
             let Some(msg) = text("msg")? else {
                 return Err(format!("has a result without `msg`: `{}`", short(item)));
             };
-            Ok(RuleResult { msg, field: text("field")?, entity: text("entity")? })
+            let entity = text("entity")?
+                .map(|text| EntityRef::parse(&text))
+                .transpose()
+                .map_err(|error| format!("has a result whose `entity` is not an entity: {error}"))?;
+            Ok(RuleResult { msg, field: text("field")?, entity })
         }
         other => Err(format!(
             "has a result that is {} (`{}`), not a message or an object with `msg`",

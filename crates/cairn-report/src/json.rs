@@ -1,7 +1,7 @@
 //! The JSON rendering, for scripts: a summary and every finding, paths relative to the
 //! repository root, lines and columns 1-based. Its fields are part of cairn's interface.
 
-use cairn_diagnostics::{Diagnostic, Location, Severity};
+use cairn_diagnostics::{Diagnostic, EntityRef, Location, Severity};
 use cairn_engine::Outcome;
 use serde::Serialize;
 
@@ -35,7 +35,7 @@ pub(crate) struct Finding<'a> {
     column: Option<u32>,
     end_line: Option<u32>,
     end_column: Option<u32>,
-    entity: Option<&'a str>,
+    entity: Option<&'a EntityRef>,
     help: Option<&'a str>,
     related: Vec<Place<'a>>,
     /// The policy rule, such as `data.acme.reliability.deny`, for findings of policies.
@@ -71,7 +71,7 @@ impl<'a> Finding<'a> {
             column: location.map(|location| location.start.column),
             end_line: location.map(|location| location.end.line),
             end_column: location.map(|location| location.end.column),
-            entity: diagnostic.entity.as_deref(),
+            entity: diagnostic.entity.as_ref(),
             help: diagnostic.help.as_deref(),
             related: diagnostic.related.iter().map(|related| Place::new(&related.message, &related.location)).collect(),
             rule: diagnostic.rule.as_ref().map(|rule| rule.path.as_str()),

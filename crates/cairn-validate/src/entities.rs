@@ -48,7 +48,7 @@ impl Check<'_> {
         self.diagnostics.push(
             Diagnostic::new(code, message)
                 .at(Location::new(&self.entity.file, span))
-                .with_entity(self.entity.key())
+                .with_entity(self.entity.reference())
                 .with_help(help),
         );
     }
