@@ -12,6 +12,8 @@ pub struct Revision {
     repo: gix::ThreadSafeRepository,
     rev: String,
     commit: gix::ObjectId,
+    /// The committer time of `commit`, in seconds since the Unix epoch.
+    time: i64,
     tree: gix::ObjectId,
     folder: String,
 }
@@ -19,6 +21,10 @@ pub struct Revision {
 impl Revision {
     pub(crate) fn commit(&self) -> gix::ObjectId {
         self.commit
+    }
+
+    pub(crate) fn time(&self) -> i64 {
+        self.time
     }
 
     pub(crate) fn open(path: &Path, rev: &str) -> Result<Self, SourceError> {
@@ -35,6 +41,8 @@ impl Revision {
         let id = repo.rev_parse_single(rev).map_err(SourceError::revision(rev))?;
         let object = id.object().map_err(SourceError::revision(rev))?;
         let commit = object.peel_to_commit().map_err(SourceError::revision(rev))?;
+        // Read now, while the commit is at hand, so that asking for it later needs no lookup.
+        let time = commit.time().map_err(SourceError::revision(rev))?.seconds;
         let mut tree = commit.tree().map_err(SourceError::revision(rev))?;
         let tree_id = if folder.is_empty() {
             tree.id
@@ -48,7 +56,7 @@ impl Revision {
         let commit_id = commit.id;
         drop(commit);
         drop(tree);
-        Ok(Revision { repo: repo.into_sync(), rev: rev.to_owned(), commit: commit_id, tree: tree_id, folder })
+        Ok(Revision { repo: repo.into_sync(), rev: rev.to_owned(), commit: commit_id, time, tree: tree_id, folder })
     }
 
     pub(crate) fn describe(&self) -> String {
