@@ -45,8 +45,9 @@ pub(crate) fn read(root: &Path, path: &str, limit: u64) -> Result<Contents, Sour
         return Ok(Contents::TooLarge { size: metadata.len() });
     }
     let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    // A file that grew past the limit since is read only up to one byte over it.
-    file.by_ref().take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    // A file that grew past the limit since is read only up to one byte over it. No limit
+    // (`u64::MAX`) has no byte over it: `limit + 1` would overflow, and wrap to reading nothing.
+    file.by_ref().take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limit {
         return Ok(Contents::TooLarge { size: bytes.len() as u64 });
     }

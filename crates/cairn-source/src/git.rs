@@ -12,6 +12,8 @@ pub struct Revision {
     repo: gix::ThreadSafeRepository,
     rev: String,
     commit: gix::ObjectId,
+    /// The committer time of `commit`, in seconds since the Unix epoch.
+    time: i64,
     tree: gix::ObjectId,
     folder: String,
 }
@@ -21,27 +23,31 @@ impl Revision {
         self.commit
     }
 
+    pub(crate) fn time(&self) -> i64 {
+        self.time
+    }
+
     pub(crate) fn open(path: &Path, rev: &str) -> Result<Self, SourceError> {
-        let not_a_repo = |message: String| SourceError::NotARepository { path: path.to_path_buf(), message };
-        let absolute = path.canonicalize().map_err(|error| not_a_repo(error.to_string()))?;
-        let repo = gix::discover(&absolute).map_err(|error| not_a_repo(error.to_string()))?;
+        let absolute = path.canonicalize().map_err(SourceError::not_a_repository(path))?;
+        let repo = gix::discover(&absolute).map_err(SourceError::not_a_repository(path))?;
         // A folder inside the work tree is a platform repository within a larger one.
         let folder = match repo.workdir() {
             Some(workdir) => {
-                let workdir = workdir.canonicalize().map_err(|error| not_a_repo(error.to_string()))?;
+                let workdir = workdir.canonicalize().map_err(SourceError::not_a_repository(path))?;
                 absolute.strip_prefix(&workdir).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default()
             }
             None => String::new(),
         };
-        let revision_error = |message: String| SourceError::Revision { rev: rev.to_owned(), message };
-        let id = repo.rev_parse_single(rev).map_err(|error| revision_error(error.to_string()))?;
-        let object = id.object().map_err(|error| revision_error(error.to_string()))?;
-        let commit = object.peel_to_commit().map_err(|error| revision_error(error.to_string()))?;
-        let mut tree = commit.tree().map_err(|error| revision_error(error.to_string()))?;
+        let id = repo.rev_parse_single(rev).map_err(SourceError::revision(rev))?;
+        let object = id.object().map_err(SourceError::revision(rev))?;
+        let commit = object.peel_to_commit().map_err(SourceError::revision(rev))?;
+        // Read now, while the commit is at hand, so that asking for it later needs no lookup.
+        let time = commit.time().map_err(SourceError::revision(rev))?.seconds;
+        let mut tree = commit.tree().map_err(SourceError::revision(rev))?;
         let tree_id = if folder.is_empty() {
             tree.id
         } else {
-            let entry = tree.peel_to_entry_by_path(&folder).map_err(|error| revision_error(error.to_string()))?;
+            let entry = tree.peel_to_entry_by_path(&folder).map_err(SourceError::revision(rev))?;
             match entry {
                 Some(entry) if entry.mode().is_tree() => entry.object_id(),
                 _ => return Err(SourceError::Subfolder { rev: rev.to_owned(), folder }),
@@ -50,7 +56,7 @@ impl Revision {
         let commit_id = commit.id;
         drop(commit);
         drop(tree);
-        Ok(Revision { repo: repo.into_sync(), rev: rev.to_owned(), commit: commit_id, tree: tree_id, folder })
+        Ok(Revision { repo: repo.into_sync(), rev: rev.to_owned(), commit: commit_id, time, tree: tree_id, folder })
     }
 
     pub(crate) fn describe(&self) -> String {
@@ -68,9 +74,8 @@ impl Revision {
 
     pub(crate) fn list(&self) -> Result<Vec<FileEntry>, SourceError> {
         let repo = self.repo.to_thread_local();
-        let git_error = |message: String| SourceError::Git { path: self.folder.clone(), message };
-        let tree = repo.find_tree(self.tree).map_err(|error| git_error(error.to_string()))?;
-        let records = tree.traverse().breadthfirst.files().map_err(|error| git_error(error.to_string()))?;
+        let tree = repo.find_tree(self.tree).map_err(SourceError::git(&self.folder))?;
+        let records = tree.traverse().breadthfirst.files().map_err(SourceError::git(&self.folder))?;
         let mut files = Vec::with_capacity(records.len());
         for record in records {
             let path = record.filepath.to_str_lossy().into_owned();
@@ -90,12 +95,10 @@ impl Revision {
 }
 
 pub(crate) fn read(repo: &gix::Repository, id: gix::ObjectId, path: &str, limit: u64) -> Result<Contents, SourceError> {
-    let git_error =
-        |error: &dyn std::fmt::Display| SourceError::Git { path: path.to_owned(), message: error.to_string() };
     // The header gives the size without inflating the object.
-    let size = repo.find_header(id).map_err(|error| git_error(&error))?.size();
+    let size = repo.find_header(id).map_err(SourceError::git(path))?.size();
     if size > limit {
         return Ok(Contents::TooLarge { size });
     }
-    repo.find_blob(id).map(|mut blob| Contents::Bytes(blob.take_data())).map_err(|error| git_error(&error))
+    repo.find_blob(id).map(|mut blob| Contents::Bytes(blob.take_data())).map_err(SourceError::git(path))
 }

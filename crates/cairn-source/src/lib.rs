@@ -8,6 +8,7 @@ mod directory;
 mod error;
 mod git;
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use error::SourceError;
@@ -29,6 +30,30 @@ pub struct FileEntry {
     pub path: String,
     pub kind: EntryKind,
     id: Option<gix::ObjectId>,
+}
+
+impl FileEntry {
+    /// The id of the git blob behind this path: equal ids mean equal bytes, so a caller can reuse
+    /// what it learnt from a file at another revision. `None` in a directory, where there is no
+    /// object, and for a submodule, whose id names a commit of another repository.
+    #[must_use]
+    pub fn blob_id(&self) -> Option<BlobId> {
+        match self.kind {
+            EntryKind::File | EntryKind::Symlink => self.id.map(BlobId),
+            EntryKind::Submodule => None,
+        }
+    }
+}
+
+/// The id of a git blob, shown as its full hexadecimal form. It wraps gix's id without exposing
+/// it, so that callers need not depend on gix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BlobId(gix::ObjectId);
+
+impl fmt::Display for BlobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
 }
 
 /// A platform repository at a directory or at a git revision.
@@ -70,6 +95,16 @@ impl Source {
         match self {
             Source::Directory { .. } => None,
             Source::Git(revision) => Some(revision.commit().to_string()),
+        }
+    }
+
+    /// When the commit read was committed (the committer's time, not the author's), in seconds
+    /// since the Unix epoch; `None` for a directory.
+    #[must_use]
+    pub fn commit_time(&self) -> Option<i64> {
+        match self {
+            Source::Directory { .. } => None,
+            Source::Git(revision) => Some(revision.time()),
         }
     }
 

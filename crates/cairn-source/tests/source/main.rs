@@ -1,0 +1,20 @@
+//! cairn-source against real directories and real git repositories built in temporary
+//! directories. Unix only: the fixtures make symbolic links.
+#![cfg(unix)]
+
+mod listing;
+mod read;
+mod repo;
+mod revisions;
+
+use cairn_source::{EntryKind, Source};
+
+/// The paths of a source and what each is, in the order `Source::files` gives them.
+fn listing(source: &Source) -> Vec<(String, EntryKind)> {
+    source.files().expect("a listing").into_iter().map(|entry| (entry.path, entry.kind)).collect()
+}
+
+/// The expected listing, written as `(path, kind)` pairs.
+fn entries(expected: &[(&str, EntryKind)]) -> Vec<(String, EntryKind)> {
+    expected.iter().map(|&(path, kind)| (path.to_owned(), kind)).collect()
+}

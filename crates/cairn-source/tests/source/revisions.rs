@@ -1,0 +1,142 @@
+//! `Source::git`: which commit and tree a rev-spec and a path give, and why one is refused.
+
+use std::error::Error as _;
+use std::io;
+
+use cairn_source::{Contents, EntryKind, Source, SourceError};
+
+use crate::repo::{FIRST_COMMIT_TIME, Repo};
+use crate::{entries, listing};
+
+/// Three commits on `main`, each writing its number to `version.txt`: the first tagged `v1`
+/// (annotated) and `light` (lightweight), the second the tip of `feature`.
+fn history() -> (Repo, [String; 3]) {
+    let repo = Repo::new();
+    let first = repo.write("version.txt", "1").commit("first");
+    repo.git(&["tag", "-a", "v1", "-m", "version 1"]);
+    repo.git(&["tag", "light"]);
+    let second = repo.write("version.txt", "2").commit("second");
+    repo.git(&["branch", "feature"]);
+    let third = repo.write("version.txt", "3").commit("third");
+    (repo, [first, second, third])
+}
+
+/// The bytes of `path` in `source`.
+fn read(source: &Source, path: &str) -> Vec<u8> {
+    let entry = source.files().expect("a listing").into_iter().find(|entry| entry.path == path).expect(path);
+    match source.reader().read(&entry, u64::MAX).expect("readable") {
+        Contents::Bytes(bytes) => bytes,
+        Contents::TooLarge { size } => panic!("{path} is {size} bytes, over no limit"),
+    }
+}
+
+#[test]
+fn a_rev_spec_resolves_to_its_commit_and_that_commit_s_tree() {
+    let (repo, [first, second, third]) = history();
+    let cases = [
+        ("HEAD", &third, "3"),
+        ("main", &third, "3"),
+        ("feature", &second, "2"),
+        ("v1", &first, "1"),
+        ("light", &first, "1"),
+        (second.as_str(), &second, "2"),
+        (&first[..7], &first, "1"),
+        ("HEAD~1", &second, "2"),
+        ("HEAD^^", &first, "1"),
+    ];
+    for (rev, commit, version) in cases {
+        let source = Source::git(repo.path(), rev).unwrap_or_else(|error| panic!("{rev}: {error:?}"));
+        assert_eq!(source.commit().as_deref(), Some(commit.as_str()), "{rev}");
+        assert_eq!(source.describe(), format!("revision `{rev}` ({})", &commit[..12]), "{rev}");
+        assert_eq!(read(&source, "version.txt"), version.as_bytes(), "{rev}");
+    }
+}
+
+#[test]
+fn a_bad_revision_is_refused_with_its_cause() {
+    let (repo, _) = history();
+    // A missing name, a commit before the first, and an object that is not a commit.
+    for rev in ["no-such-branch", "HEAD~3", "HEAD:version.txt", ""] {
+        let error = Source::git(repo.path(), rev).expect_err(rev);
+        assert!(matches!(&error, SourceError::Revision { rev: r, .. } if r == rev), "{rev}: {error:?}");
+        assert_eq!(error.to_string(), format!("cannot resolve revision `{rev}`"));
+        assert!(error.source().is_some(), "{rev}: {error:?}");
+    }
+}
+
+#[test]
+fn a_path_outside_any_repository_is_refused_with_its_cause() {
+    let outside = tempfile::tempdir().expect("a temporary directory");
+    let error = Source::git(outside.path(), "HEAD").expect_err("not a repository");
+    assert!(matches!(&error, SourceError::NotARepository { path, .. } if path == outside.path()), "{error:?}");
+    assert_eq!(error.to_string(), format!("`{}` is not in a git repository", outside.path().display()));
+    assert!(error.source().is_some(), "{error:?}");
+
+    // A path that does not exist fails before git is asked, and says so through its cause.
+    let missing = outside.path().join("missing");
+    let error = Source::git(&missing, "HEAD").expect_err("missing");
+    assert!(matches!(error, SourceError::NotARepository { .. }), "{error:?}");
+    let cause = error.source().and_then(|cause| cause.downcast_ref::<io::Error>()).expect("an I/O cause");
+    assert_eq!(cause.kind(), io::ErrorKind::NotFound);
+}
+
+#[test]
+fn a_folder_of_the_work_tree_is_read_alone() {
+    let repo = Repo::new();
+    repo.write("README.md", "outside").write("platform/cairn.yaml", "x").write("platform/teams/a.yaml", "a");
+    let commit = repo.commit("a platform inside a larger repository");
+    let cases = [
+        ("platform", vec![("cairn.yaml", EntryKind::File), ("teams/a.yaml", EntryKind::File)]),
+        ("platform/teams", vec![("a.yaml", EntryKind::File)]),
+    ];
+    for (folder, expected) in cases {
+        let source = Source::git(&repo.path().join(folder), "HEAD").expect(folder);
+        assert_eq!(listing(&source), entries(&expected), "{folder}");
+        assert_eq!(source.describe(), format!("`{folder}` at revision `HEAD` ({})", &commit[..12]));
+    }
+}
+
+#[test]
+fn a_folder_missing_at_the_revision_is_refused() {
+    let repo = Repo::new();
+    repo.write("README.md", "before").commit("before the platform");
+    repo.write("platform/cairn.yaml", "x").commit("the platform");
+    let error = Source::git(&repo.path().join("platform"), "HEAD~1").expect_err("no folder yet");
+    assert!(
+        matches!(&error, SourceError::Subfolder { rev, folder } if rev == "HEAD~1" && folder == "platform"),
+        "{error:?}"
+    );
+    assert_eq!(error.to_string(), "revision `HEAD~1` has no folder `platform`");
+}
+
+#[test]
+fn a_bare_repository_is_read() {
+    let (repo, [_, _, third]) = history();
+    let (_dir, bare) = repo.bare_clone();
+    let source = Source::git(&bare, "main").expect("a bare repository");
+    assert_eq!(source.commit().as_deref(), Some(third.as_str()));
+    assert_eq!(listing(&source), entries(&[("version.txt", EntryKind::File)]));
+    assert_eq!(read(&source, "version.txt"), b"3");
+}
+
+#[test]
+fn commit_time_is_the_committer_s_in_seconds_since_the_epoch() {
+    let (repo, _) = history();
+    let cases = [("HEAD~2", FIRST_COMMIT_TIME), ("v1", FIRST_COMMIT_TIME), ("HEAD", FIRST_COMMIT_TIME + 120)];
+    for (rev, time) in cases {
+        let source = Source::git(repo.path(), rev).expect(rev);
+        assert_eq!(source.commit_time(), Some(time), "{rev}");
+    }
+    // The author's time differs and is not the one given; so does the time zone's offset.
+    let other = Repo::new();
+    other.write("a", "a").commit_at("dated", 1_000_000_000, 1_234_567_890);
+    assert_eq!(Source::git(other.path(), "HEAD").expect("HEAD").commit_time(), Some(1_234_567_890));
+}
+
+#[test]
+fn a_directory_has_no_commit() {
+    let (repo, _) = history();
+    let source = Source::directory(repo.path()).expect("a directory");
+    assert_eq!((source.commit(), source.commit_time()), (None, None));
+    assert_eq!(source.describe(), format!("`{}`", repo.path().display()));
+}
