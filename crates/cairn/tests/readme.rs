@@ -54,6 +54,8 @@ const EXPECTED: &[(&str, Expect)] = &[
     ("cairn check --format github", Expect { stdout: Stdout::Empty, ..Expect::prints(0, "") }),
     ("cairn check --format sarif", Expect::json(0, "/version", r#""2.1.0""#)),
     ("cairn check --verbose", Expect { stderr: "note: not read: `README.md`", ..Expect::prints(0, "no findings") }),
+    // The example has no waiver to expire by then.
+    ("cairn check --now 2099-01-01", Expect::prints(0, "no findings")),
     ("cairn check --base main --head pr", Expect::prints(0, "judged by the rules of revision `main`")),
     ("cairn policy test [PATH]", Expect::prints(0, " passed, 0 failed")),
     ("cairn plan --base main --head pr", Expect::prints(0, "this change can merge: it introduces no error")),
