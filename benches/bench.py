@@ -13,6 +13,11 @@ use under target/bench/peers. See README.md.
 With --policy-sizes, it also times the ten policies of benches/policies over repos of those sizes:
 `cairn check` with them against regopy (rego-cpp) evaluating the same policies over the same
 input and data (regopy_eval.py), and checks that both find as many results.
+
+With --change-sizes, it also times checking a change, at those sizes: in a git repository with a
+branch `change` one commit ahead of `main` (one entity's title changed), `cairn check --base main
+--head change` and `cairn plan --base main --head change` against `cairn check --rev change`,
+run by run in turn, and reports each one's time and memory as a multiple of the latter's.
 """
 
 import argparse
@@ -48,6 +53,20 @@ REGOPY = "regopy, evaluation only"
 REGOPY_LOAD = "regopy, load + prepare"
 # The codes a policy result may have: the bench policies' own, or cairn's defaults.
 POLICY_CODE = re.compile(r"BENCH\d+|E0501|W0502")
+# The change benchmark: its repo, the entity files it changes one of, and what it compares.
+CHANGE_REPO = "platform-change.git"
+CHANGED_FOLDER = "catalog/component"
+CHANGE_BASELINE = "check --rev change"
+CHANGE_TARGET = 1.3  # the most `check --base/--head` and `plan` should cost, as a multiple of the baseline
+# The change commit is reproducible: no user or system config, a fixed identity and date (a day
+# after generate.py's commit).
+CHANGE_IDENTITY = {"NAME": "cairn bench", "EMAIL": "bench@cairn.invalid", "DATE": "@1735776000 +0000"}
+GIT_ENV = {
+    **os.environ,
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    **{f"GIT_{role}_{key}": value for role in ("AUTHOR", "COMMITTER") for key, value in CHANGE_IDENTITY.items()},
+}
 
 
 @dataclass
@@ -92,12 +111,18 @@ def main():
         measured = [benchmark(size, tool) for tool in policy_tools(root, args)]
         mismatches += compare_counts(size, measured)
         policy_results += measured
-    report = render(args, results, policy_results, mismatches, least_rss_kib())
+    change_results = []
+    for size in args.change_sizes:
+        repo, changed_path = ensure_change_repo(ensure_repos(size))
+        print(f"\n== {size:,} entities, one file changed ({repo}: {changed_path})", flush=True)
+        warm_page_cache(repo)
+        change_results += benchmark_in_turn(size, change_tools(repo, changed_path, args))
+    report = render(args, results, policy_results, mismatches, change_results, least_rss_kib())
     args.out.write_text(report, encoding="utf-8")
     print(f"\n{report}\nwrote {args.out}")
     for mismatch in mismatches:
         print(f"bench.py: RESULT COUNT MISMATCH: {mismatch}", file=sys.stderr)
-    failed = [result for result in results + policy_results if result.failure]
+    failed = [result for result in results + policy_results + change_results if result.failure]
     if failed or mismatches:
         sys.exit(f"bench.py: {len(failed)} tool(s) failed, {len(mismatches)} count mismatch(es); see the report")
 
@@ -124,6 +149,13 @@ def parse_args():
         type=sizes,
         help="entity counts at which to time the policies of benches/policies in cairn and regopy (default: none)",
     )
+    parser.add_argument(
+        "--change-sizes",
+        default="",
+        type=sizes,
+        help="entity counts at which to time checking and planning a one-file change against checking"
+        " one revision (default: none)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs of cairn and the floor (default: %(default)s)")
     parser.add_argument("--peer-runs", type=int, default=1, help="runs of each peer (default: %(default)s)")
     parser.add_argument(
@@ -144,8 +176,10 @@ def parse_args():
             shutil.which(program) or parser.error(f"--floor: {program} is not an executable"),
             *floor_args,
         ]
-    if not args.sizes and not args.policy_sizes:
-        parser.error("nothing to measure: --sizes and --policy-sizes are both empty")
+    if not args.sizes and not args.policy_sizes and not args.change_sizes:
+        parser.error("nothing to measure: --sizes, --policy-sizes and --change-sizes are all empty")
+    if args.change_sizes and not args.cairn:
+        parser.error("--change-sizes measures only cairn: give --cairn")
     for program in ("git", "node", "npm") if args.sizes else ("git",):
         if not shutil.which(program):
             parser.error(f"{program} is needed and not on PATH")
@@ -216,6 +250,52 @@ def ensure_policy_repos(root):
 
 def policy_files():
     return sorted(POLICIES.glob("*.rego"))
+
+
+def ensure_change_repo(root):
+    """Make root/platform-change.git, unless made: a bare clone of root/platform.git (its pack
+    hard-linked) with a branch `change`, one commit on top of `main` that changes the title of the
+    component in the middle of catalog/component. Returns the repo and the changed file's path.
+
+    The commit is written with git's plumbing, so no work tree of N files is checked out; its few
+    objects stay loose, as after a small fetch. Every run checks that `change` changes one file.
+    """
+    repo = root / CHANGE_REPO
+    if stale(repo, []):
+        print(f"making {repo}: branch `change` changes one entity's title", flush=True)
+        git("clone", "--quiet", "--bare", root / "platform.git", repo, cwd=root)
+        files = git("ls-tree", "--name-only", "main", f"{CHANGED_FOLDER}/", cwd=repo).splitlines()
+        path = files[len(files) // 2]
+        # generate.py writes a component's title plain, "Service 42": adding words keeps it valid.
+        text, count = re.subn(
+            r"^(title: [A-Za-z][A-Za-z0-9 ]*)$", r"\1 (renamed)", git("show", f"main:{path}", cwd=repo), flags=re.M
+        )
+        if count != 1:
+            sys.exit(f"bench.py: {path} at main has no plain `title:` line to change")
+        blob = git("hash-object", "-w", "--stdin", cwd=repo, stdin=text).strip()
+        index = {"GIT_INDEX_FILE": str(repo / "change.index")}
+        git("read-tree", "main", cwd=repo, env=index)
+        git("update-index", "--cacheinfo", f"100644,{blob},{path}", cwd=repo, env=index)
+        tree = git("write-tree", cwd=repo, env=index).strip()
+        (repo / "change.index").unlink()
+        commit = git("commit-tree", tree, "-p", "main", "-m", f"Rename the entity of {path}", cwd=repo).strip()
+        git("update-ref", "refs/heads/change", commit, cwd=repo)
+        mark_fresh(repo, [])
+    changed = git("diff", "--name-only", "main", "change", cwd=repo).splitlines()
+    if len(changed) != 1:
+        sys.exit(f"bench.py: {repo}: `change` should change one file from `main`, it changes {len(changed)}")
+    return repo, changed[0]
+
+
+def git(*args, cwd, stdin=None, env=None):
+    """git's stdout; with GIT_ENV and no automatic gc (it would repack in the background)."""
+    command = ["git", "-c", "gc.auto=0", "-c", "maintenance.auto=false", *(str(arg) for arg in args)]
+    completed = subprocess.run(
+        command, cwd=cwd, env={**GIT_ENV, **(env or {})}, input=stdin, capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        sys.exit(f"bench.py: {shlex.join(command)} failed in {cwd}: {completed.stderr.strip()}")
+    return completed.stdout
 
 
 def stale(target, sources):
@@ -325,6 +405,23 @@ def policy_tools(root, args):
     ]
     found.append(Tool(REGOPY, args.peer_runs, [regopy], exited_zero, details=regopy_results))
     return found
+
+
+def change_tools(repo, changed_path, args):
+    """The baseline, checking the change's head alone, then checking and planning the change; each
+    run in the repo, as in CI."""
+
+    def tool(command, revisions, check):
+        argv = [args.cairn, command, ".", *revisions, "--format", "json"]
+        shown = f"cd {shlex.quote(str(repo))} && {shlex.join(argv)}"
+        return Tool(shlex.join([command, *revisions]), args.runs, [argv], check, cwd=repo, shown=shown)
+
+    change = ["--base", "main", "--head", "change"]
+    return [
+        tool("check", ["--rev", "change"], cairn_found_no_errors),  # CHANGE_BASELINE
+        tool("check", change, cairn_found_no_errors),
+        tool("plan", change, plan_found_the_change(changed_path)),
+    ]
 
 
 def check_jsonschema(size, root, runs):
@@ -445,6 +542,26 @@ def compare_counts(size, results):
     return mismatches
 
 
+def plan_found_the_change(path):
+    """A plan run counts if it exits 0, lists the entity of `path` as modified in its title alone,
+    and introduces no finding."""
+
+    def check(code, stdout):
+        if code != 0:
+            return f"exit code {code}"
+        try:
+            report = json.loads(stdout)
+            changes = [(e["kind"], e["file"], [f["field"] for f in e["fields"]]) for e in report["entities"]]
+            introduced = len(report["introduced"])
+        except (ValueError, KeyError, TypeError):
+            return 'stdout is not a JSON plan with "entities" (kind, file, fields) and "introduced"'
+        if changes != [("modified", path, ["title"])]:
+            return f"expected {path} modified in its title alone, the plan has {changes}"
+        return None if introduced == 0 else f"the plan introduces {introduced} finding(s), expected none"
+
+    return check
+
+
 def backstage_found_no_errors(size):
     expected = f"{size} entities, 0 errors"
 
@@ -461,7 +578,7 @@ def backstage_found_no_errors(size):
 
 def benchmark(size, tool):
     times, peak_kib, all_details = [], 0, []
-    log_name = f"{size}-{re.sub('[^a-z0-9]+', '-', tool.name).strip('-')}"
+    log_name = tool_log_name(size, tool)
     for run_number in range(1, tool.runs + 1):
         seconds, kib, failure, stdout = measure(tool, log_name)
         peak_kib = max(peak_kib, kib)
@@ -485,6 +602,31 @@ def benchmark(size, tool):
         times.append(seconds)
         print(f"  {label}  {seconds:9.3f} s  {kib / 1024:8.1f} MiB{note}", flush=True)
     return Result(size, tool, times, peak_kib, None, all_details)
+
+
+def benchmark_in_turn(size, tools):
+    """Run run 1 of every tool, then run 2 of every tool, and so on, so that a machine growing
+    busier or quieter meanwhile weighs on all of them alike. A tool that fails stops; the others go on."""
+    results = [Result(size, tool, [], 0, None) for tool in tools]
+    width = max(len(tool.name) for tool in tools)
+    for run_number in range(1, max(tool.runs for tool in tools) + 1):
+        for result in results:
+            tool = result.tool
+            if result.failure or run_number > tool.runs:
+                continue
+            seconds, kib, result.failure, _ = measure(tool, tool_log_name(size, tool))
+            result.peak_kib = max(result.peak_kib, kib)
+            label = f"{tool.name:<{width}} run {run_number}/{tool.runs}"
+            if result.failure:
+                print(f"  {label}  FAILED: {result.failure}", flush=True)
+                continue
+            result.times.append(seconds)
+            print(f"  {label}  {seconds:9.3f} s  {kib / 1024:8.1f} MiB", flush=True)
+    return results
+
+
+def tool_log_name(size, tool):
+    return f"{size}-{re.sub('[^a-z0-9]+', '-', tool.name).strip('-')}"
 
 
 def measure(tool, log_name):
@@ -549,7 +691,7 @@ def least_rss_kib():
 # --- The report ----------------------------------------------------------------------------
 
 
-def render(args, results, policy_results, mismatches, least_kib):
+def render(args, results, policy_results, mismatches, change_results, least_kib):
     lines = [
         "# `cairn check` benchmark",
         "",
@@ -574,8 +716,14 @@ def render(args, results, policy_results, mismatches, least_kib):
             lines += [f"- {result.size:,}, {result.tool.name}: {result.failure}" for result in failures]
     if policy_results:
         lines += ["", *render_policies(args, policy_results, mismatches)]
+    if change_results:
+        lines += ["", *render_change(change_results)]
     lines += ["", "## Commands", ""]
-    for title, sizes_run, measured in (("", args.sizes, results), (", policies", args.policy_sizes, policy_results)):
+    for title, sizes_run, measured in (
+        ("", args.sizes, results),
+        (", policies", args.policy_sizes, policy_results),
+        (", one file changed", args.change_sizes, change_results),
+    ):
         for size in sizes_run:
             lines += [f"{size:,} entities{title}:", "", "```sh"]
             for result in measured:
@@ -669,6 +817,52 @@ def render_policies(args, policy_results, mismatches):
     return lines
 
 
+def render_change(change_results):
+    """The change section: each command's time and memory, and both as multiples of the baseline's."""
+    lines = [
+        "## Change: checking and planning a one-file change, against checking one revision",
+        "",
+        f"`{CHANGE_REPO}` is a bare clone of the repo with a branch `change`, one commit on top of",
+        "`main` that changes one component's title (a valid change). Each command runs in that repo,",
+        f"with `--format json`; the runs go in turn (run 1 of each, then run 2, …). `{CHANGE_BASELINE}`",
+        "reads one revision; `check --base main --head change` and `plan` read both. Every run must exit",
+        "0, the checks with no error, and the plan must list exactly that entity as modified and",
+        "introduce no finding. The ratios are the median time and the peak memory as multiples of",
+        f"`{CHANGE_BASELINE}`'s; the target is at most {CHANGE_TARGET}× for both (above it: in bold).",
+        "",
+        "| entities | command | runs | median s | min–max s | peak RSS MiB | time vs check --rev"
+        " | memory vs check --rev |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    baseline = {
+        result.size: result for result in change_results if result.tool.name == CHANGE_BASELINE and not result.failure
+    }
+
+    def ratio(value, base):
+        if not base:
+            return "–"
+        shown = format_ratio(value / base)
+        return f"**{shown}**" if value / base > CHANGE_TARGET else shown
+
+    for result in change_results:
+        name, size = f"`{result.tool.name}`", f"{result.size:,}"
+        if result.failure:
+            lines.append(f"| {size} | {name} | {len(result.times)}/{result.tool.runs} | failed | | | | |")
+            continue
+        median, base = statistics.median(result.times), baseline.get(result.size)
+        span = f"{format_seconds(min(result.times))}–{format_seconds(max(result.times))}"
+        time_ratio = ratio(median, statistics.median(base.times)) if base else "–"
+        memory_ratio = ratio(result.peak_kib, base.peak_kib) if base else "–"
+        lines.append(
+            f"| {size} | {name} | {len(result.times)} | {format_seconds(median)} | {span}"
+            f" | {result.peak_kib / 1024:.1f} | {time_ratio} | {memory_ratio} |"
+        )
+    if failures := [result for result in change_results if result.failure]:
+        lines += ["", "Failures:", ""]
+        lines += [f"- {result.size:,}, {result.tool.name}: {result.failure}" for result in failures]
+    return lines
+
+
 def format_seconds(seconds):
     return f"{seconds:.4f}" if seconds < 1 else f"{seconds:.2f}"
 
@@ -712,7 +906,10 @@ def proc_field(path, key):
 
 
 def first_line(command):
-    completed = subprocess.run([str(arg) for arg in command], capture_output=True, text=True, check=False)
+    try:
+        completed = subprocess.run([str(arg) for arg in command], capture_output=True, text=True, check=False)
+    except OSError:  # not installed: node, with no --sizes
+        return "unknown"
     lines = completed.stdout.strip().splitlines()
     return lines[0] if completed.returncode == 0 and lines else "unknown"
 
