@@ -6,12 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cairn_diagnostics::{Code, Diagnostic, Location, Severity};
-use cairn_model::{Catalog, EntityRef, FileRole, Layout, SETTINGS_FILE, Settings, Timestamp};
-use cairn_source::{Contents, Source};
+use cairn_model::{Catalog, EntityRef, FileRole, Layout, SETTINGS_FILE, Timestamp};
+use cairn_source::{Contents, FileEntry, Source};
 
-use crate::check::{Outcome, finish, judge};
+use crate::check::{Base, Outcome, findings, finish, judge};
 use crate::error::EngineError;
-use crate::load::{BUNDLED_PREFIX, Loaded, load, load_with};
+use crate::load::{BUNDLED_PREFIX, Loaded, Reuse, load_with};
 
 /// How many entities a preview names before it says "and N more".
 const PREVIEW_NAMES: usize = 20;
@@ -19,29 +19,43 @@ const PREVIEW_NAMES: usize = 20;
 /// Checks the change from `base` to `head` as of `now`: the head's catalog, judged by the base's
 /// rules.
 pub fn check_change(base: &Source, head: &Source, now: Timestamp) -> Result<Outcome, EngineError> {
-    let rules = load(base)?;
-    check_change_loaded(base, &rules, head, now)
+    let rules = load_with(base, None, Reuse::Keep)?;
+    check_change_loaded(base, &rules, head, now, None)
 }
 
-/// Checks the change from `base`, whose files `load` read into `rules`, to `head`.
+/// Checks the change from `base`, whose files `load` read into `rules` (keeping what it parsed,
+/// so that every file the head shares is not read again), to `head`. `base_catalog` is the
+/// base's catalog when the caller has built it already.
 pub(crate) fn check_change_loaded(
     base: &Source,
     rules: &Loaded,
     head: &Source,
     now: Timestamp,
+    base_catalog: Option<&Catalog>,
 ) -> Result<Outcome, EngineError> {
-    let mut data = load_with(head, Some(&rules.settings))?;
+    let mut data = load_with(head, Some(&rules.settings), Reuse::From(rules))?;
     let base_layout = Layout::new(&rules.settings);
-    let changed = changed_rule_files(base, head, &rules.settings)?;
+    let changed = changed_rule_files(base, rules, head, &data, &base_layout);
 
-    let base_catalog = {
-        let (catalog, _) =
-            Catalog::build(rules.bundled_blueprints.clone(), rules.declared_blueprints.clone(), rules.entities.clone());
-        let values = cairn_policy::entity_values(&catalog, base.commit().as_deref());
-        cairn_policy::catalog_value(&catalog, &values)
+    // Policies see `data.cairn.change`, the diff from the base's catalog; without policies no
+    // base catalog is needed.
+    let built;
+    let base_catalog = match base_catalog {
+        Some(catalog) => Some(catalog),
+        None if rules.policies.is_empty() => None,
+        None => {
+            built = Catalog::build(
+                rules.bundled_blueprints.clone(),
+                rules.declared_blueprints.clone(),
+                rules.entities.clone(),
+            )
+            .0;
+            Some(&built)
+        }
     };
-    let revision = head.commit();
-    let judged = judge(rules, std::mem::take(&mut data.entities), revision.as_deref(), Some(&base_catalog));
+    let (base_revision, revision) = (base.commit(), head.commit());
+    let judge_base = base_catalog.map(|catalog| Base { catalog, revision: base_revision.as_deref() });
+    let judged = judge(rules, std::mem::take(&mut data.entities), revision.as_deref(), judge_base);
 
     // Findings about the rules come from the base; findings about the data from the head.
     let mut diagnostics: Vec<Diagnostic> =
@@ -52,12 +66,10 @@ pub(crate) fn check_change_loaded(
 
     if !changed.is_empty() {
         diagnostics.extend(changed.iter().map(review_needed));
-        let mut proposed = load(head)?;
+        let mut proposed = load_with(head, None, Reuse::From(rules))?;
         let entities = std::mem::take(&mut proposed.entities);
-        let preview = judge(&proposed, entities, revision.as_deref(), Some(&base_catalog));
-        let mut preview_findings = proposed.diagnostics.clone();
-        preview_findings.extend(preview.diagnostics);
-        crate::waivers::apply(&mut preview_findings, &proposed.waivers, &preview.catalog, now);
+        let preview = judge(&proposed, entities, revision.as_deref(), judge_base);
+        let preview_findings = findings(&proposed, preview.diagnostics, &preview.catalog, now);
         diagnostics.extend(impact(&diagnostics, &preview_findings, &preview.catalog));
     }
 
@@ -89,42 +101,49 @@ fn is_rule_finding(diagnostic: &Diagnostic, layout: &Layout) -> bool {
     diagnostic.location.as_ref().is_some_and(|location| is_rule_file(&location.file, layout))
 }
 
-/// The rule files the change touches: `cairn.yaml`, the blueprints folder (of either side's
-/// settings), `policies/` and `exceptions/`, compared by content.
-fn changed_rule_files(base: &Source, head: &Source, settings: &Settings) -> Result<Vec<Changed>, EngineError> {
-    let base_layout = Layout::new(settings);
-    let read_all = |source: &Source| -> Result<BTreeMap<String, Option<Vec<u8>>>, EngineError> {
-        let reader = source.reader();
-        let mut files = BTreeMap::new();
-        for entry in source.files()? {
-            let rule = entry.path == SETTINGS_FILE
-                || entry.path.starts_with("policies/")
-                || entry.path.starts_with("exceptions/")
-                || matches!(base_layout.role(&entry.path), FileRole::Blueprint);
-            if rule {
-                let bytes = match reader.read(&entry, u64::MAX) {
-                    Ok(Contents::Bytes(bytes)) => Some(bytes),
-                    Ok(Contents::TooLarge { .. }) | Err(_) => None,
-                };
-                files.insert(entry.path, bytes);
-            }
-        }
-        Ok(files)
+/// The rule files the change touches: `cairn.yaml`, the blueprints folder (of the base's
+/// settings), `policies/` and `exceptions/`. Files are compared by blob id when both sides come
+/// from git, otherwise by their bytes, read within the base's size limit (a file over it counts
+/// as modified: it cannot be shown to be the same).
+fn changed_rule_files(base: &Source, before: &Loaded, head: &Source, after: &Loaded, layout: &Layout) -> Vec<Changed> {
+    let rule_files = |loaded: &Loaded| -> BTreeMap<String, FileEntry> {
+        loaded
+            .listing
+            .iter()
+            .filter(|entry| {
+                entry.path == SETTINGS_FILE
+                    || entry.path.starts_with("policies/")
+                    || entry.path.starts_with("exceptions/")
+                    || matches!(layout.role(&entry.path), FileRole::Blueprint)
+            })
+            .map(|entry| (entry.path.clone(), entry.clone()))
+            .collect()
     };
-    let (before, after) = (read_all(base)?, read_all(head)?);
-    let paths: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-    Ok(paths
-        .into_iter()
-        .filter_map(|path| {
-            let how = match (before.get(path), after.get(path)) {
-                (None, Some(_)) => "adds",
-                (Some(_), None) => "deletes",
-                (Some(old), Some(new)) if old != new => "modifies",
-                _ => return None,
-            };
-            Some(Changed { path: path.clone(), how })
-        })
-        .collect())
+    let (old, new) = (rule_files(before), rule_files(after));
+    let limit = before.settings.limits().max_file_size;
+    let (base_reader, head_reader) = (base.reader(), head.reader());
+    let same = |a: &FileEntry, b: &FileEntry| -> bool {
+        if let (Some(a), Some(b)) = (a.blob_id(), b.blob_id()) {
+            return a == b;
+        }
+        let read = |reader: &cairn_source::Reader<'_>, entry: &FileEntry| match reader.read(entry, limit) {
+            Ok(Contents::Bytes(bytes)) => Some(bytes),
+            Ok(Contents::TooLarge { .. }) | Err(_) => None,
+        };
+        matches!((read(&base_reader, a), read(&head_reader, b)), (Some(a), Some(b)) if a == b)
+    };
+    let paths: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let mut changed = Vec::new();
+    for path in paths {
+        let how = match (old.get(path), new.get(path)) {
+            (None, Some(_)) => "adds",
+            (Some(_), None) => "deletes",
+            (Some(a), Some(b)) if !same(a, b) => "modifies",
+            _ => continue,
+        };
+        changed.push(Changed { path: path.clone(), how });
+    }
+    changed
 }
 
 fn review_needed(change: &Changed) -> Diagnostic {

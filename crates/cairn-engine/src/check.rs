@@ -2,6 +2,7 @@
 //! data (entities) usually come from one revision; for a change they come from two, so that a
 //! change is always judged by the rules of its base (see `check_change`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use cairn_diagnostics::{Diagnostic, Severity, SourceMap};
@@ -83,10 +84,25 @@ pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, now: Timestamp) 
     let revision = source.commit();
     let entities = std::mem::take(&mut loaded.entities);
     let judged = judge(&loaded, entities, revision.as_deref(), None);
-    let mut diagnostics = loaded.diagnostics.clone();
-    diagnostics.extend(judged.diagnostics);
-    crate::waivers::apply(&mut diagnostics, &loaded.waivers, &judged.catalog, now);
+    let diagnostics = findings(&loaded, judged.diagnostics, &judged.catalog, now);
     finish(source.describe(), diagnostics, loaded, judged.catalog, judged.policies)
+}
+
+/// Every finding of a revision judged by its own rules: reading, then judging, then its waivers
+/// applied as of `now`.
+pub(crate) fn findings(loaded: &Loaded, judged: Vec<Diagnostic>, catalog: &Catalog, now: Timestamp) -> Vec<Diagnostic> {
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(judged);
+    crate::waivers::apply(&mut diagnostics, &loaded.waivers, catalog, now);
+    diagnostics
+}
+
+/// The base a change is judged against: policies then see `data.cairn.change`, the diff from
+/// this catalog to the judged one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Base<'a> {
+    pub catalog: &'a Catalog,
+    pub revision: Option<&'a str>,
 }
 
 /// A catalog judged by a set of rules.
@@ -96,9 +112,14 @@ pub(crate) struct Judged {
     pub policies: usize,
 }
 
-/// Judges `entities` by the rules of `rules` (its settings, blueprints and policies). `base` is
-/// the base's `data.cairn.catalog` when a change is judged: policies then see `data.cairn.change`.
-pub(crate) fn judge(rules: &Loaded, entities: Vec<Entity>, revision: Option<&str>, base: Option<&Value>) -> Judged {
+/// Judges `entities` by the rules of `rules` (its settings, blueprints and policies); `base` is
+/// given when a change is judged.
+pub(crate) fn judge(
+    rules: &Loaded,
+    entities: Vec<Arc<Entity>>,
+    revision: Option<&str>,
+    base: Option<Base<'_>>,
+) -> Judged {
     let (catalog, mut diagnostics) =
         Catalog::build(rules.bundled_blueprints.clone(), rules.declared_blueprints.clone(), entities);
     let (schemas, found) = compile_schemas(&catalog);
@@ -115,11 +136,12 @@ pub(crate) fn judge(rules: &Loaded, entities: Vec<Entity>, revision: Option<&str
         let inputs = cairn_policy::entity_values(&catalog, revision);
         let catalog_value = cairn_policy::catalog_value(&catalog, &inputs);
         let mut data = vec![
-            (Value::from("catalog"), catalog_value.clone()),
+            (Value::from("catalog"), catalog_value),
             (Value::from("blueprints"), cairn_policy::blueprints_value(&catalog)),
         ];
         if let Some(base) = base {
-            data.push((Value::from("change"), cairn_policy::change_value(base, &catalog_value)));
+            let changes = cairn_model::diff(base.catalog, &catalog);
+            data.push((Value::from("change"), cairn_policy::change_value(&changes, base.revision, revision)));
         }
         let data = Value::from(data.into_iter().collect::<std::collections::BTreeMap<_, _>>());
         let warm = inputs.first().cloned().unwrap_or_else(Value::new_object);

@@ -1,6 +1,7 @@
 //! Loading: list the repository, read `cairn.yaml`, then read and parse every blueprint and
 //! entity file in parallel. Files that cannot be read or parsed become findings.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
@@ -8,7 +9,7 @@ use cairn_model::{
     Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, SETTINGS_FILE, Settings, Waiver, is_data_file,
     parse_file, read_blueprint, read_entity, read_waiver, too_large,
 };
-use cairn_source::{Contents, EntryKind, FileEntry, Reader, Source};
+use cairn_source::{BlobId, Contents, EntryKind, FileEntry, Reader, Source};
 use rayon::prelude::*;
 
 use crate::error::EngineError;
@@ -24,7 +25,7 @@ pub struct Loaded {
     pub files: Vec<Arc<SourceFile>>,
     pub declared_blueprints: Vec<Blueprint>,
     pub bundled_blueprints: Vec<Blueprint>,
-    pub entities: Vec<Entity>,
+    pub entities: Vec<Arc<Entity>>,
     /// The repository's policies (`policies/**/*.rego`, tests left out).
     pub policies: Vec<Arc<SourceFile>>,
     /// The waivers of `exceptions/`.
@@ -32,16 +33,36 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Paths not read because they are outside the known folders, or not YAML or JSON.
     pub ignored: Vec<String>,
+    /// Every path of the repository, with its blob id when read from git.
+    pub listing: Vec<FileEntry>,
+    /// The entity files read from git, by path and blob, when `Reuse::Keep` asked for them: a
+    /// load of another revision reuses every file the two share instead of reading it again.
+    parsed: HashMap<FileKey, Arc<FileResult>>,
+}
+
+/// A file of a git revision: its path (which decides its role) and its blob (its bytes).
+type FileKey = (String, BlobId);
+
+/// Whether a load keeps what it parsed for a later load, or reuses an earlier load's.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) enum Reuse<'a> {
+    #[default]
+    Nothing,
+    /// Keep the parsed entity files, for a later load of another revision of the repository.
+    Keep,
+    /// Take the entity files this earlier load parsed, where path, blob and settings agree.
+    From(&'a Loaded),
 }
 
 /// Reads the platform repository at `source`.
 pub fn load(source: &Source) -> Result<Loaded, EngineError> {
-    load_with(source, None)
+    load_with(source, None, Reuse::Nothing)
 }
 
 /// Reads the platform repository at `source`, with `settings` instead of its own `cairn.yaml`
-/// when given (a change's head is read with its base's settings).
-pub(crate) fn load_with(source: &Source, settings: Option<&Settings>) -> Result<Loaded, EngineError> {
+/// when given (a change's head is read with its base's settings), keeping or reusing parsed
+/// files as `reuse` says.
+pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reuse<'_>) -> Result<Loaded, EngineError> {
     let entries = source.files()?;
     let mut loaded = Loaded::default();
     let reader = source.reader();
@@ -69,11 +90,37 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>) -> Result<
         }
     }
 
-    let results: Vec<FileResult> = work
+    // A file parsed by an earlier load under the same settings is the same file: same path (so
+    // the same role), same blob (so the same bytes), same limits.
+    let earlier = match reuse {
+        Reuse::From(earlier) if earlier.settings == loaded.settings => Some(&earlier.parsed),
+        _ => None,
+    };
+    let keep = matches!(reuse, Reuse::Keep);
+    let results: Vec<(Option<FileKey>, Arc<FileResult>)> = work
         .par_iter()
-        .map_init(|| source.reader(), |reader, entry| load_file(reader, entry, layout.role(&entry.path), &limits))
+        .map_init(
+            || None,
+            |reader, entry| {
+                let role = layout.role(&entry.path);
+                let key = matches!(role, FileRole::Entity(_))
+                    .then(|| entry.blob_id().map(|blob| (entry.path.clone(), blob)))
+                    .flatten();
+                if let Some(found) = key.as_ref().and_then(|key| earlier?.get(key)) {
+                    return (None, Arc::clone(found));
+                }
+                let reader = reader.get_or_insert_with(|| source.reader());
+                let result = Arc::new(load_file(reader, entry, role, &limits));
+                (key.filter(|_| keep), result)
+            },
+        )
         .collect();
-    for result in results {
+    for (key, result) in results {
+        if let Some(key) = key {
+            loaded.parsed.insert(key, Arc::clone(&result));
+        }
+        // Moved when this load alone holds it; a shared file's parts are `Arc`s, cheap to clone.
+        let result = Arc::try_unwrap(result).unwrap_or_else(|shared| (*shared).clone());
         loaded.files.extend(result.file);
         loaded.declared_blueprints.extend(result.blueprints);
         loaded.entities.extend(result.entities);
@@ -84,6 +131,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>) -> Result<
         }
         loaded.diagnostics.extend(result.diagnostics);
     }
+    loaded.listing = entries;
 
     if loaded.settings.library.blueprints {
         for bundled in cairn_library::files_in("blueprints").filter(|file| is_data_file(file.path)) {
@@ -128,11 +176,12 @@ fn read_settings(reader: &Reader<'_>, entry: &FileEntry, loaded: &mut Loaded) {
     }
 }
 
-#[derive(Default)]
+/// What one file held, and the findings of reading it.
+#[derive(Clone, Debug, Default)]
 struct FileResult {
     file: Option<Arc<SourceFile>>,
     blueprints: Vec<Blueprint>,
-    entities: Vec<Entity>,
+    entities: Vec<Arc<Entity>>,
     policy: Option<Arc<SourceFile>>,
     waivers: Vec<Waiver>,
     diagnostics: Vec<Diagnostic>,
@@ -185,7 +234,7 @@ fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) ->
                     if implied.is_some_and(|implied| implied != entity.blueprint.value) {
                         result.diagnostics.push(wrong_folder(&parsed.file, &entity));
                     }
-                    result.entities.push(entity);
+                    result.entities.push(Arc::new(entity));
                 }
             }
             FileRole::Waiver => {

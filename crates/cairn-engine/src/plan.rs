@@ -3,17 +3,17 @@
 //! their expiry; and the findings of the change judged by its base's rules, split into those the
 //! change introduces and those already there.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use cairn_diagnostics::{Diagnostic, Severity};
-use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Entity, EntityRef, Timestamp, parse_timestamp, parse_ttl};
+pub use cairn_model::{ChangeKind, FieldChange};
+use cairn_model::{ENVIRONMENT_BLUEPRINT, Entity, EntityDiff, EntityRef, Timestamp, diff, parse_timestamp, parse_ttl};
 use cairn_source::Source;
-use serde_json::Value as Json;
 
 use crate::change::check_change_loaded;
-use crate::check::{Outcome, check_loaded};
+use crate::check::{Outcome, findings, judge};
 use crate::error::EngineError;
-use crate::load::load;
+use crate::load::{Reuse, load_with};
 use crate::verdict::Verdict;
 
 /// What a change does, and what it breaks.
@@ -62,16 +62,6 @@ impl Plan {
     }
 }
 
-/// How an entity changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChangeKind {
-    Added,
-    Modified,
-    Moved,
-    Removed,
-}
-
 /// One entity the change touches.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct EntityChange {
@@ -85,14 +75,6 @@ pub struct EntityChange {
     pub teams: Vec<String>,
     /// Field by field: `title`, `team`, `properties.tier`, `relations.system`.
     pub fields: Vec<FieldChange>,
-}
-
-/// One field's value before and after (`None`: not set).
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct FieldChange {
-    pub field: String,
-    pub before: Option<Json>,
-    pub after: Option<Json>,
 }
 
 /// One environment the change creates, changes or destroys.
@@ -110,12 +92,16 @@ pub struct EnvironmentChange {
 
 /// Plans the change from `base` to `head` as of `now`.
 pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, EngineError> {
-    // The base is read once: checked by itself, and as the rules that judge the head.
-    let rules = load(base)?;
-    let outcome = check_change_loaded(base, &rules, head, now)?;
-    let before = check_loaded(base, rules, now);
+    // The base is read and judged once: its findings are what was already there, its catalog is
+    // what the diff and `data.cairn.change` start from, and its rules judge the head. The head
+    // reuses every entity file the base parsed.
+    let rules = load_with(base, None, Reuse::Keep)?;
+    let base_revision = base.commit();
+    let judged = judge(&rules, rules.entities.clone(), base_revision.as_deref(), None);
+    let before = findings(&rules, judged.diagnostics, &judged.catalog, now);
+    let outcome = check_change_loaded(base, &rules, head, now, Some(&judged.catalog))?;
     let known: BTreeSet<(String, Option<String>, String)> =
-        before.diagnostics.iter().filter(|d| d.counts()).map(finding_key).collect();
+        before.iter().filter(|d| d.counts()).map(finding_key).collect();
     let introduced = outcome
         .diagnostics
         .iter()
@@ -123,8 +109,9 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         .filter(|(_, d)| !known.contains(&finding_key(d)))
         .map(|(i, _)| i)
         .collect();
-    let entities = entity_changes(&before.catalog, &outcome.catalog);
-    let environments = environment_changes(&entities, &before.catalog, &outcome.catalog);
+    let changes = diff(&judged.catalog, &outcome.catalog);
+    let environments = environment_changes(&changes);
+    let entities = changes.into_iter().map(described).collect();
     Ok(Plan { base: base.describe(), head_commit: head.commit(), introduced, entities, environments, outcome })
 }
 
@@ -139,114 +126,33 @@ fn finding_key(diagnostic: &Diagnostic) -> (String, Option<String>, String) {
     )
 }
 
-fn first_declarations(catalog: &Catalog) -> BTreeMap<EntityRef, &Entity> {
-    let mut entities = BTreeMap::new();
-    for entity in &catalog.entities {
-        entities.entry(entity.reference()).or_insert(entity);
-    }
-    entities
-}
-
-fn entity_changes(before: &Catalog, after: &Catalog) -> Vec<EntityChange> {
-    let (before, after) = (first_declarations(before), first_declarations(after));
-    let keys: BTreeSet<&EntityRef> = before.keys().chain(after.keys()).collect();
-    let mut changes = Vec::new();
-    for key in keys {
-        let change = match (before.get(key), after.get(key)) {
-            (None, Some(entity)) => described(ChangeKind::Added, entity, None, Vec::new()),
-            (Some(entity), None) => described(ChangeKind::Removed, entity, None, Vec::new()),
-            (Some(old), Some(new)) => {
-                let fields = field_changes(old, new);
-                let moved = (old.file.path() != new.file.path()).then(|| old.file.path().to_owned());
-                match (fields.is_empty(), moved) {
-                    (true, None) => continue,
-                    (true, Some(from)) => described(ChangeKind::Moved, new, Some(from), fields),
-                    (false, moved) => described(ChangeKind::Modified, new, moved, fields),
-                }
-            }
-            (None, None) => continue,
-        };
-        changes.push(change);
-    }
-    changes
-}
-
-fn described(kind: ChangeKind, entity: &Entity, moved_from: Option<String>, fields: Vec<FieldChange>) -> EntityChange {
+fn described(change: EntityDiff<'_>) -> EntityChange {
+    let entity = change.entity();
+    let moved_from = match (change.before, change.after) {
+        (Some(before), Some(after)) if before.file.path() != after.file.path() => Some(before.file.path().to_owned()),
+        _ => None,
+    };
     EntityChange {
-        kind,
+        kind: change.kind,
         entity: entity.reference(),
         file: entity.file.path().to_owned(),
         line: entity.file.position(entity.span.start).line,
         moved_from,
         teams: entity.teams.iter().map(|team| team.value.clone()).collect(),
-        fields,
+        fields: change.fields,
     }
 }
 
-/// The fields of an entity as dotted paths to JSON values: objects under `properties` are
-/// flattened, lists and scalars are compared whole.
-fn fields_of(entity: &Entity) -> BTreeMap<String, Json> {
-    let mut fields = BTreeMap::new();
-    if let Some(title) = &entity.title {
-        fields.insert("title".to_owned(), Json::from(title.as_str()));
-    }
-    if !entity.teams.is_empty() {
-        fields.insert("team".to_owned(), Json::from(entity.teams.iter().map(|t| t.value.as_str()).collect::<Vec<_>>()));
-    }
-    if let Some(properties) = &entity.properties {
-        flatten("properties", &properties.to_json(), &mut fields);
-    }
-    for relation in &entity.relations {
-        fields.insert(format!("relations.{}", relation.name), relation.value.to_json());
-    }
-    fields
-}
-
-fn flatten(prefix: &str, value: &Json, out: &mut BTreeMap<String, Json>) {
-    match value {
-        Json::Object(entries) if !entries.is_empty() => {
-            for (key, value) in entries {
-                flatten(&format!("{prefix}.{key}"), value, out);
-            }
-        }
-        other => {
-            out.insert(prefix.to_owned(), other.clone());
-        }
-    }
-}
-
-fn field_changes(old: &Entity, new: &Entity) -> Vec<FieldChange> {
-    let (before, after) = (fields_of(old), fields_of(new));
-    let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-    names
-        .into_iter()
-        .filter(|name| before.get(*name) != after.get(*name))
-        .map(|name| FieldChange {
-            field: name.clone(),
-            before: before.get(name).cloned(),
-            after: after.get(name).cloned(),
-        })
-        .collect()
-}
-
-fn environment_changes(entities: &[EntityChange], before: &Catalog, after: &Catalog) -> Vec<EnvironmentChange> {
-    entities
+fn environment_changes(changes: &[EntityDiff<'_>]) -> Vec<EnvironmentChange> {
+    changes
         .iter()
-        .filter(|change| change.entity.kind() == ENVIRONMENT_BLUEPRINT)
-        .filter_map(|change| {
-            let old = before.get(&change.entity);
-            let new = after.get(&change.entity);
-            let kind = match change.kind {
-                ChangeKind::Moved => return None,
-                kind => kind,
-            };
-            Some(EnvironmentChange {
-                kind,
-                identifier: change.entity.name().to_owned(),
-                kind_of_environment: new.or(old).and_then(|entity| property(entity, "type")),
-                expires: new.and_then(expiry),
-                expired_before: old.and_then(expiry),
-            })
+        .filter(|change| change.kind != ChangeKind::Moved && change.entity().blueprint.value == ENVIRONMENT_BLUEPRINT)
+        .map(|change| EnvironmentChange {
+            kind: change.kind,
+            identifier: change.entity().identifier.value.clone(),
+            kind_of_environment: property(change.entity(), "type"),
+            expires: change.after.and_then(|entity| expiry(entity)),
+            expired_before: change.before.and_then(|entity| expiry(entity)),
         })
         .collect()
 }

@@ -2,6 +2,7 @@
 //! finds what makes an index ambiguous: a blueprint or an entity declared twice.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use cairn_diagnostics::{Code, Diagnostic, EntityRef, Location};
 
@@ -11,12 +12,13 @@ use crate::entity::Entity;
 /// The blueprint of teams, as in Port: entities name their owners in `team`.
 pub const TEAM_BLUEPRINT: &str = "_team";
 
-/// Blueprints and entities, with lookups by identifier.
+/// Blueprints and entities, with lookups by identifier. Entities are shared (`Arc`), so that two
+/// catalogs of one change (its base and its head) hold one copy of every entity they share.
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub blueprints: BTreeMap<String, Blueprint>,
     /// Sorted by blueprint, identifier, file and position; duplicates included.
-    pub entities: Vec<Entity>,
+    pub entities: Vec<Arc<Entity>>,
     /// Positions of first declarations by identifier, then blueprint.
     index: HashMap<String, Vec<(String, usize)>>,
 }
@@ -29,7 +31,7 @@ impl Catalog {
     pub fn build(
         bundled: Vec<Blueprint>,
         declared: Vec<Blueprint>,
-        mut entities: Vec<Entity>,
+        mut entities: Vec<Arc<Entity>>,
     ) -> (Catalog, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let mut blueprints: BTreeMap<String, Blueprint> = BTreeMap::new();
@@ -108,7 +110,7 @@ impl Catalog {
             .get(identifier)?
             .iter()
             .find(|(name, _)| name == blueprint)
-            .map(|&(_, position)| &self.entities[position])
+            .map(|&(_, position)| &*self.entities[position])
     }
 
     /// The entity `reference` names.
@@ -124,7 +126,7 @@ impl Catalog {
 
     /// The entities of `blueprint`, which are contiguous because entities are sorted.
     #[must_use]
-    pub fn entities_of(&self, blueprint: &str) -> &[Entity] {
+    pub fn entities_of(&self, blueprint: &str) -> &[Arc<Entity>] {
         let start = self.entities.partition_point(|entity| entity.blueprint.value.as_str() < blueprint);
         let end = self.entities.partition_point(|entity| entity.blueprint.value.as_str() <= blueprint);
         &self.entities[start..end]

@@ -6,6 +6,7 @@
 
 mod blueprint;
 mod catalog;
+mod diff;
 mod document;
 mod entity;
 mod identifier;
@@ -22,6 +23,7 @@ mod yaml;
 pub use blueprint::{Blueprint, Ownership, RelationDecl, read_blueprint, span_of};
 pub use cairn_diagnostics::{EntityRef, EntityRefError};
 pub use catalog::{Catalog, TEAM_BLUEPRINT};
+pub use diff::{ChangeKind, EntityDiff, FieldChange, diff};
 pub use document::{ParsedFile, is_data_file, parse_file, too_large};
 pub use entity::{Entity, RelationValue, Spanned, read_entity};
 pub use identifier::{RULE as IDENTIFIER_RULE, check_identifier};

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use cairn_model::{Catalog, Entity, Node, Value as NodeValue};
+use cairn_model::{Catalog, ChangeKind, Entity, EntityDiff, Node, Value as NodeValue};
 use rayon::prelude::*;
 use regorus::Value;
 
@@ -98,61 +98,35 @@ pub fn blueprints_value(catalog: &Catalog) -> Value {
     )
 }
 
-/// `data.cairn.change`: the entities a change adds, modifies and removes, from the catalog
-/// values of its base and head. Where an entity is written (`source`) does not count.
+/// `data.cairn.change`: the entities a change adds, modifies and removes (the catalog diff;
+/// an entity that only moved is not modified), each as `input` is, under its blueprint and
+/// identifier; a modified one as `{before, after}`. Entities read at the base name its revision.
 #[must_use]
-pub fn change_value(base: &Value, head: &Value) -> Value {
-    let blueprints = |catalog: &Value| -> BTreeMap<Value, Value> {
-        catalog
-            .as_object()
-            .map(|object| object.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default()
-    };
-    let (base, head) = (blueprints(base), blueprints(head));
-    let entities = |value: Option<&Value>| -> BTreeMap<Value, Value> {
-        value
-            .and_then(|value| value.as_object().ok())
-            .map(|object| object.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default()
-    };
-    let (mut added, mut modified, mut removed) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-    let names: std::collections::BTreeSet<&Value> = base.keys().chain(head.keys()).collect();
-    for name in names {
-        let (before, after) = (entities(base.get(name)), entities(head.get(name)));
-        let mut add = BTreeMap::new();
-        let mut modify = BTreeMap::new();
-        let mut remove = BTreeMap::new();
-        for (identifier, entity) in &after {
-            match before.get(identifier) {
-                None => {
-                    add.insert(identifier.clone(), entity.clone());
-                }
-                Some(old) if without_source(old) != without_source(entity) => {
-                    modify.insert(identifier.clone(), object([("before", old.clone()), ("after", entity.clone())]));
-                }
-                Some(_) => {}
-            }
-        }
-        for (identifier, entity) in &before {
-            if !after.contains_key(identifier) {
-                remove.insert(identifier.clone(), entity.clone());
-            }
-        }
-        for (target, found) in [(&mut added, add), (&mut modified, modify), (&mut removed, remove)] {
-            if !found.is_empty() {
-                target.insert(name.clone(), Value::from(found));
-            }
-        }
+pub fn change_value(changes: &[EntityDiff<'_>], base_revision: Option<&str>, head_revision: Option<&str>) -> Value {
+    let mut parts: [BTreeMap<Value, BTreeMap<Value, Value>>; 3] = Default::default();
+    for change in changes {
+        let (part, value) = match (change.kind, change.before, change.after) {
+            (ChangeKind::Added, _, Some(after)) => (0, entity_value(after, head_revision)),
+            (ChangeKind::Modified, Some(before), Some(after)) => (
+                1,
+                object([
+                    ("before", entity_value(before, base_revision)),
+                    ("after", entity_value(after, head_revision)),
+                ]),
+            ),
+            (ChangeKind::Removed, Some(before), _) => (2, entity_value(before, base_revision)),
+            _ => continue,
+        };
+        let entity = change.entity();
+        parts[part]
+            .entry(Value::from(entity.blueprint.value.as_str()))
+            .or_default()
+            .insert(Value::from(entity.identifier.value.as_str()), value);
     }
-    object([("added", Value::from(added)), ("modified", Value::from(modified)), ("removed", Value::from(removed))])
-}
-
-fn without_source(entity: &Value) -> Value {
-    let mut entity = entity.clone();
-    if let Ok(object) = entity.as_object_mut() {
-        object.remove(&Value::from("source"));
-    }
-    entity
+    let [added, modified, removed] = parts.map(|part| {
+        Value::from(part.into_iter().map(|(name, entities)| (name, Value::from(entities))).collect::<BTreeMap<_, _>>())
+    });
+    object([("added", added), ("modified", modified), ("removed", removed)])
 }
 
 pub(crate) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
@@ -161,30 +135,36 @@ pub(crate) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
+    use cairn_model::{Limits, diff, parse_file, read_entity};
+
     use super::*;
 
-    fn value(json: &str) -> Value {
-        Value::from_json_str(json).expect("test JSON")
+    fn catalog(files: &[(&str, &str)]) -> Catalog {
+        let mut entities = Vec::new();
+        for (path, text) in files {
+            let parsed = parse_file(path, text.as_bytes(), &Limits::default());
+            for document in parsed.documents {
+                entities.extend(read_entity(&parsed.file, document, None).0.map(Arc::new));
+            }
+        }
+        Catalog::build(Vec::new(), Vec::new(), entities).0
     }
 
     #[test]
     fn a_change_is_what_it_adds_modifies_and_removes_but_not_where_entities_are_written() {
-        let base = value(
-            r#"{"System": {
-                "moved": {"identifier": "moved", "properties": {"a": 1}, "source": {"file": "a.yaml", "line": 1}},
-                "edited": {"identifier": "edited", "properties": {"a": 1}, "source": {"file": "b.yaml", "line": 1}},
-                "gone": {"identifier": "gone", "source": {"file": "c.yaml", "line": 1}}
-            }}"#,
-        );
-        let head = value(
-            r#"{"System": {
-                "moved": {"identifier": "moved", "properties": {"a": 1}, "source": {"file": "z.yaml", "line": 9}},
-                "edited": {"identifier": "edited", "properties": {"a": 2}, "source": {"file": "b.yaml", "line": 1}}
-            }, "API": {
-                "new": {"identifier": "new", "source": {"file": "d.yaml", "line": 1}}
-            }}"#,
-        );
-        let change = change_value(&base, &head);
+        let base = catalog(&[
+            ("a.yaml", "identifier: moved\nblueprint: System\nproperties: {a: 1}\n"),
+            ("b.yaml", "identifier: edited\nblueprint: System\nproperties: {a: 1}\n"),
+            ("c.yaml", "identifier: gone\nblueprint: System\n"),
+        ]);
+        let head = catalog(&[
+            ("z.yaml", "\n\nidentifier: moved\nblueprint: System\nproperties: {a: 1}\n"),
+            ("b.yaml", "identifier: edited\nblueprint: System\nproperties: {a: 2}\n"),
+            ("d.yaml", "identifier: new\nblueprint: API\n"),
+        ]);
+        let change = change_value(&diff(&base, &head), Some("base"), Some("head"));
         let keys = |part: &str| -> Vec<String> {
             let part = &change[part];
             let mut keys = Vec::new();
@@ -202,7 +182,11 @@ mod tests {
         assert_eq!(keys("added"), ["API:new"]);
         assert_eq!(keys("modified"), ["System:edited"]);
         assert_eq!(keys("removed"), ["System:gone"]);
-        assert_eq!(change["modified"]["System"]["edited"]["before"]["properties"]["a"], Value::from(1));
-        assert_eq!(change["modified"]["System"]["edited"]["after"]["properties"]["a"], Value::from(2));
+        let edited = &change["modified"]["System"]["edited"];
+        assert_eq!(edited["before"]["properties"]["a"], Value::from(1));
+        assert_eq!(edited["after"]["properties"]["a"], Value::from(2));
+        assert_eq!(edited["before"]["source"]["revision"], Value::from("base"));
+        assert_eq!(change["removed"]["System"]["gone"]["source"]["revision"], Value::from("base"));
+        assert_eq!(change["added"]["API"]["new"]["source"]["revision"], Value::from("head"));
     }
 }
