@@ -127,7 +127,7 @@ fn finding_key(diagnostic: &Diagnostic) -> (String, Option<String>, String) {
 }
 
 fn described(change: EntityDiff<'_>) -> EntityChange {
-    let entity = change.entity();
+    let entity = change.entity;
     let moved_from = match (change.before, change.after) {
         (Some(before), Some(after)) if before.file.path() != after.file.path() => Some(before.file.path().to_owned()),
         _ => None,
@@ -146,11 +146,11 @@ fn described(change: EntityDiff<'_>) -> EntityChange {
 fn environment_changes(changes: &[EntityDiff<'_>]) -> Vec<EnvironmentChange> {
     changes
         .iter()
-        .filter(|change| change.kind != ChangeKind::Moved && change.entity().blueprint.value == ENVIRONMENT_BLUEPRINT)
+        .filter(|change| change.kind != ChangeKind::Moved && change.entity.blueprint.value == ENVIRONMENT_BLUEPRINT)
         .map(|change| EnvironmentChange {
             kind: change.kind,
-            identifier: change.entity().identifier.value.clone(),
-            kind_of_environment: property(change.entity(), "type"),
+            identifier: change.entity.identifier.value.clone(),
+            kind_of_environment: property(change.entity, "type"),
             expires: change.after.and_then(|entity| expiry(entity)),
             expired_before: change.before.and_then(|entity| expiry(entity)),
         })

@@ -36,18 +36,12 @@ pub struct FieldChange {
 #[derive(Clone, Debug)]
 pub struct EntityDiff<'a> {
     pub kind: ChangeKind,
+    /// The entity as it is after the change, or before it when removed.
+    pub entity: &'a Arc<Entity>,
     pub before: Option<&'a Arc<Entity>>,
     pub after: Option<&'a Arc<Entity>>,
     /// Empty for added, removed and moved entities.
     pub fields: Vec<FieldChange>,
-}
-
-impl<'a> EntityDiff<'a> {
-    /// The entity as it is after the change, or before it when removed.
-    #[must_use]
-    pub fn entity(&self) -> &'a Entity {
-        self.after.or(self.before).expect("a diff has at least one side")
-    }
 }
 
 /// What changes from `before` to `after`, in the catalogs' order (blueprint, then identifier).
@@ -69,27 +63,20 @@ pub fn diff<'a>(before: &'a Catalog, after: &'a Catalog) -> Vec<EntityDiff<'a>> 
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (Some(a), Some(b)) => key(a).cmp(&key(b)),
         };
+        // Each arm takes what `peek` saw, so its `else { break }` never runs.
         match order {
             std::cmp::Ordering::Less => {
-                let entity = old.next().expect("peeked");
-                changes.push(EntityDiff {
-                    kind: ChangeKind::Removed,
-                    before: Some(entity),
-                    after: None,
-                    fields: Vec::new(),
-                });
+                let Some(entity) = old.next() else { break };
+                let kind = ChangeKind::Removed;
+                changes.push(EntityDiff { kind, entity, before: Some(entity), after: None, fields: Vec::new() });
             }
             std::cmp::Ordering::Greater => {
-                let entity = new.next().expect("peeked");
-                changes.push(EntityDiff {
-                    kind: ChangeKind::Added,
-                    before: None,
-                    after: Some(entity),
-                    fields: Vec::new(),
-                });
+                let Some(entity) = new.next() else { break };
+                let kind = ChangeKind::Added;
+                changes.push(EntityDiff { kind, entity, before: None, after: Some(entity), fields: Vec::new() });
             }
             std::cmp::Ordering::Equal => {
-                let (a, b) = (old.next().expect("peeked"), new.next().expect("peeked"));
+                let (Some(a), Some(b)) = (old.next(), new.next()) else { break };
                 if Arc::ptr_eq(a, b) {
                     continue;
                 }
@@ -101,7 +88,7 @@ pub fn diff<'a>(before: &'a Catalog, after: &'a Catalog) -> Vec<EntityDiff<'a>> 
                 } else {
                     continue;
                 };
-                changes.push(EntityDiff { kind, before: Some(a), after: Some(b), fields });
+                changes.push(EntityDiff { kind, entity: b, before: Some(a), after: Some(b), fields });
             }
         }
     }
@@ -189,7 +176,7 @@ mod tests {
             .map(|change| {
                 let fields: Vec<String> =
                     change.fields.iter().map(|f| format!("{}: {:?} -> {:?}", f.field, f.before, f.after)).collect();
-                format!("{:?} {} {}", change.kind, change.entity().reference(), fields.join("; ")).trim_end().to_owned()
+                format!("{:?} {} {}", change.kind, change.entity.reference(), fields.join("; ")).trim_end().to_owned()
             })
             .collect()
     }

@@ -117,7 +117,7 @@ pub fn change_value(changes: &[EntityDiff<'_>], base_revision: Option<&str>, hea
             (ChangeKind::Removed, Some(before), _) => (2, entity_value(before, base_revision)),
             _ => continue,
         };
-        let entity = change.entity();
+        let entity = change.entity;
         parts[part]
             .entry(Value::from(entity.blueprint.value.as_str()))
             .or_default()
