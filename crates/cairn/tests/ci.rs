@@ -1,6 +1,7 @@
 //! `cairn ci` against a local HTTP server that speaks the part of GitHub's REST API cairn calls
 //! (list, create, update and delete issue comments; create and update check runs), with event
-//! payloads shaped like GitHub's, and base and head commits in a real git repository.
+//! payloads shaped like GitHub's, and base and head commits in a real git repository. The server
+//! checks the token on every request, as GitHub does.
 
 mod support;
 
@@ -14,12 +15,17 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 use support::GitRepo;
 
+/// The token every run passes in `GITHUB_TOKEN`, and the server expects.
+const TOKEN: &str = "ghs_test";
+
 /// One request the server received.
 #[derive(Clone, Debug)]
 struct Received {
     method: String,
     path: String,
     body: Value,
+    /// The `Authorization` header, if the request had one.
+    authorization: Option<String>,
 }
 
 /// The server's state: its comments, and canned failures to answer with first.
@@ -56,22 +62,26 @@ impl FakeGitHub {
                 let mut parts = line.split_whitespace();
                 let (method, path) = (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
                 let mut length = 0;
+                let mut authorization = None;
                 loop {
                     let mut header = String::new();
                     reader.read_line(&mut header).expect("a header");
                     if header.trim().is_empty() {
                         break;
                     }
-                    if let Some((name, value)) = header.split_once(':')
-                        && name.eq_ignore_ascii_case("content-length")
-                    {
-                        length = value.trim().parse().unwrap_or(0);
+                    if let Some((name, value)) = header.split_once(':') {
+                        if name.eq_ignore_ascii_case("content-length") {
+                            length = value.trim().parse().unwrap_or(0);
+                        } else if name.eq_ignore_ascii_case("authorization") {
+                            authorization = Some(value.trim().to_owned());
+                        }
                     }
                 }
                 let mut body = vec![0; length];
                 reader.read_exact(&mut body).expect("the body");
                 let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                let (status, answer) = answer(&mut shared.lock().expect("the state"), &method, &path, &body);
+                let received = Received { method, path, body, authorization };
+                let (status, answer) = answer(&mut shared.lock().expect("the state"), &received);
                 let text = answer.to_string();
                 let reason = if status < 300 { "OK" } else { "Error" };
                 let retry = if status == 429 { "retry-after: 0\r\n" } else { "" };
@@ -103,14 +113,34 @@ impl FakeGitHub {
         self.state.lock().expect("the state").failures.push_back((method.into(), prefix.into(), status, body));
     }
 
+    /// The `Authorization` header of every request received.
+    fn authorizations(&self) -> Vec<Option<String>> {
+        self.state.lock().expect("the state").received.iter().map(|r| r.authorization.clone()).collect()
+    }
+
     fn reset_log(&self) {
         self.state.lock().expect("the state").received.clear();
     }
 }
 
+/// Whether `authorization` carries the token: GitHub takes it as `Bearer <token>` (what octocrab
+/// sends) or as the older `token <token>`.
+fn authorized(authorization: Option<&str>) -> bool {
+    authorization.and_then(|value| value.split_once(' ')).is_some_and(|(scheme, token)| {
+        (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token")) && token.trim() == TOKEN
+    })
+}
+
 /// GitHub's answers, shaped like its documented examples (only the fields cairn reads matter).
-fn answer(state: &mut State, method: &str, path: &str, body: &Value) -> (u16, Value) {
-    state.received.push(Received { method: method.into(), path: path.into(), body: body.clone() });
+fn answer(state: &mut State, received: &Received) -> (u16, Value) {
+    state.received.push(received.clone());
+    if !authorized(received.authorization.as_deref()) {
+        return (
+            401,
+            json!({"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"}),
+        );
+    }
+    let (method, path, body) = (received.method.as_str(), received.path.as_str(), &received.body);
     if let Some(index) =
         state.failures.iter().position(|(m, prefix, _, _)| m == method && path.starts_with(prefix.as_str()))
     {
@@ -217,6 +247,10 @@ fn cairn_ci(repo: &GitRepo, server: &str, event: &Path, extra: &[&str]) -> Run {
 }
 
 fn cairn_ci_on(repo: &GitRepo, server: &str, event: &Path, extra: &[&str], event_name: &str) -> Run {
+    cairn_ci_with(repo, server, event, extra, event_name, TOKEN)
+}
+
+fn cairn_ci_with(repo: &GitRepo, server: &str, event: &Path, extra: &[&str], event_name: &str, token: &str) -> Run {
     let outputs = repo.path.with_file_name("outputs");
     let summary = repo.path.with_file_name("summary.md");
     let _ = std::fs::remove_file(&outputs);
@@ -231,7 +265,7 @@ fn cairn_ci_on(repo: &GitRepo, server: &str, event: &Path, extra: &[&str], event
         .env("GITHUB_REPOSITORY", "acme/platform")
         .env("GITHUB_API_URL", server)
         .env("GITHUB_SERVER_URL", "https://github.com")
-        .env("GITHUB_TOKEN", "ghs_test")
+        .env("GITHUB_TOKEN", token)
         .env("GITHUB_WORKSPACE", &repo.path)
         .env("GITHUB_STEP_SUMMARY", &summary)
         .env("GITHUB_OUTPUT", &outputs)
@@ -296,6 +330,37 @@ fn one_comment_is_created_then_updated_and_a_check_run_is_posted() {
         ]
     );
     assert_eq!(github.state.lock().expect("state").comments.len(), 1);
+    assert!(
+        github.authorizations().iter().all(|header| header.as_deref() == Some("Bearer ghs_test")),
+        "octocrab sends a personal token as a bearer token: {:?}",
+        github.authorizations()
+    );
+}
+
+#[test]
+fn a_token_github_does_not_accept_fails_the_run_and_says_so() {
+    let (repo, base, head) = pull_request(1);
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let run = cairn_ci_with(&repo, &github.url, &event, &[], "pull_request", "ghs_revoked");
+    assert_eq!(run.code, 2, "publishing failed, which is not a verdict: {}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("error: could not post the pull-request comment: GitHub answered 401"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Bad credentials"), "GitHub's message is in the chain: {}", run.stderr);
+    assert!(run.stderr.contains("error: could not create the check run: GitHub answered 401"), "{}", run.stderr);
+    assert!(run.stderr.contains("help: GitHub did not accept `GITHUB_TOKEN`"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("help: GitHub did not accept").count(), 1, "said once: {}", run.stderr);
+    assert!(run.stdout.contains("::error file=catalog/broken-000.yaml,line=6,"), "{}", run.stdout);
+    assert!(!run.stderr.contains("rate-limited"), "a refused token is not retried: {}", run.stderr);
+    assert_eq!(
+        github.received(),
+        ["GET /repos/acme/platform/issues/7/comments?per_page=100&page=1", "POST /repos/acme/platform/check-runs"],
+        "the comment is not attempted after its listing is refused, and nothing is retried"
+    );
+    assert!(github.authorizations().iter().all(|header| header.as_deref() == Some("Bearer ghs_revoked")));
 }
 
 #[test]

@@ -101,6 +101,10 @@ pub fn run(args: &Args) -> ExitStatus {
                  a pull request from a fork gets a read-only token, so its findings are in this log only");
         }
     }
+    if failures.iter().any(|(_, error)| error.status == Some(401)) {
+        say("help: GitHub did not accept `GITHUB_TOKEN`: give the step `env: GITHUB_TOKEN: ${{ github.token }}` \
+             (or a token that has not expired), or run with `--dry-run`");
+    }
     let status = ExitStatus::from(judgement.verdict);
     let status = if failures.is_empty() || refused { status } else { ExitStatus::Failure };
     // Nothing half-posted goes unsaid: every finding is in the log as an annotation.
