@@ -123,6 +123,65 @@ impl FakeGitHub {
     }
 }
 
+// GitHub's objects, as its REST documentation shows them: octocrab's typed models need every field
+// they do not mark optional, so an answer shaped like the real one is what a test must give.
+
+/// A user, as GitHub embeds one (the "simple user").
+fn user() -> Value {
+    let api = "https://api.github.com/users/github-actions%5Bbot%5D";
+    json!({
+        "login": "github-actions[bot]", "id": 41_898_282, "node_id": "MDM6Qm90NDE4OTgyODI=",
+        "avatar_url": "https://avatars.githubusercontent.com/in/15368?v=4", "gravatar_id": "",
+        "url": api, "html_url": "https://github.com/apps/github-actions",
+        "followers_url": format!("{api}/followers"), "following_url": format!("{api}/following{{/other_user}}"),
+        "gists_url": format!("{api}/gists{{/gist_id}}"), "starred_url": format!("{api}/starred{{/owner}}{{/repo}}"),
+        "subscriptions_url": format!("{api}/subscriptions"), "organizations_url": format!("{api}/orgs"),
+        "repos_url": format!("{api}/repos"), "events_url": format!("{api}/events{{/privacy}}"),
+        "received_events_url": format!("{api}/received_events"), "type": "Bot", "site_admin": false
+    })
+}
+
+/// An issue comment.
+fn comment(id: u64, body: &str) -> Value {
+    json!({
+        "id": id, "node_id": "IC_kwDOABCD", "body": body, "user": user(),
+        "url": format!("https://api.github.com/repos/acme/platform/issues/comments/{id}"),
+        "html_url": format!("https://github.com/acme/platform/pull/7#issuecomment-{id}"),
+        "issue_url": "https://api.github.com/repos/acme/platform/issues/7",
+        "created_at": "2026-01-05T10:00:00Z", "updated_at": "2026-01-05T10:00:00Z", "author_association": "NONE"
+    })
+}
+
+/// A check run, after a create or update whose body was `sent`.
+fn check_run(id: u64, sent: &Value) -> Value {
+    let annotations = sent["output"]["annotations"].as_array().map_or(0, Vec::len);
+    json!({
+        "id": id, "node_id": "CR_kwDOABCD", "name": "cairn", "head_sha": sent.get("head_sha").unwrap_or(&json!("0")),
+        "external_id": "", "url": format!("https://api.github.com/repos/acme/platform/check-runs/{id}"),
+        "html_url": format!("https://github.com/acme/platform/runs/{id}"), "details_url": null,
+        "status": "completed", "conclusion": sent.get("conclusion").unwrap_or(&json!("failure")),
+        "started_at": "2026-01-05T10:00:00Z", "completed_at": "2026-01-05T10:00:01Z",
+        "output": {
+            "title": sent["output"]["title"], "summary": sent["output"]["summary"], "text": null,
+            "annotations_count": annotations,
+            "annotations_url": format!("https://api.github.com/repos/acme/platform/check-runs/{id}/annotations")
+        },
+        "check_suite": {"id": 5}, "pull_requests": []
+    })
+}
+
+/// A pull request, as requesting reviewers answers it (the fields octocrab reads, and the teams).
+fn pull(number: u64, teams: &Value) -> Value {
+    json!({
+        "id": 1_296_269, "node_id": "PR_kwDOABCD", "number": number, "state": "open", "title": "Add cart",
+        "url": format!("https://api.github.com/repos/acme/platform/pulls/{number}"),
+        "html_url": format!("https://github.com/acme/platform/pull/{number}"), "user": user(), "body": null,
+        "requested_reviewers": [],
+        "requested_teams": teams.as_array().map(|teams| teams.iter().map(|slug| json!({"slug": slug})).collect::<Vec<_>>()),
+        "author_association": "MEMBER"
+    })
+}
+
 /// Whether `authorization` carries the token: GitHub takes it as `Bearer <token>` (what octocrab
 /// sends) or as the older `token <token>`.
 fn authorized(authorization: Option<&str>) -> bool {
@@ -147,10 +206,6 @@ fn answer(state: &mut State, received: &Received) -> (u16, Value) {
         let (_, _, status, body) = state.failures.remove(index).expect("a failure");
         return (status, body);
     }
-    let comment = |id: u64, body: &str| {
-        json!({"id": id, "node_id": "IC_x", "body": body, "user": {"login": "github-actions[bot]", "type": "Bot"},
-               "html_url": format!("https://github.com/acme/platform/pull/7#issuecomment-{id}")})
-    };
     match (method, path) {
         ("GET", path) if path.starts_with("/repos/acme/platform/issues/7/comments") => {
             let page = path.split("page=").nth(1).and_then(|p| p.parse::<usize>().ok()).unwrap_or(1);
@@ -184,14 +239,9 @@ fn answer(state: &mut State, received: &Received) -> (u16, Value) {
             state.comments.retain(|(known, _)| *known != id);
             (204, Value::Null)
         }
-        ("POST", "/repos/acme/platform/check-runs") => (
-            201,
-            json!({"id": 4, "head_sha": body["head_sha"], "status": "completed", "conclusion": body["conclusion"], "name": body["name"]}),
-        ),
-        ("PATCH", "/repos/acme/platform/check-runs/4") => (200, json!({"id": 4})),
-        ("POST", "/repos/acme/platform/pulls/7/requested_reviewers") => {
-            (201, json!({"number": 7, "requested_teams": body["team_reviewers"]}))
-        }
+        ("POST", "/repos/acme/platform/check-runs") => (201, check_run(4, body)),
+        ("PATCH", "/repos/acme/platform/check-runs/4") => (200, check_run(4, body)),
+        ("POST", "/repos/acme/platform/pulls/7/requested_reviewers") => (201, pull(7, &body["team_reviewers"])),
         _ => (404, json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})),
     }
 }
