@@ -491,6 +491,42 @@ fn a_dry_run_prints_what_it_would_send_and_sends_nothing() {
     assert!(github.received().is_empty());
 }
 
+/// The requests a dry run printed, as (method and path, body).
+fn printed_requests(stdout: &str) -> Vec<(String, Value)> {
+    stdout
+        .split("would send: ")
+        .skip(1)
+        .map(|printed| {
+            let (line, body) = printed.split_once('\n').unwrap_or((printed, ""));
+            let body = if body.trim().is_empty() { Value::Null } else { serde_json::from_str(body).expect("JSON") };
+            (line.to_owned(), body)
+        })
+        .collect()
+}
+
+#[test]
+fn a_dry_run_prints_exactly_what_a_real_run_sends() {
+    let (repo, base, head) = pull_request(1);
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let dry = cairn_ci(&repo, &github.url, &event, &["--dry-run"]);
+    assert_eq!(dry.code, 1, "{}{}", dry.stdout, dry.stderr);
+    assert!(github.received().is_empty());
+    // A first real run meets no comment either, so it sends the same requests.
+    let real = cairn_ci(&repo, &github.url, &event, &[]);
+    assert_eq!(real.code, 1, "{}{}", real.stdout, real.stderr);
+    let sent: Vec<(String, Value)> = github
+        .state
+        .lock()
+        .expect("the state")
+        .received
+        .iter()
+        .map(|r| (format!("{} {}", r.method, r.path), r.body.clone()))
+        .collect();
+    assert_eq!(printed_requests(&dry.stdout), sent);
+    assert_eq!(sent.len(), 4, "{sent:?}");
+}
+
 #[test]
 fn two_runs_racing_still_leave_one_comment() {
     let (repo, base, head) = pull_request(0);
