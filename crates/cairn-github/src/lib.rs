@@ -9,13 +9,15 @@ mod annotations;
 mod api;
 mod environment;
 mod publish;
+mod request;
 
 pub use annotations::{ANNOTATIONS_PER_REQUEST, Annotation, AnnotationLevel, annotation};
-pub use api::{
-    Answer, Api, ApiError, COMMENTS_PER_PAGE, CheckRunUpdate, ClientError, Comment, CommentBody, Conclusion, DryRun,
-    GitHubApi, NewCheckRun, Operation, Output, Request, Retry, RetryPolicy, ReviewRequest, Status,
-};
+pub use api::{Api, ApiError, ClientError, DryRun, GitHubApi, Retry, RetryPolicy};
 pub use environment::{CiError, Environment, Trigger};
 pub use publish::{
     COMMENT_LIMIT, CheckRun, Published, fit_comment, publish_check_run, request_reviews, upsert_comment,
+};
+pub use request::{
+    Answer, COMMENTS_PER_PAGE, CheckRunUpdate, Comment, CommentBody, Conclusion, NewCheckRun, Operation, Output,
+    Request, ReviewRequest, Status,
 };

@@ -2,9 +2,10 @@
 //! and a check run whose annotations go 50 to a request.
 
 use crate::annotations::{ANNOTATIONS_PER_REQUEST, Annotation};
-use crate::api::{
-    Api, ApiError, COMMENTS_PER_PAGE, CheckRunUpdate, CommentBody, Conclusion, NewCheckRun, Operation, Output, Request,
-    ReviewRequest, Status,
+use crate::api::{Api, ApiError};
+use crate::request::{
+    COMMENTS_PER_PAGE, CheckRunUpdate, CommentBody, Conclusion, NewCheckRun, Operation, Output, Request, ReviewRequest,
+    Status,
 };
 
 /// GitHub's limit on a comment's (and a check run summary's) length, in characters.
