@@ -1,50 +1,107 @@
-//! Sending requests to GitHub's REST API: through octocrab, retrying rate limits with backoff,
-//! or printed and not sent (`--dry-run`).
+//! The two ways to carry out a `Request`: through octocrab's typed API (`GitHubApi`), or printed
+//! and not sent (`DryRun`).
+//!
+//! Every call goes through octocrab's typed handlers where they send what GitHub documents:
+//! `issues().list_comments`, `create_comment` and `delete_comment`, `checks().create_check_run`
+//! and `update_check_run` (annotations included), `pulls().request_reviews`. One does not:
+//! octocrab 0.54's `issues().update_comment` sends `POST`, while GitHub documents `PATCH` for
+//! updating a comment, so cairn sends that one through octocrab's generic `patch` with a typed
+//! body and octocrab's `Comment` as the answer.
+//!
+//! # What retries what
+//!
+//! - octocrab's own retry layer (its `retry` feature, `RetryConfig`) is turned off. Its default,
+//!   `Simple(3)`, retries 429s, 5xx and transport errors at once, with no pause at all; its
+//!   `HandleRateLimits` waits whole seconds up to the rate limit's reset (an hour, at worst),
+//!   cannot tell a secondary rate limit from a permission error when the 403 carries no header
+//!   (GitHub may say so only in the message), and retries silently.
+//! - cairn retries rate limits itself, in `GitHubApi::send`: a 429, or a 403 that carries
+//!   `retry-after` or `x-ratelimit-remaining: 0` or whose message says "rate limit". It waits as
+//!   long as `retry-after` says, else until `x-ratelimit-reset` when the limit is spent, else
+//!   `RetryPolicy::base` (the CLI reads it from `CAIRN_RETRY_BASE_MS`) doubled at each attempt;
+//!   never more than a minute at a time, and at most `RetryPolicy::attempts` tries in all. Each
+//!   retry is reported to the caller's `on_retry` before the wait, so that the log says why the
+//!   job is waiting.
+//! - Nothing else is retried: other 4xx are answers, and transport errors and 5xx end the
+//!   request with an error the caller reports (a 5xx may come after GitHub acted, and a second
+//!   check run is worse than a reported error).
 
 use std::fmt;
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use octocrab::Octocrab;
+use octocrab::models::{CheckRunId, CommentId};
+use octocrab::params::checks::CheckRunStatus;
 use octocrab::service::middleware::retry::RetryConfig;
-use serde_json::Value;
 
-/// One request cairn makes.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Request {
-    pub method: &'static str,
-    /// The path under the API's root, with its query: `/repos/o/r/issues/7/comments?per_page=100`.
-    pub path: String,
-    pub body: Option<Value>,
+use crate::request::{Answer, COMMENTS_PER_PAGE, Comment, Operation, Request, Status};
+
+/// The longest cairn waits before one retry, whatever GitHub asks.
+const LONGEST_PAUSE: Duration = Duration::from_secs(60);
+
+/// A request that failed, or that could not be printed.
+#[derive(Debug)]
+pub enum ApiError {
+    /// GitHub answered with an error status; its message is the source.
+    Refused { status: u16, source: Box<octocrab::GitHubError> },
+    /// No answer came: the connection, TLS or a timeout failed.
+    Unreachable { source: octocrab::Error },
+    /// GitHub answered, but not with what octocrab reads from that endpoint.
+    Unreadable { source: octocrab::Error },
+    /// `--dry-run` could not print the request.
+    Unprintable { source: std::io::Error },
 }
 
-/// A request GitHub refused, or that never reached it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ApiError {
-    /// The HTTP status, if GitHub answered.
-    pub status: Option<u16>,
-    pub message: String,
-}
+impl ApiError {
+    /// The HTTP status, if GitHub answered with an error.
+    #[must_use]
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Refused { status, .. } => Some(*status),
+            ApiError::Unreachable { .. } | ApiError::Unreadable { .. } | ApiError::Unprintable { .. } => None,
+        }
+    }
 
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.status {
-            Some(status) => write!(f, "GitHub answered {status}: {}", self.message),
-            None => write!(f, "GitHub could not be reached: {}", self.message),
+    fn from_octocrab(error: octocrab::Error) -> ApiError {
+        match error {
+            // octocrab's `Error::GitHub` displays as its variant's name alone, so the chain starts
+            // at what it wraps: GitHub's status and message.
+            octocrab::Error::GitHub { source, .. } => ApiError::Refused { status: source.status_code.as_u16(), source },
+            octocrab::Error::Json { .. } | octocrab::Error::Serde { .. } => ApiError::Unreadable { source: error },
+            other => ApiError::Unreachable { source: other },
         }
     }
 }
 
-impl std::error::Error for ApiError {}
-
-/// What sends requests.
-pub trait Api {
-    fn send(&mut self, request: &Request) -> Result<Value, ApiError>;
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Refused { status, .. } => write!(f, "GitHub answered {status}"),
+            ApiError::Unreachable { .. } => f.write_str("GitHub could not be reached"),
+            ApiError::Unreadable { .. } => f.write_str("GitHub's answer could not be read"),
+            ApiError::Unprintable { .. } => f.write_str("the request could not be printed"),
+        }
+    }
 }
 
-/// How rate-limited requests (429, or 403 for GitHub's secondary rate limits) are retried: up to
-/// `attempts` times, waiting `base`, then twice as long each time, or as long as GitHub's
-/// `retry-after` says.
+impl std::error::Error for ApiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ApiError::Refused { source, .. } => Some(source.as_ref()),
+            ApiError::Unreachable { source } | ApiError::Unreadable { source } => Some(source),
+            ApiError::Unprintable { source } => Some(source),
+        }
+    }
+}
+
+/// What carries out cairn's requests.
+pub trait Api {
+    fn send(&mut self, request: &Request) -> Result<Answer, ApiError>;
+}
+
+/// How rate-limited requests are retried (see the module's documentation): up to `attempts`
+/// tries in all, waiting `base`, then twice as long each time, unless GitHub says how long.
 #[derive(Clone, Copy, Debug)]
 pub struct RetryPolicy {
     pub attempts: u32,
@@ -57,11 +114,72 @@ impl Default for RetryPolicy {
     }
 }
 
-/// GitHub's REST API through octocrab.
+/// A rate-limited request about to be sent again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Retry {
+    pub method: &'static str,
+    pub path: String,
+    /// GitHub's answer: 429, or 403.
+    pub status: u16,
+    /// The try that was refused: 1 for the first.
+    pub attempt: u32,
+    /// How long cairn waits before the next try.
+    pub pause: Duration,
+}
+
+impl fmt::Display for Retry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "GitHub rate-limited `{} {}` ({}); retrying in {} ms",
+            self.method,
+            self.path,
+            self.status,
+            self.pause.as_millis()
+        )
+    }
+}
+
+/// Why a `GitHubApi` could not be set up.
+#[derive(Debug)]
+pub enum ClientError {
+    /// The runtime octocrab runs on could not start.
+    Runtime { source: std::io::Error },
+    /// The API's URL is not one.
+    ApiUrl { url: String, source: octocrab::Error },
+    /// The token cannot be sent in a header (octocrab would panic on it).
+    Token,
+    /// octocrab could not build its client.
+    Client { source: octocrab::Error },
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::Runtime { .. } => f.write_str("cannot start the runtime that talks to GitHub"),
+            ClientError::ApiUrl { url, .. } => write!(f, "`{url}` is not a URL"),
+            ClientError::Token => f.write_str("the token has a control character (a line break?)"),
+            ClientError::Client { .. } => f.write_str("cannot set up the GitHub client"),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ClientError::Runtime { source } => Some(source),
+            ClientError::ApiUrl { source, .. } | ClientError::Client { source } => Some(source),
+            ClientError::Token => None,
+        }
+    }
+}
+
+/// GitHub's REST API through octocrab's typed API.
 pub struct GitHubApi {
     octocrab: Octocrab,
     runtime: tokio::runtime::Runtime,
     retry: RetryPolicy,
+    on_retry: Box<dyn FnMut(&Retry)>,
 }
 
 impl fmt::Debug for GitHubApi {
@@ -71,84 +189,185 @@ impl fmt::Debug for GitHubApi {
 }
 
 impl GitHubApi {
-    /// A client of the API at `api_url` (GitHub's, or a GitHub Enterprise server's).
-    pub fn new(api_url: &str, token: &str, retry: RetryPolicy) -> Result<GitHubApi, ApiError> {
-        let unreachable = |message: String| ApiError { status: None, message };
+    /// A client of the API at `api_url` (GitHub's, or a GitHub Enterprise server's) that
+    /// authenticates with `token`.
+    pub fn new(api_url: &str, token: &str, retry: RetryPolicy) -> Result<GitHubApi, ClientError> {
+        if token.chars().any(char::is_control) {
+            return Err(ClientError::Token);
+        }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|error| unreachable(error.to_string()))?;
+            .map_err(|source| ClientError::Runtime { source })?;
         let octocrab = {
+            // octocrab's client spawns its worker on the runtime it is built in.
             let _guard = runtime.enter();
             Octocrab::builder()
                 .base_uri(api_url)
-                .map_err(|error| unreachable(format!("`{api_url}` is not a URL: {error}")))?
+                .map_err(|source| ClientError::ApiUrl { url: api_url.to_owned(), source })?
                 .personal_token(token.to_owned())
-                // cairn retries itself, so that every wait is bounded and said.
+                // cairn retries itself (see the module's documentation).
                 .add_retry_config(RetryConfig::None)
                 .build()
-                .map_err(|error| unreachable(error.to_string()))?
+                .map_err(|source| ClientError::Client { source })?
         };
-        Ok(GitHubApi { octocrab, runtime, retry })
+        Ok(GitHubApi { octocrab, runtime, retry, on_retry: Box::new(|_| {}) })
     }
 
-    fn send_once(&self, request: &Request) -> Result<(u16, Option<u64>, String), ApiError> {
-        let octocrab = &self.octocrab;
-        self.runtime.block_on(async {
-            let unreachable = |error: octocrab::Error| ApiError { status: None, message: error.to_string() };
-            // A path without scheme and host: octocrab puts it under its base URI.
-            let uri = request.path.as_str();
-            let response = match request.method {
-                "GET" => octocrab._get(uri).await,
-                "POST" => octocrab._post(uri, request.body.as_ref()).await,
-                "PATCH" => octocrab._patch(uri, request.body.as_ref()).await,
-                "DELETE" => octocrab._delete(uri, request.body.as_ref()).await,
-                other => unreachable!("cairn sends no `{other}` request"),
-            }
-            .map_err(unreachable)?;
-            let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get("retry-after")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|value| value.parse::<u64>().ok());
-            let body = octocrab.body_to_string(response).await.map_err(unreachable)?;
-            Ok((status, retry_after, body))
-        })
+    /// Calls `on_retry` before each wait for a rate-limited request.
+    #[must_use]
+    pub fn on_retry(mut self, on_retry: impl FnMut(&Retry) + 'static) -> GitHubApi {
+        self.on_retry = Box::new(on_retry);
+        self
     }
 }
 
 impl Api for GitHubApi {
-    fn send(&mut self, request: &Request) -> Result<Value, ApiError> {
-        let mut wait = self.retry.base;
+    fn send(&mut self, request: &Request) -> Result<Answer, ApiError> {
+        let mut backoff = self.retry.base;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (status, retry_after, body) = self.send_once(request)?;
-            let json: Value = if body.trim().is_empty() {
-                Value::Null
-            } else {
-                serde_json::from_str(&body).unwrap_or(Value::String(body))
+            let error = match self.runtime.block_on(perform(&self.octocrab, request)) {
+                Ok(answer) => return Ok(answer),
+                Err(error) => error,
             };
-            if (200..300).contains(&status) {
-                return Ok(json);
-            }
-            let message = json.get("message").and_then(Value::as_str).map_or_else(|| json.to_string(), str::to_owned);
-            let rate_limited = status == 429 || (status == 403 && message.to_ascii_lowercase().contains("rate limit"));
-            if rate_limited && attempt < self.retry.attempts {
-                let pause = retry_after.map_or(wait, Duration::from_secs).min(Duration::from_secs(60));
-                eprintln!(
-                    "note: GitHub rate-limited `{} {}` ({status}); retrying in {} ms",
-                    request.method,
-                    request.path,
-                    pause.as_millis()
-                );
-                std::thread::sleep(pause);
-                wait *= 2;
-                continue;
-            }
-            return Err(ApiError { status: Some(status), message });
+            let retry = match &error {
+                octocrab::Error::GitHub { source, .. } if attempt < self.retry.attempts => {
+                    let refusal = Refusal::of(source);
+                    refusal.pause(backoff, SystemTime::now()).map(|pause| (refusal.status, pause))
+                }
+                _ => None,
+            };
+            let Some((status, pause)) = retry else {
+                return Err(ApiError::from_octocrab(error));
+            };
+            let retry = Retry { method: request.method(), path: request.path(), status, attempt, pause };
+            (self.on_retry)(&retry);
+            std::thread::sleep(pause);
+            backoff = backoff.saturating_mul(2);
         }
+    }
+}
+
+/// Carries out one request through octocrab's typed API.
+async fn perform(octocrab: &Octocrab, request: &Request) -> Result<Answer, octocrab::Error> {
+    let (owner, repo) = (request.owner.as_str(), request.repo.as_str());
+    match &request.operation {
+        // cairn pages itself rather than following octocrab's `Page::next`, so that each page is
+        // one `Request`: printed by `--dry-run`, retried on its own.
+        Operation::ListComments { issue, page } => {
+            let comments = octocrab
+                .issues(owner, repo)
+                .list_comments(*issue)
+                .per_page(COMMENTS_PER_PAGE)
+                .page(*page)
+                .send()
+                .await?;
+            let comments = comments
+                .items
+                .into_iter()
+                .map(|comment| Comment { id: comment.id.into_inner(), body: comment.body.unwrap_or_default() })
+                .collect();
+            Ok(Answer::Comments(comments))
+        }
+        Operation::CreateComment { issue, body } => {
+            let comment = octocrab.issues(owner, repo).create_comment(*issue, &body.body).await?;
+            Ok(Answer::Created { id: comment.id.into_inner() })
+        }
+        // Not `issues().update_comment`: it sends `POST`, and GitHub documents `PATCH`.
+        Operation::UpdateComment { body, .. } => {
+            let _: octocrab::models::issues::Comment = octocrab.patch(request.path(), Some(body)).await?;
+            Ok(Answer::Done)
+        }
+        Operation::DeleteComment { comment } => {
+            octocrab.issues(owner, repo).delete_comment(CommentId(*comment)).await?;
+            Ok(Answer::Done)
+        }
+        Operation::CreateCheckRun(run) => {
+            let created = octocrab
+                .checks(owner, repo)
+                .create_check_run(&run.name, &run.head_sha)
+                .status(match run.status {
+                    Status::Completed => CheckRunStatus::Completed,
+                })
+                .conclusion(run.conclusion.to_octocrab())
+                .output(run.output.to_octocrab())
+                .send()
+                .await?;
+            Ok(Answer::Created { id: created.id.into_inner() })
+        }
+        Operation::UpdateCheckRun { check_run, update } => {
+            octocrab
+                .checks(owner, repo)
+                .update_check_run(CheckRunId(*check_run))
+                .output(update.output.to_octocrab())
+                .send()
+                .await?;
+            Ok(Answer::Done)
+        }
+        // octocrab reads the answer (a pull request) as a `Review`; cairn uses none of it.
+        Operation::RequestReviews { pull, request } => {
+            octocrab
+                .pulls(owner, repo)
+                .request_reviews(*pull, request.reviewers.clone(), request.team_reviewers.clone())
+                .await?;
+            Ok(Answer::Done)
+        }
+    }
+}
+
+/// What cairn reads of GitHub's refusal to decide on a retry.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Refusal {
+    status: u16,
+    message: String,
+    /// `retry-after`, in seconds.
+    retry_after: Option<u64>,
+    /// `x-ratelimit-remaining`.
+    remaining: Option<u64>,
+    /// `x-ratelimit-reset`, in seconds since the Unix epoch.
+    reset: Option<u64>,
+}
+
+impl Refusal {
+    fn of(error: &octocrab::GitHubError) -> Refusal {
+        let header = |name: &str| {
+            error
+                .headers
+                .as_ref()
+                .and_then(|headers| headers.get(name))
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.trim().parse::<u64>().ok())
+        };
+        Refusal {
+            status: error.status_code.as_u16(),
+            message: error.message.clone(),
+            retry_after: header("retry-after"),
+            remaining: header("x-ratelimit-remaining"),
+            reset: error.rate_limit_reset,
+        }
+    }
+
+    /// How long to wait before trying again, or `None` when this is not a rate limit.
+    fn pause(&self, backoff: Duration, now: SystemTime) -> Option<Duration> {
+        let spent = self.remaining == Some(0);
+        let rate_limited = self.status == 429
+            || (self.status == 403
+                && (self.retry_after.is_some() || spent || self.message.to_ascii_lowercase().contains("rate limit")));
+        if !rate_limited {
+            return None;
+        }
+        let until_reset = || {
+            let reset = SystemTime::UNIX_EPOCH + Duration::from_secs(self.reset?);
+            Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
+        };
+        let pause = match self.retry_after {
+            Some(seconds) => Duration::from_secs(seconds),
+            None if spent => until_reset().unwrap_or(backoff),
+            None => backoff,
+        };
+        Some(pause.min(LONGEST_PAUSE))
     }
 }
 
@@ -171,13 +390,73 @@ impl<W: Write> fmt::Debug for DryRun<W> {
 }
 
 impl<W: Write> Api for DryRun<W> {
-    fn send(&mut self, request: &Request) -> Result<Value, ApiError> {
-        let body = request.body.as_ref().map(|body| serde_json::to_string_pretty(body).unwrap_or_default());
-        let _ = writeln!(self.out, "would send: {} {}", request.method, request.path);
-        if let Some(body) = body {
-            let _ = writeln!(self.out, "{body}");
+    fn send(&mut self, request: &Request) -> Result<Answer, ApiError> {
+        let unprintable = |source| ApiError::Unprintable { source };
+        writeln!(self.out, "would send: {} {}", request.method(), request.path()).map_err(unprintable)?;
+        if request.write_body(&mut self.out).map_err(|error| unprintable(error.into()))? {
+            writeln!(self.out).map_err(unprintable)?;
         }
         self.sent.push(request.clone());
-        Ok(if request.method == "GET" { Value::Array(Vec::new()) } else { serde_json::json!({"id": 0}) })
+        Ok(match request.operation {
+            Operation::ListComments { .. } => Answer::Comments(Vec::new()),
+            Operation::CreateComment { .. } | Operation::CreateCheckRun(_) => Answer::Created { id: 0 },
+            Operation::UpdateComment { .. }
+            | Operation::DeleteComment { .. }
+            | Operation::UpdateCheckRun { .. }
+            | Operation::RequestReviews { .. } => Answer::Done,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::CommentBody;
+
+    const BACKOFF: Duration = Duration::from_millis(8);
+
+    fn refusal(status: u16, message: &str) -> Refusal {
+        Refusal { status, message: message.to_owned(), ..Refusal::default() }
+    }
+
+    #[test]
+    fn rate_limits_are_retried_and_other_refusals_are_not() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        assert_eq!(refusal(429, "API rate limit exceeded").pause(BACKOFF, now), Some(BACKOFF));
+        let secondary = refusal(403, "You have exceeded a secondary rate limit. Please wait a few minutes.");
+        assert_eq!(secondary.pause(BACKOFF, now), Some(BACKOFF), "GitHub may say so in the message only");
+        let told = Refusal { retry_after: Some(3), ..refusal(403, "") };
+        assert_eq!(told.pause(BACKOFF, now), Some(Duration::from_secs(3)), "retry-after decides");
+        let spent = Refusal { remaining: Some(0), reset: Some(1_030), ..refusal(403, "") };
+        assert_eq!(spent.pause(BACKOFF, now), Some(Duration::from_secs(30)), "until the reset");
+        let later = Refusal { retry_after: Some(3_600), ..refusal(429, "") };
+        assert_eq!(later.pause(BACKOFF, now), Some(LONGEST_PAUSE), "never more than a minute");
+        assert_eq!(refusal(403, "Resource not accessible by integration").pause(BACKOFF, now), None);
+        assert_eq!(refusal(401, "Bad credentials").pause(BACKOFF, now), None);
+        assert_eq!(refusal(502, "Bad Gateway").pause(BACKOFF, now), None);
+    }
+
+    #[test]
+    fn a_dry_run_prints_each_request_and_its_body() {
+        let mut dry = DryRun::new(Vec::new());
+        let request = |operation| Request { owner: "acme".into(), repo: "platform".into(), operation };
+        let listed = dry.send(&request(Operation::ListComments { issue: 7, page: 1 })).ok();
+        assert_eq!(listed, Some(Answer::Comments(Vec::new())));
+        let body = CommentBody { body: "hello".into() };
+        let created = dry.send(&request(Operation::CreateComment { issue: 7, body })).ok();
+        assert_eq!(created, Some(Answer::Created { id: 0 }));
+        let printed = String::from_utf8(std::mem::take(&mut dry.out)).unwrap_or_default();
+        assert_eq!(
+            printed,
+            "would send: GET /repos/acme/platform/issues/7/comments?per_page=100&page=1\n\
+             would send: POST /repos/acme/platform/issues/7/comments\n{\n  \"body\": \"hello\"\n}\n"
+        );
+        assert_eq!(dry.sent.len(), 2);
+    }
+
+    #[test]
+    fn a_token_with_a_line_break_is_refused_before_octocrab_panics_on_it() {
+        let error = GitHubApi::new("https://api.github.com", "ghs_x\n", RetryPolicy::default()).err();
+        assert!(matches!(error, Some(ClientError::Token)), "{error:?}");
     }
 }

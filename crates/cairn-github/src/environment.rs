@@ -30,35 +30,72 @@ pub struct Environment {
 }
 
 /// Why `cairn ci` cannot run: a usage error (exit 2) that says how to fix it.
-#[derive(Debug, PartialEq, Eq)]
-pub struct CiError(pub String);
+#[derive(Debug)]
+pub enum CiError {
+    /// A variable GitHub Actions always sets is missing or empty.
+    MissingVariable { name: &'static str },
+    /// `GITHUB_REPOSITORY` is not `owner/name`.
+    MalformedRepository { value: String },
+    /// The event file (`GITHUB_EVENT_PATH`) cannot be read.
+    UnreadableEvent { path: String, source: std::io::Error },
+    /// The event file is not JSON.
+    EventNotJson { path: String, source: serde_json::Error },
+    /// The workflow runs on `pull_request_target`, which cairn refuses.
+    PullRequestTarget,
+    /// The `pull_request` event lacks a field cairn needs, such as `pull_request.base.sha`.
+    MissingEventField { field: String },
+    /// Neither the event (`after`) nor `GITHUB_SHA` names the commit to check.
+    NoCommit { event: String },
+}
 
 impl fmt::Display for CiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            CiError::MissingVariable { name } => {
+                write!(f, "`{name}` is not set: `cairn ci` runs in GitHub Actions, which sets it")
+            }
+            CiError::MalformedRepository { value } => write!(f, "`GITHUB_REPOSITORY` is `{value}`, not `owner/name`"),
+            CiError::UnreadableEvent { path, .. } => write!(f, "cannot read the event `{path}`"),
+            CiError::EventNotJson { path, .. } => write!(f, "the event `{path}` is not JSON"),
+            CiError::PullRequestTarget => f.write_str(
+                "`pull_request_target` runs with the base's secrets on a fork's code: run cairn on `pull_request`",
+            ),
+            CiError::MissingEventField { field } => write!(f, "the pull_request event has no `{field}`"),
+            CiError::NoCommit { event } => {
+                write!(f, "the `{event}` event names no commit (`after`), and `GITHUB_SHA` is not set")
+            }
+        }
     }
 }
 
-impl std::error::Error for CiError {}
+impl std::error::Error for CiError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CiError::UnreadableEvent { source, .. } => Some(source),
+            CiError::EventNotJson { source, .. } => Some(source),
+            CiError::MissingVariable { .. }
+            | CiError::MalformedRepository { .. }
+            | CiError::PullRequestTarget
+            | CiError::MissingEventField { .. }
+            | CiError::NoCommit { .. } => None,
+        }
+    }
+}
 
 impl Environment {
     /// Reads the environment through `var` (`std::env::var` in the CLI).
     pub fn read(var: &dyn Fn(&str) -> Option<String>) -> Result<Environment, CiError> {
-        let required = |name: &str| {
-            var(name).filter(|value| !value.is_empty()).ok_or_else(|| {
-                CiError(format!("`{name}` is not set: `cairn ci` runs in GitHub Actions, which sets it"))
-            })
-        };
+        let required =
+            |name: &'static str| var(name).filter(|value| !value.is_empty()).ok_or(CiError::MissingVariable { name });
         let repository = required("GITHUB_REPOSITORY")?;
-        let (owner, repo) = repository
-            .split_once('/')
-            .ok_or_else(|| CiError(format!("`GITHUB_REPOSITORY` is `{repository}`, not `owner/name`")))?;
+        let (owner, repo) =
+            repository.split_once('/').ok_or_else(|| CiError::MalformedRepository { value: repository.clone() })?;
         let event_path = required("GITHUB_EVENT_PATH")?;
         let event_name = var("GITHUB_EVENT_NAME").unwrap_or_default();
         let text = std::fs::read_to_string(&event_path)
-            .map_err(|error| CiError(format!("cannot read the event `{event_path}`: {error}")))?;
-        let event: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|error| CiError(format!("the event `{event_path}` is not JSON: {error}")))?;
+            .map_err(|source| CiError::UnreadableEvent { path: event_path.clone(), source })?;
+        let event: serde_json::Value =
+            serde_json::from_str(&text).map_err(|source| CiError::EventNotJson { path: event_path.clone(), source })?;
         let trigger = trigger(&event_name, &event, var("GITHUB_SHA"))?;
         Ok(Environment {
             owner: owner.to_owned(),
@@ -107,23 +144,67 @@ impl Environment {
 
 fn trigger(name: &str, event: &serde_json::Value, sha: Option<String>) -> Result<Trigger, CiError> {
     if name == "pull_request_target" {
-        return Err(CiError(
-            "`pull_request_target` runs with the base's secrets on a fork's code: run cairn on `pull_request`".into(),
-        ));
+        return Err(CiError::PullRequestTarget);
     }
     if let Some(pull) = event.get("pull_request") {
         let text = |pointer: &str| {
             pull.pointer(pointer).and_then(serde_json::Value::as_str).map(str::to_owned).ok_or_else(|| {
-                CiError(format!("the pull_request event has no `pull_request{}`", pointer.replace('/', ".")))
+                CiError::MissingEventField { field: format!("pull_request{}", pointer.replace('/', ".")) }
             })
         };
         let number = pull
             .get("number")
             .and_then(serde_json::Value::as_u64)
-            .ok_or_else(|| CiError("the pull_request event has no `pull_request.number`".into()))?;
+            .ok_or_else(|| CiError::MissingEventField { field: "pull_request.number".to_owned() })?;
         return Ok(Trigger::PullRequest { number, base_sha: text("/base/sha")?, head_sha: text("/head/sha")? });
     }
     let sha = event.get("after").and_then(serde_json::Value::as_str).map(str::to_owned).or(sha);
-    sha.map(|sha| Trigger::Push { sha })
-        .ok_or_else(|| CiError(format!("the `{name}` event names no commit (`after`), and `GITHUB_SHA` is not set")))
+    sha.map(|sha| Trigger::Push { sha }).ok_or_else(|| CiError::NoCommit { event: name.to_owned() })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    fn read(vars: &[(&str, &str)]) -> Result<Environment, CiError> {
+        Environment::read(&|name| vars.iter().find(|(known, _)| *known == name).map(|(_, value)| (*value).to_owned()))
+    }
+
+    #[test]
+    fn an_unreadable_or_malformed_event_keeps_its_cause() {
+        let dir = std::env::temp_dir().join(format!("cairn-github-event-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let missing = dir.join("missing.json");
+        let missing = missing.to_str().expect("a UTF-8 path");
+        let error =
+            read(&[("GITHUB_REPOSITORY", "acme/platform"), ("GITHUB_EVENT_PATH", missing)]).expect_err("no event file");
+        assert_eq!(error.to_string(), format!("cannot read the event `{missing}`"));
+        assert!(error.source().and_then(|cause| cause.downcast_ref::<std::io::Error>()).is_some(), "{error:?}");
+
+        let not_json = dir.join("not-json.json");
+        std::fs::write(&not_json, "{ not json").expect("the event");
+        let not_json = not_json.to_str().expect("a UTF-8 path");
+        let error =
+            read(&[("GITHUB_REPOSITORY", "acme/platform"), ("GITHUB_EVENT_PATH", not_json)]).expect_err("not JSON");
+        assert_eq!(error.to_string(), format!("the event `{not_json}` is not JSON"));
+        assert!(error.source().and_then(|cause| cause.downcast_ref::<serde_json::Error>()).is_some(), "{error:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn each_misconfiguration_says_which() {
+        let error = read(&[]).expect_err("nothing set");
+        assert!(matches!(error, CiError::MissingVariable { name: "GITHUB_REPOSITORY" }), "{error:?}");
+        let error = read(&[("GITHUB_REPOSITORY", "platform")]).expect_err("no owner");
+        assert_eq!(error.to_string(), "`GITHUB_REPOSITORY` is `platform`, not `owner/name`");
+
+        let pull = serde_json::json!({"pull_request": {"number": 7, "base": {"sha": "b"}, "head": {}}});
+        let error = trigger("pull_request", &pull, None).expect_err("no head sha");
+        assert_eq!(error.to_string(), "the pull_request event has no `pull_request.head.sha`");
+        let error = trigger("workflow_dispatch", &serde_json::json!({}), None).expect_err("no commit");
+        assert!(matches!(&error, CiError::NoCommit { event } if event == "workflow_dispatch"), "{error:?}");
+        assert!(matches!(trigger("pull_request_target", &pull, None), Err(CiError::PullRequestTarget)));
+    }
 }

@@ -1,10 +1,12 @@
 //! Publishing a plan: one sticky comment on the pull request, found again by a hidden marker,
 //! and a check run whose annotations go 50 to a request.
 
-use serde_json::{Value, json};
-
-use crate::annotations::ANNOTATIONS_PER_REQUEST;
-use crate::api::{Api, ApiError, Request};
+use crate::annotations::{ANNOTATIONS_PER_REQUEST, Annotation};
+use crate::api::{Api, ApiError};
+use crate::request::{
+    COMMENTS_PER_PAGE, CheckRunUpdate, CommentBody, Conclusion, NewCheckRun, Operation, Output, Request, ReviewRequest,
+    Status,
+};
 
 /// GitHub's limit on a comment's (and a check run summary's) length, in characters.
 pub const COMMENT_LIMIT: usize = 65_536;
@@ -31,27 +33,27 @@ pub struct Published {
     pub check_run_id: Option<u64>,
 }
 
-fn id(value: &Value) -> u64 {
-    value.get("id").and_then(Value::as_u64).unwrap_or(0)
+/// Builds the requests for one repository.
+struct Repository<'a> {
+    owner: &'a str,
+    repo: &'a str,
 }
 
-/// Every comment of the pull request with `marker` in its body, oldest first, as (id, body).
-fn marked_comments(api: &mut dyn Api, base: &str, number: u64, marker: &str) -> Result<Vec<u64>, ApiError> {
+impl Repository<'_> {
+    fn request(&self, operation: Operation) -> Request {
+        Request { owner: self.owner.to_owned(), repo: self.repo.to_owned(), operation }
+    }
+}
+
+/// The id of every comment of the pull request with `marker` in its body, oldest first.
+fn marked_comments(api: &mut dyn Api, at: &Repository<'_>, number: u64, marker: &str) -> Result<Vec<u64>, ApiError> {
     let mut found = Vec::new();
     for page in 1.. {
-        let request = Request {
-            method: "GET",
-            path: format!("{base}/issues/{number}/comments?per_page=100&page={page}"),
-            body: None,
-        };
-        let comments = api.send(&request)?;
-        let comments = comments.as_array().map_or(&[][..], Vec::as_slice);
-        for comment in comments {
-            if comment.get("body").and_then(Value::as_str).is_some_and(|body| body.contains(marker)) {
-                found.push(id(comment));
-            }
-        }
-        if comments.len() < 100 {
+        let comments = api.send(&at.request(Operation::ListComments { issue: number, page }))?.into_comments();
+        found.extend(comments.iter().filter(|comment| comment.body.contains(marker)).map(|comment| comment.id));
+        // A short page is the last; GitHub's `Link` header would say the same, but a dry run has
+        // no header to read.
+        if comments.len() < usize::from(COMMENTS_PER_PAGE) {
             break;
         }
     }
@@ -68,41 +70,25 @@ pub fn upsert_comment(
     body: &str,
     marker: &str,
 ) -> Result<u64, ApiError> {
-    let base = format!("/repos/{owner}/{repo}");
-    let existing = marked_comments(api, &base, number, marker)?;
-    let update = |api: &mut dyn Api, comment: u64| {
-        api.send(&Request {
-            method: "PATCH",
-            path: format!("{base}/issues/comments/{comment}"),
-            body: Some(json!({"body": body})),
-        })
-    };
-    let delete = |api: &mut dyn Api, comment: u64| {
-        api.send(&Request { method: "DELETE", path: format!("{base}/issues/comments/{comment}"), body: None })
-    };
-    if let Some((&first, others)) = existing.split_first() {
-        update(api, first)?;
+    let at = Repository { owner, repo };
+    let body = CommentBody { body: body.to_owned() };
+    // Updates the oldest of `comments` and deletes the others.
+    let keep_oldest = |api: &mut dyn Api, oldest: u64, others: &[u64]| {
+        api.send(&at.request(Operation::UpdateComment { comment: oldest, body: body.clone() }))?;
         for &other in others {
-            delete(api, other)?;
+            api.send(&at.request(Operation::DeleteComment { comment: other }))?;
         }
-        return Ok(first);
+        Ok::<u64, ApiError>(oldest)
+    };
+    let existing = marked_comments(api, &at, number, marker)?;
+    if let Some((&oldest, others)) = existing.split_first() {
+        return keep_oldest(api, oldest, others);
     }
-    let created = api.send(&Request {
-        method: "POST",
-        path: format!("{base}/issues/{number}/comments"),
-        body: Some(json!({"body": body})),
-    })?;
-    let created = id(&created);
+    let created = api.send(&at.request(Operation::CreateComment { issue: number, body: body.clone() }))?.created_id();
     // Another run may have created one at the same time: keep the oldest.
-    let now = marked_comments(api, &base, number, marker)?;
+    let now = marked_comments(api, &at, number, marker)?;
     match now.split_first() {
-        Some((&first, others)) if first != created && now.contains(&created) => {
-            update(api, first)?;
-            for &other in others {
-                delete(api, other)?;
-            }
-            Ok(first)
-        }
+        Some((&oldest, others)) if oldest != created && now.contains(&created) => keep_oldest(api, oldest, others),
         _ => Ok(created),
     }
 }
@@ -118,12 +104,8 @@ pub fn request_reviews(
     if teams.is_empty() {
         return Ok(());
     }
-    api.send(&Request {
-        method: "POST",
-        path: format!("/repos/{owner}/{repo}/pulls/{number}/requested_reviewers"),
-        body: Some(json!({"reviewers": [], "team_reviewers": teams})),
-    })
-    .map(|_| ())
+    let request = ReviewRequest { reviewers: Vec::new(), team_reviewers: teams.to_vec() };
+    api.send(&Repository { owner, repo }.request(Operation::RequestReviews { pull: number, request })).map(|_| ())
 }
 
 /// A completed check run and its annotations.
@@ -131,36 +113,34 @@ pub fn request_reviews(
 pub struct CheckRun {
     pub name: String,
     pub head_sha: String,
-    /// `success`, `failure` or `neutral`.
-    pub conclusion: &'static str,
+    pub conclusion: Conclusion,
     pub title: String,
     pub summary: String,
-    pub annotations: Vec<Value>,
+    pub annotations: Vec<Annotation>,
 }
 
 /// Creates the check run with the first 50 annotations, then adds the others 50 at a time.
 pub fn publish_check_run(api: &mut dyn Api, owner: &str, repo: &str, run: &CheckRun) -> Result<u64, ApiError> {
+    let at = Repository { owner, repo };
     let summary = fit_comment(&run.summary, "see the job summary");
+    let output = |annotations: &[Annotation]| Output {
+        title: run.title.clone(),
+        summary: summary.clone(),
+        annotations: annotations.to_vec(),
+    };
     let mut batches = run.annotations.chunks(ANNOTATIONS_PER_REQUEST);
     let first = batches.next().unwrap_or(&[]);
-    let created = api.send(&Request {
-        method: "POST",
-        path: format!("/repos/{owner}/{repo}/check-runs"),
-        body: Some(json!({
-            "name": run.name,
-            "head_sha": run.head_sha,
-            "status": "completed",
-            "conclusion": run.conclusion,
-            "output": {"title": run.title, "summary": summary, "annotations": first},
-        })),
-    })?;
-    let check_run = id(&created);
+    let created = api.send(&at.request(Operation::CreateCheckRun(NewCheckRun {
+        name: run.name.clone(),
+        head_sha: run.head_sha.clone(),
+        status: Status::Completed,
+        conclusion: run.conclusion,
+        output: output(first),
+    })))?;
+    let check_run = created.created_id();
     for batch in batches {
-        api.send(&Request {
-            method: "PATCH",
-            path: format!("/repos/{owner}/{repo}/check-runs/{check_run}"),
-            body: Some(json!({"output": {"title": run.title, "summary": summary, "annotations": batch}})),
-        })?;
+        let update = CheckRunUpdate { output: output(batch) };
+        api.send(&at.request(Operation::UpdateCheckRun { check_run, update }))?;
     }
     Ok(check_run)
 }

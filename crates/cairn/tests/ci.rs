@@ -1,6 +1,7 @@
 //! `cairn ci` against a local HTTP server that speaks the part of GitHub's REST API cairn calls
 //! (list, create, update and delete issue comments; create and update check runs), with event
-//! payloads shaped like GitHub's, and base and head commits in a real git repository.
+//! payloads shaped like GitHub's, and base and head commits in a real git repository. The server
+//! checks the token on every request, as GitHub does.
 
 mod support;
 
@@ -14,12 +15,17 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 use support::GitRepo;
 
+/// The token every run passes in `GITHUB_TOKEN`, and the server expects.
+const TOKEN: &str = "ghs_test";
+
 /// One request the server received.
 #[derive(Clone, Debug)]
 struct Received {
     method: String,
     path: String,
     body: Value,
+    /// The `Authorization` header, if the request had one.
+    authorization: Option<String>,
 }
 
 /// The server's state: its comments, and canned failures to answer with first.
@@ -56,22 +62,26 @@ impl FakeGitHub {
                 let mut parts = line.split_whitespace();
                 let (method, path) = (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
                 let mut length = 0;
+                let mut authorization = None;
                 loop {
                     let mut header = String::new();
                     reader.read_line(&mut header).expect("a header");
                     if header.trim().is_empty() {
                         break;
                     }
-                    if let Some((name, value)) = header.split_once(':')
-                        && name.eq_ignore_ascii_case("content-length")
-                    {
-                        length = value.trim().parse().unwrap_or(0);
+                    if let Some((name, value)) = header.split_once(':') {
+                        if name.eq_ignore_ascii_case("content-length") {
+                            length = value.trim().parse().unwrap_or(0);
+                        } else if name.eq_ignore_ascii_case("authorization") {
+                            authorization = Some(value.trim().to_owned());
+                        }
                     }
                 }
                 let mut body = vec![0; length];
                 reader.read_exact(&mut body).expect("the body");
                 let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                let (status, answer) = answer(&mut shared.lock().expect("the state"), &method, &path, &body);
+                let received = Received { method, path, body, authorization };
+                let (status, answer) = answer(&mut shared.lock().expect("the state"), &received);
                 let text = answer.to_string();
                 let reason = if status < 300 { "OK" } else { "Error" };
                 let retry = if status == 429 { "retry-after: 0\r\n" } else { "" };
@@ -103,24 +113,99 @@ impl FakeGitHub {
         self.state.lock().expect("the state").failures.push_back((method.into(), prefix.into(), status, body));
     }
 
+    /// The `Authorization` header of every request received.
+    fn authorizations(&self) -> Vec<Option<String>> {
+        self.state.lock().expect("the state").received.iter().map(|r| r.authorization.clone()).collect()
+    }
+
     fn reset_log(&self) {
         self.state.lock().expect("the state").received.clear();
     }
 }
 
+// GitHub's objects, as its REST documentation shows them: octocrab's typed models need every field
+// they do not mark optional, so an answer shaped like the real one is what a test must give.
+
+/// A user, as GitHub embeds one (the "simple user").
+fn user() -> Value {
+    let api = "https://api.github.com/users/github-actions%5Bbot%5D";
+    json!({
+        "login": "github-actions[bot]", "id": 41_898_282, "node_id": "MDM6Qm90NDE4OTgyODI=",
+        "avatar_url": "https://avatars.githubusercontent.com/in/15368?v=4", "gravatar_id": "",
+        "url": api, "html_url": "https://github.com/apps/github-actions",
+        "followers_url": format!("{api}/followers"), "following_url": format!("{api}/following{{/other_user}}"),
+        "gists_url": format!("{api}/gists{{/gist_id}}"), "starred_url": format!("{api}/starred{{/owner}}{{/repo}}"),
+        "subscriptions_url": format!("{api}/subscriptions"), "organizations_url": format!("{api}/orgs"),
+        "repos_url": format!("{api}/repos"), "events_url": format!("{api}/events{{/privacy}}"),
+        "received_events_url": format!("{api}/received_events"), "type": "Bot", "site_admin": false
+    })
+}
+
+/// An issue comment.
+fn comment(id: u64, body: &str) -> Value {
+    json!({
+        "id": id, "node_id": "IC_kwDOABCD", "body": body, "user": user(),
+        "url": format!("https://api.github.com/repos/acme/platform/issues/comments/{id}"),
+        "html_url": format!("https://github.com/acme/platform/pull/7#issuecomment-{id}"),
+        "issue_url": "https://api.github.com/repos/acme/platform/issues/7",
+        "created_at": "2026-01-05T10:00:00Z", "updated_at": "2026-01-05T10:00:00Z", "author_association": "NONE"
+    })
+}
+
+/// A check run, after a create or update whose body was `sent`.
+fn check_run(id: u64, sent: &Value) -> Value {
+    let annotations = sent["output"]["annotations"].as_array().map_or(0, Vec::len);
+    json!({
+        "id": id, "node_id": "CR_kwDOABCD", "name": "cairn", "head_sha": sent.get("head_sha").unwrap_or(&json!("0")),
+        "external_id": "", "url": format!("https://api.github.com/repos/acme/platform/check-runs/{id}"),
+        "html_url": format!("https://github.com/acme/platform/runs/{id}"), "details_url": null,
+        "status": "completed", "conclusion": sent.get("conclusion").unwrap_or(&json!("failure")),
+        "started_at": "2026-01-05T10:00:00Z", "completed_at": "2026-01-05T10:00:01Z",
+        "output": {
+            "title": sent["output"]["title"], "summary": sent["output"]["summary"], "text": null,
+            "annotations_count": annotations,
+            "annotations_url": format!("https://api.github.com/repos/acme/platform/check-runs/{id}/annotations")
+        },
+        "check_suite": {"id": 5}, "pull_requests": []
+    })
+}
+
+/// A pull request, as requesting reviewers answers it (the fields octocrab reads, and the teams).
+fn pull(number: u64, teams: &Value) -> Value {
+    json!({
+        "id": 1_296_269, "node_id": "PR_kwDOABCD", "number": number, "state": "open", "title": "Add cart",
+        "url": format!("https://api.github.com/repos/acme/platform/pulls/{number}"),
+        "html_url": format!("https://github.com/acme/platform/pull/{number}"), "user": user(), "body": null,
+        "requested_reviewers": [],
+        "requested_teams": teams.as_array().map(|teams| teams.iter().map(|slug| json!({"slug": slug})).collect::<Vec<_>>()),
+        "author_association": "MEMBER"
+    })
+}
+
+/// Whether `authorization` carries the token: GitHub takes it as `Bearer <token>` (what octocrab
+/// sends) or as the older `token <token>`.
+fn authorized(authorization: Option<&str>) -> bool {
+    authorization.and_then(|value| value.split_once(' ')).is_some_and(|(scheme, token)| {
+        (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token")) && token.trim() == TOKEN
+    })
+}
+
 /// GitHub's answers, shaped like its documented examples (only the fields cairn reads matter).
-fn answer(state: &mut State, method: &str, path: &str, body: &Value) -> (u16, Value) {
-    state.received.push(Received { method: method.into(), path: path.into(), body: body.clone() });
+fn answer(state: &mut State, received: &Received) -> (u16, Value) {
+    state.received.push(received.clone());
+    if !authorized(received.authorization.as_deref()) {
+        return (
+            401,
+            json!({"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"}),
+        );
+    }
+    let (method, path, body) = (received.method.as_str(), received.path.as_str(), &received.body);
     if let Some(index) =
         state.failures.iter().position(|(m, prefix, _, _)| m == method && path.starts_with(prefix.as_str()))
     {
         let (_, _, status, body) = state.failures.remove(index).expect("a failure");
         return (status, body);
     }
-    let comment = |id: u64, body: &str| {
-        json!({"id": id, "node_id": "IC_x", "body": body, "user": {"login": "github-actions[bot]", "type": "Bot"},
-               "html_url": format!("https://github.com/acme/platform/pull/7#issuecomment-{id}")})
-    };
     match (method, path) {
         ("GET", path) if path.starts_with("/repos/acme/platform/issues/7/comments") => {
             let page = path.split("page=").nth(1).and_then(|p| p.parse::<usize>().ok()).unwrap_or(1);
@@ -154,14 +239,9 @@ fn answer(state: &mut State, method: &str, path: &str, body: &Value) -> (u16, Va
             state.comments.retain(|(known, _)| *known != id);
             (204, Value::Null)
         }
-        ("POST", "/repos/acme/platform/check-runs") => (
-            201,
-            json!({"id": 4, "head_sha": body["head_sha"], "status": "completed", "conclusion": body["conclusion"], "name": body["name"]}),
-        ),
-        ("PATCH", "/repos/acme/platform/check-runs/4") => (200, json!({"id": 4})),
-        ("POST", "/repos/acme/platform/pulls/7/requested_reviewers") => {
-            (201, json!({"number": 7, "requested_teams": body["team_reviewers"]}))
-        }
+        ("POST", "/repos/acme/platform/check-runs") => (201, check_run(4, body)),
+        ("PATCH", "/repos/acme/platform/check-runs/4") => (200, check_run(4, body)),
+        ("POST", "/repos/acme/platform/pulls/7/requested_reviewers") => (201, pull(7, &body["team_reviewers"])),
         _ => (404, json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})),
     }
 }
@@ -217,6 +297,10 @@ fn cairn_ci(repo: &GitRepo, server: &str, event: &Path, extra: &[&str]) -> Run {
 }
 
 fn cairn_ci_on(repo: &GitRepo, server: &str, event: &Path, extra: &[&str], event_name: &str) -> Run {
+    cairn_ci_with(repo, server, event, extra, event_name, TOKEN)
+}
+
+fn cairn_ci_with(repo: &GitRepo, server: &str, event: &Path, extra: &[&str], event_name: &str, token: &str) -> Run {
     let outputs = repo.path.with_file_name("outputs");
     let summary = repo.path.with_file_name("summary.md");
     let _ = std::fs::remove_file(&outputs);
@@ -231,7 +315,7 @@ fn cairn_ci_on(repo: &GitRepo, server: &str, event: &Path, extra: &[&str], event
         .env("GITHUB_REPOSITORY", "acme/platform")
         .env("GITHUB_API_URL", server)
         .env("GITHUB_SERVER_URL", "https://github.com")
-        .env("GITHUB_TOKEN", "ghs_test")
+        .env("GITHUB_TOKEN", token)
         .env("GITHUB_WORKSPACE", &repo.path)
         .env("GITHUB_STEP_SUMMARY", &summary)
         .env("GITHUB_OUTPUT", &outputs)
@@ -296,6 +380,37 @@ fn one_comment_is_created_then_updated_and_a_check_run_is_posted() {
         ]
     );
     assert_eq!(github.state.lock().expect("state").comments.len(), 1);
+    assert!(
+        github.authorizations().iter().all(|header| header.as_deref() == Some("Bearer ghs_test")),
+        "octocrab sends a personal token as a bearer token: {:?}",
+        github.authorizations()
+    );
+}
+
+#[test]
+fn a_token_github_does_not_accept_fails_the_run_and_says_so() {
+    let (repo, base, head) = pull_request(1);
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let run = cairn_ci_with(&repo, &github.url, &event, &[], "pull_request", "ghs_revoked");
+    assert_eq!(run.code, 2, "publishing failed, which is not a verdict: {}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("error: could not post the pull-request comment: GitHub answered 401"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Bad credentials"), "GitHub's message is in the chain: {}", run.stderr);
+    assert!(run.stderr.contains("error: could not create the check run: GitHub answered 401"), "{}", run.stderr);
+    assert!(run.stderr.contains("help: GitHub did not accept `GITHUB_TOKEN`"), "{}", run.stderr);
+    assert_eq!(run.stderr.matches("help: GitHub did not accept").count(), 1, "said once: {}", run.stderr);
+    assert!(run.stdout.contains("::error file=catalog/broken-000.yaml,line=6,"), "{}", run.stdout);
+    assert!(!run.stderr.contains("rate-limited"), "a refused token is not retried: {}", run.stderr);
+    assert_eq!(
+        github.received(),
+        ["GET /repos/acme/platform/issues/7/comments?per_page=100&page=1", "POST /repos/acme/platform/check-runs"],
+        "the comment is not attempted after its listing is refused, and nothing is retried"
+    );
+    assert!(github.authorizations().iter().all(|header| header.as_deref() == Some("Bearer ghs_revoked")));
 }
 
 #[test]
@@ -374,6 +489,42 @@ fn a_dry_run_prints_what_it_would_send_and_sends_nothing() {
     assert!(run.stdout.contains("would send: POST /repos/acme/platform/issues/7/comments"), "{}", run.stdout);
     assert!(run.stdout.contains("would send: POST /repos/acme/platform/check-runs"), "{}", run.stdout);
     assert!(github.received().is_empty());
+}
+
+/// The requests a dry run printed, as (method and path, body).
+fn printed_requests(stdout: &str) -> Vec<(String, Value)> {
+    stdout
+        .split("would send: ")
+        .skip(1)
+        .map(|printed| {
+            let (line, body) = printed.split_once('\n').unwrap_or((printed, ""));
+            let body = if body.trim().is_empty() { Value::Null } else { serde_json::from_str(body).expect("JSON") };
+            (line.to_owned(), body)
+        })
+        .collect()
+}
+
+#[test]
+fn a_dry_run_prints_exactly_what_a_real_run_sends() {
+    let (repo, base, head) = pull_request(1);
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let dry = cairn_ci(&repo, &github.url, &event, &["--dry-run"]);
+    assert_eq!(dry.code, 1, "{}{}", dry.stdout, dry.stderr);
+    assert!(github.received().is_empty());
+    // A first real run meets no comment either, so it sends the same requests.
+    let real = cairn_ci(&repo, &github.url, &event, &[]);
+    assert_eq!(real.code, 1, "{}{}", real.stdout, real.stderr);
+    let sent: Vec<(String, Value)> = github
+        .state
+        .lock()
+        .expect("the state")
+        .received
+        .iter()
+        .map(|r| (format!("{} {}", r.method, r.path), r.body.clone()))
+        .collect();
+    assert_eq!(printed_requests(&dry.stdout), sent);
+    assert_eq!(sent.len(), 4, "{sent:?}");
 }
 
 #[test]

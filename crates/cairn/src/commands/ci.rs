@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use cairn_diagnostics::{Diagnostic, Severity};
 use cairn_engine::{Timestamp, Verdict};
-use cairn_github::{Api, ApiError, CheckRun, DryRun, Environment, GitHubApi, RetryPolicy, Trigger};
+use cairn_github::{Api, ApiError, CheckRun, Conclusion, DryRun, Environment, GitHubApi, RetryPolicy, Trigger};
 use cairn_report::{COMMENT_MARKER, Links, PlanOptions};
 use cairn_source::Source;
 
@@ -87,19 +87,23 @@ pub fn run(args: &Args) -> ExitStatus {
             ..RetryPolicy::default()
         };
         match GitHubApi::new(&environment.api_url, token, retry) {
-            Ok(api) => Box::new(api),
+            Ok(api) => Box::new(api.on_retry(|retry| say(&format!("note: {retry}")))),
             Err(error) => return fail(&error),
         }
     };
     let failures = publish(api.as_mut(), &environment, &judgement, args.request_reviews);
     let mut refused = false;
     for (what, error) in &failures {
-        refused |= error.status == Some(403);
-        say(&format!("error: could not {what}: {error}"));
-        if error.status == Some(403) {
+        refused |= error.status() == Some(403);
+        say(&format!("error: could not {what}: {}", super::chain(error)));
+        if error.status() == Some(403) {
             say("help: the token needs `permissions: {pull-requests: write, checks: write}` in the workflow; \
                  a pull request from a fork gets a read-only token, so its findings are in this log only");
         }
+    }
+    if failures.iter().any(|(_, error)| error.status() == Some(401)) {
+        say("help: GitHub did not accept `GITHUB_TOKEN`: give the step `env: GITHUB_TOKEN: ${{ github.token }}` \
+             (or a token that has not expired), or run with `--dry-run`");
     }
     let status = ExitStatus::from(judgement.verdict);
     let status = if failures.is_empty() || refused { status } else { ExitStatus::Failure };
@@ -189,7 +193,7 @@ fn publish(
     let run = CheckRun {
         name: "cairn".to_owned(),
         head_sha: environment.head_sha().to_owned(),
-        conclusion: if judgement.verdict == Verdict::Pass { "success" } else { "failure" },
+        conclusion: if judgement.verdict == Verdict::Pass { Conclusion::Success } else { Conclusion::Failure },
         title,
         summary: judgement.markdown.clone(),
         annotations: judgement.findings.iter().filter_map(cairn_github::annotation).collect(),

@@ -61,6 +61,12 @@ pub fn emit(report: &str, status: ExitStatus) -> ExitStatus {
 
 /// Prints `error` and each of its causes on stderr, and fails.
 pub fn fail(error: &dyn std::error::Error) -> ExitStatus {
+    say(&format!("error: {}", chain(error)));
+    ExitStatus::Failure
+}
+
+/// `error` and each of its causes, joined by `: `.
+pub fn chain(error: &dyn std::error::Error) -> String {
     let mut message = error.to_string();
     let mut cause = error.source();
     while let Some(error) = cause {
@@ -68,8 +74,7 @@ pub fn fail(error: &dyn std::error::Error) -> ExitStatus {
         message.push_str(&error.to_string());
         cause = error.source();
     }
-    say(&format!("error: {message}"));
-    ExitStatus::Failure
+    message
 }
 
 /// One line on stderr, best effort: a closed stderr must not change the verdict.
