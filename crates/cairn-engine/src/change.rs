@@ -232,3 +232,6 @@ fn impact(judged: &[Diagnostic], proposed: &[Diagnostic], catalog: &Catalog) -> 
 fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
+
+#[cfg(test)]
+mod tests;

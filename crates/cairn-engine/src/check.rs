@@ -170,3 +170,6 @@ pub(crate) fn finish(
     }
     Outcome { source, diagnostics, sources, catalog, files, policies, ignored: loaded.ignored }
 }
+
+#[cfg(test)]
+mod tests;

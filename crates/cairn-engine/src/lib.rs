@@ -11,6 +11,8 @@ mod init;
 mod load;
 mod plan;
 mod policy_test;
+#[cfg(test)]
+mod testing;
 mod verdict;
 mod waivers;
 

@@ -272,3 +272,6 @@ pub(crate) fn unreadable(path: &str, error: &dyn std::fmt::Display) -> Diagnosti
         .at(Location::file(path))
         .with_help("check the file's permissions, or that the git objects are present")
 }
+
+#[cfg(test)]
+mod tests;

@@ -171,3 +171,6 @@ pub fn expiry(entity: &Entity) -> Option<Timestamp> {
     let created = parse_timestamp(&property(entity, "createdAt")?)?;
     created.checked_add(parse_ttl(&property(entity, "ttl")?)?).ok()
 }
+
+#[cfg(test)]
+mod tests;

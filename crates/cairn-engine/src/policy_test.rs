@@ -91,3 +91,6 @@ pub fn test_policies(path: &Path, select: &dyn Fn(&str) -> bool) -> Result<Polic
     }
     Ok(PolicyTestOutcome { report, diagnostics, sources })
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,93 @@
+use cairn_model::Timestamp;
+
+use super::{Outcome, check};
+use crate::testing::{CLEAN, Files, Repo, findings, instant, now};
+use crate::verdict::Verdict;
+
+/// Checks the clean platform with `files` added, committed, at `HEAD` as of `now`.
+fn check_with(files: Files, now: Timestamp) -> Outcome {
+    let repo = Repo::with(CLEAN);
+    repo.write_all(files);
+    repo.commit("the platform");
+    check(&repo.at("HEAD"), now).expect("a check")
+}
+
+/// `cart` without its required `lifecycle`: an error about `Component:cart`.
+const CART_WITHOUT_LIFECYCLE: (&str, &str) = (
+    "catalog/cart.yaml",
+    "identifier: cart\nblueprint: Component\nteam: payments\nproperties:\n  type: service\nrelations:\n  system: checkout\n",
+);
+
+const WAIVER: (&str, &str) = (
+    "exceptions/cart.yaml",
+    "rule: E0303\nentities: [Component:cart]\nowner: payments\nreason: the lifecycle is being decided\nexpires: 2030-06-30\n",
+);
+
+/// The clock is an argument: a waiver holds through its expiry day in UTC, and from the next
+/// instant on it is itself an error and the finding it covered counts again.
+#[test]
+fn a_waiver_holds_through_its_expiry_day_in_utc() {
+    let cases: [(&str, &[&str], Verdict); 5] = [
+        ("2030-01-01T00:00:00Z", &["E0303 catalog/cart.yaml (waived)"], Verdict::Pass),
+        ("2030-06-30T23:59:59Z", &["E0303 catalog/cart.yaml (waived)"], Verdict::Pass),
+        // 23:00 on the expiry day in UTC, though already 1 July at the offset written.
+        ("2030-07-01T01:00:00+02:00", &["E0303 catalog/cart.yaml (waived)"], Verdict::Pass),
+        ("2030-07-01T00:00:00Z", &["E0303 catalog/cart.yaml", "E0602 exceptions/cart.yaml"], Verdict::Fail),
+        // 1 July in UTC, though still 30 June at the offset written.
+        ("2030-06-30T20:00:00-05:00", &["E0303 catalog/cart.yaml", "E0602 exceptions/cart.yaml"], Verdict::Fail),
+    ];
+    for (now, expected, verdict) in cases {
+        let outcome = check_with(&[CART_WITHOUT_LIFECYCLE, WAIVER], instant(now));
+        assert_eq!(findings(&outcome.diagnostics), expected, "{now}");
+        assert_eq!(outcome.verdict(), verdict, "{now}");
+        assert_eq!(outcome.waived(), usize::from(verdict == Verdict::Pass), "{now}");
+    }
+}
+
+#[test]
+fn the_verdict_is_pass_fail_or_broken() {
+    let cases: [(&str, Files, &[&str], Verdict); 5] = [
+        ("clean", &[], &[], Verdict::Pass),
+        (
+            "a warning only",
+            &[("catalog/shop.yaml", "identifier: shop\nblueprint: Domain\ncolour: red\n")],
+            &["W0306 catalog/shop.yaml"],
+            Verdict::Pass,
+        ),
+        ("an error", &[CART_WITHOUT_LIFECYCLE], &["E0303 catalog/cart.yaml"], Verdict::Fail),
+        (
+            "a policy that denies",
+            &[(
+                "policies/deny.rego",
+                "package acme.deny\n\ndeny contains \"no domains\" if input.blueprint == \"Domain\"\n",
+            )],
+            &["E0501 catalog/shop.yaml"],
+            Verdict::Fail,
+        ),
+        (
+            "a policy with a syntax error, and an error",
+            &[
+                CART_WITHOUT_LIFECYCLE,
+                ("policies/broken.rego", "package acme.broken\n\ndeny contains msg if {\n\tmsg := \"a\" +\n}\n"),
+            ],
+            &["E0303 catalog/cart.yaml", "E0503 policies/broken.rego"],
+            Verdict::Broken,
+        ),
+    ];
+    for (name, files, expected, verdict) in cases {
+        let outcome = check_with(files, now());
+        assert_eq!(findings(&outcome.diagnostics), expected, "{name}");
+        assert_eq!(outcome.verdict(), verdict, "{name}");
+        assert_eq!(outcome.rules_broken(), verdict == Verdict::Broken, "{name}");
+    }
+}
+
+#[test]
+fn an_outcome_counts_what_it_read() {
+    let outcome =
+        check_with(&[("policies/empty.rego", "package acme.empty\n\ndeny contains \"never\" if false\n")], now());
+    assert_eq!(outcome.entities(), CLEAN.len());
+    assert_eq!(outcome.files, CLEAN.len() + 1);
+    assert_eq!(outcome.policies, 1);
+    assert!(outcome.source.starts_with("revision `HEAD` ("), "{}", outcome.source);
+}

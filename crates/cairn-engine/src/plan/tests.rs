@@ -1,0 +1,303 @@
+use cairn_model::{ENVIRONMENT_BLUEPRINT, Entity, Limits, parse_file, read_entity};
+
+use super::{Plan, expiry, plan};
+use crate::testing::{CLEAN, Edit, Files, Repo, findings, instant, now};
+use crate::verdict::Verdict;
+
+/// The clean platform with `base` added, committed; then `edit`ed and committed again; planned.
+fn plan_change(base: Files, edit: impl FnOnce(&Repo)) -> Plan {
+    let repo = Repo::with(CLEAN);
+    repo.write_all(base);
+    repo.commit("base");
+    edit(&repo);
+    repo.commit("head");
+    plan(&repo.at("HEAD~1"), &repo.at("HEAD"), now()).expect("a plan")
+}
+
+/// Each entity change as `kind reference file [moved from] fields`.
+fn entity_changes(plan: &Plan) -> Vec<String> {
+    plan.entities
+        .iter()
+        .map(|change| {
+            let moved = change.moved_from.as_ref().map(|from| format!(" (from {from})")).unwrap_or_default();
+            let fields: Vec<String> = change
+                .fields
+                .iter()
+                .map(|field| {
+                    let show =
+                        |value: &Option<serde_json::Value>| value.as_ref().map_or("-".to_owned(), ToString::to_string);
+                    format!(" {}: {} -> {}", field.field, show(&field.before), show(&field.after))
+                })
+                .collect();
+            format!("{:?} {} {}{moved}{}", change.kind, change.entity, change.file, fields.concat())
+        })
+        .collect()
+}
+
+#[test]
+fn a_plan_lists_entities_added_removed_modified_and_moved() {
+    let plan = plan_change(&[], |repo| {
+        repo.write("catalog/warehouse.yaml", "identifier: warehouse\nblueprint: Domain\nteam: payments\n");
+        repo.remove("catalog/cart.yaml");
+        repo.write(
+            "catalog/checkout.yaml",
+            "identifier: checkout\ntitle: Checkout\nblueprint: System\nteam: payments\nproperties:\n  lifecycle: deprecated\nrelations:\n  domain: shop\n",
+        );
+        repo.rename("catalog/shop.yaml", "catalog/domains/shop.yaml");
+    });
+    assert_eq!(
+        entity_changes(&plan),
+        [
+            "Removed Component:cart catalog/cart.yaml",
+            "Moved Domain:shop catalog/domains/shop.yaml (from catalog/shop.yaml)",
+            "Added Domain:warehouse catalog/warehouse.yaml",
+            "Modified System:checkout catalog/checkout.yaml properties.lifecycle: \"production\" -> \"deprecated\" title: - -> \"Checkout\"",
+        ]
+    );
+    assert!(plan.environments.is_empty());
+    // A removed entity is described where it was at the base.
+    assert_eq!(plan.entities[0].teams, ["payments"]);
+    assert_eq!(plan.entities[2].line, 1);
+}
+
+/// An environment's expiry is read at each side, whatever the offset it was written with, and
+/// given in UTC.
+#[test]
+fn a_plan_gives_when_environments_expire_in_utc() {
+    let environment = |identifier: &str, properties: &str| {
+        format!("identifier: {identifier}\nteam: payments\nproperties:\n  type: development\n{properties}")
+    };
+    let base = [
+        ("environments/kept.yaml", environment("kept", "  createdAt: \"2026-11-24T09:15:00+02:00\"\n  ttl: 5d\n")),
+        ("environments/gone.yaml", environment("gone", "  expiresAt: \"2026-12-24T00:00:00-05:00\"\n")),
+        ("environments/prod.yaml", environment("prod", "")),
+    ];
+    let base: Vec<(&str, &str)> = base.iter().map(|(path, text)| (*path, text.as_str())).collect();
+    let plan = plan_change(&base, |repo| {
+        repo.write(
+            "environments/kept.yaml",
+            environment("kept", "  createdAt: \"2026-11-24T09:15:00+02:00\"\n  ttl: 1w\n"),
+        );
+        repo.remove("environments/gone.yaml");
+        repo.write(
+            "environments/new.yaml",
+            environment("new", "  createdAt: \"2026-11-30T23:30:00-03:30\"\n  ttl: 12h\n"),
+        );
+        repo.write("environments/prod.yaml", format!("{}# long-lived\n", environment("prod", "")));
+    });
+    let environments: Vec<String> = plan
+        .environments
+        .iter()
+        .map(|change| {
+            let show = |at: Option<cairn_model::Timestamp>| at.map_or("-".to_owned(), |at| at.to_string());
+            format!(
+                "{:?} {} {} expires {} (was {})",
+                change.kind,
+                change.identifier,
+                change.kind_of_environment.as_deref().unwrap_or("-"),
+                show(change.expires),
+                show(change.expired_before)
+            )
+        })
+        .collect();
+    assert_eq!(
+        environments,
+        [
+            "Removed gone development expires - (was 2026-12-24T05:00:00Z)",
+            "Modified kept development expires 2026-12-01T07:15:00Z (was 2026-11-29T07:15:00Z)",
+            "Added new development expires 2026-12-01T15:00:00Z (was -)",
+        ]
+    );
+}
+
+/// A finding is introduced when the base did not have it, matched by code, entity and message:
+/// a finding whose line moved was already there.
+#[test]
+fn a_plan_splits_findings_into_introduced_and_existing() {
+    struct Case {
+        name: &'static str,
+        edit: Edit,
+        introduced: &'static [&'static str],
+        existing: &'static [&'static str],
+        verdict: Verdict,
+        strict: Verdict,
+    }
+    const CART: &str = "identifier: cart\nblueprint: Component\nteam: payments\nproperties:\n  type: service\nrelations:\n  system: checkout\n";
+    let cases = [
+        Case {
+            name: "nothing changes",
+            edit: |_| {},
+            introduced: &[],
+            existing: &["E0303 catalog/cart.yaml"],
+            verdict: Verdict::Pass,
+            strict: Verdict::Fail,
+        },
+        Case {
+            name: "the existing finding moves down a line",
+            edit: |repo| {
+                repo.write("catalog/cart.yaml", format!("# the cart\n{CART}"));
+            },
+            introduced: &[],
+            existing: &["E0303 catalog/cart.yaml"],
+            verdict: Verdict::Pass,
+            strict: Verdict::Fail,
+        },
+        Case {
+            name: "a new entity with an error",
+            edit: |repo| {
+                repo.write("catalog/pay.yaml", CART.replace("cart", "pay"));
+            },
+            introduced: &["E0303 catalog/pay.yaml"],
+            existing: &["E0303 catalog/cart.yaml"],
+            verdict: Verdict::Fail,
+            strict: Verdict::Fail,
+        },
+        Case {
+            name: "a warning introduced",
+            edit: |repo| {
+                repo.write("catalog/shop.yaml", "identifier: shop\nblueprint: Domain\ncolour: red\n");
+            },
+            introduced: &["W0306 catalog/shop.yaml"],
+            existing: &["E0303 catalog/cart.yaml"],
+            verdict: Verdict::Pass,
+            strict: Verdict::Fail,
+        },
+        Case {
+            name: "the error fixed",
+            edit: |repo| {
+                repo.write("catalog/cart.yaml", CLEAN[3].1);
+            },
+            introduced: &[],
+            existing: &[],
+            verdict: Verdict::Pass,
+            strict: Verdict::Pass,
+        },
+        Case {
+            name: "the rules broken by the change itself",
+            edit: |repo| {
+                repo.write(
+                    "policies/broken.rego",
+                    "package acme.broken\n\ndeny contains msg if {\n\tmsg := \"a\" +\n}\n",
+                );
+            },
+            // The head is judged by the base's rules, which are whole; the broken file is a rule
+            // change to review, and its preview says the new rules cannot be evaluated.
+            introduced: &["W0510 -", "W0510 policies/broken.rego"],
+            existing: &["E0303 catalog/cart.yaml"],
+            verdict: Verdict::Pass,
+            strict: Verdict::Fail,
+        },
+    ];
+    for case in cases {
+        let plan = plan_change(&[("catalog/cart.yaml", CART)], case.edit);
+        let introduced: Vec<_> = plan.introduced().cloned().collect();
+        let existing: Vec<_> = plan.existing().cloned().collect();
+        assert_eq!(findings(&introduced), case.introduced, "{}", case.name);
+        assert_eq!(findings(&existing), case.existing, "{}", case.name);
+        assert_eq!(plan.verdict(false), case.verdict, "{}", case.name);
+        assert_eq!(plan.verdict(true), case.strict, "{}", case.name);
+    }
+}
+
+const WAIVED_CART: [(&str, &str); 3] = [
+    (
+        "catalog/cart.yaml",
+        "identifier: cart\nblueprint: Component\nteam: payments\nproperties:\n  type: service\nrelations:\n  system: checkout\n",
+    ),
+    ("catalog/shipping.yaml", "identifier: shipping\nblueprint: _team\n"),
+    (
+        "exceptions/cart.yaml",
+        "rule: E0303\nentities: [{blueprint: Component, team: payments}]\nowner: payments\nreason: being decided\nexpires: 2099-12-31\n",
+    ),
+];
+
+/// A finding a waiver of the base covers was already there: the change does not introduce it,
+/// though it does not count on either side.
+#[test]
+#[ignore = "bug: `plan` matches head findings only against the base's counted findings, so a finding \
+            waived at the base and at the head is listed as introduced"]
+fn a_plan_counts_a_waived_finding_of_the_base_as_existing() {
+    let plan = plan_change(&WAIVED_CART, |_| {});
+    assert_eq!(findings(&plan.outcome.diagnostics), ["E0303 catalog/cart.yaml (waived)"]);
+    assert_eq!(plan.verdict(true), Verdict::Pass);
+    assert_eq!(findings(&plan.existing().cloned().collect::<Vec<_>>()), ["E0303 catalog/cart.yaml (waived)"]);
+    assert_eq!(findings(&plan.introduced().cloned().collect::<Vec<_>>()), [] as [&str; 0]);
+}
+
+/// A change that takes an entity out of a waiver's reach introduces the finding the waiver
+/// covered: it counts again.
+#[test]
+fn a_plan_introduces_a_finding_no_longer_waived() {
+    let plan = plan_change(&WAIVED_CART, |repo| {
+        repo.write("catalog/cart.yaml", WAIVED_CART[0].1.replace("team: payments", "team: shipping"));
+    });
+    assert_eq!(
+        findings(&plan.introduced().cloned().collect::<Vec<_>>()),
+        ["E0303 catalog/cart.yaml", "W0603 exceptions/cart.yaml"]
+    );
+    assert_eq!(plan.verdict(false), Verdict::Fail);
+}
+
+#[test]
+fn a_plan_with_broken_base_rules_is_broken() {
+    let broken = ("policies/broken.rego", "package acme.broken\n\ndeny contains msg if {\n\tmsg := \"a\" +\n}\n");
+    let plan = plan_change(&[broken], |_| {});
+    assert_eq!(findings(&plan.existing().cloned().collect::<Vec<_>>()), ["E0503 policies/broken.rego"]);
+    assert_eq!(plan.verdict(false), Verdict::Broken);
+    assert_eq!(plan.verdict(true), Verdict::Broken);
+}
+
+/// An environment entity with `properties` (YAML lines, indented by two spaces).
+fn environment(properties: &str) -> Entity {
+    let text = format!("identifier: dev\nproperties:\n  type: development\n{properties}");
+    let parsed = parse_file("environments/dev.yaml", text.as_bytes(), &Limits::default());
+    assert_eq!(parsed.diagnostics, [], "{text}");
+    let document = parsed.documents.into_iter().next().expect("one document");
+    let (entity, diagnostics) = read_entity(&parsed.file, document, Some(ENVIRONMENT_BLUEPRINT));
+    assert_eq!(diagnostics, [], "{text}");
+    entity.expect("an entity")
+}
+
+#[test]
+fn expiry_is_expires_at_or_created_at_plus_ttl() {
+    let cases: [(&str, Option<&str>); 22] = [
+        // `expiresAt`, at any offset.
+        ("  expiresAt: \"2026-12-24T18:00:00Z\"\n", Some("2026-12-24T18:00:00Z")),
+        ("  expiresAt: \"2026-12-24T18:00:00+02:00\"\n", Some("2026-12-24T16:00:00Z")),
+        ("  expiresAt: \"2026-12-24T18:00:00-05:30\"\n", Some("2026-12-24T23:30:00Z")),
+        ("  expiresAt: 2026-12-24T18:00:00Z\n", Some("2026-12-24T18:00:00Z")),
+        // `expiresAt` wins over `createdAt` and `ttl`.
+        (
+            "  expiresAt: \"2026-12-24T18:00:00Z\"\n  createdAt: \"2026-11-24T09:15:00Z\"\n  ttl: 1d\n",
+            Some("2026-12-24T18:00:00Z"),
+        ),
+        // `createdAt` plus `ttl`, each unit, at any offset.
+        ("  createdAt: \"2026-11-24T09:15:00Z\"\n  ttl: 5d\n", Some("2026-11-29T09:15:00Z")),
+        ("  createdAt: \"2026-11-24T09:15:00+02:00\"\n  ttl: 5d\n", Some("2026-11-29T07:15:00Z")),
+        ("  createdAt: \"2026-11-24T23:30:00-05:30\"\n  ttl: 12h\n", Some("2026-11-25T17:00:00Z")),
+        ("  createdAt: \"2026-11-24T09:15:00Z\"\n  ttl: 30m\n", Some("2026-11-24T09:45:00Z")),
+        ("  createdAt: \"2026-11-24T09:15:00Z\"\n  ttl: 2w\n", Some("2026-12-08T09:15:00Z")),
+        ("  createdAt: \"2026-11-24T09:15:00Z\"\n  ttl: 0d\n", Some("2026-11-24T09:15:00Z")),
+        // A day is 24 hours, whatever the clocks do that day.
+        ("  createdAt: \"2026-03-28T12:00:00+01:00\"\n  ttl: 1d\n", Some("2026-03-29T11:00:00Z")),
+        // Nothing to go by.
+        ("", None),
+        ("  createdAt: \"2026-11-24T09:15:00Z\"\n", None),
+        ("  ttl: 5d\n", None),
+        // Invalid values.
+        ("  expiresAt: tomorrow\n", None),
+        ("  expiresAt: \"2026-12-24\"\n", None),
+        ("  createdAt: \"2026-11-24T09:15:00\"\n  ttl: 5d\n", None),
+        ("  createdAt: \"2026-11-24T09:15:00Z\"\n  ttl: 5y\n", None),
+        ("  createdAt: \"2026-11-24T09:15:00Z\"\n  ttl: 5\n", None),
+        // Past the last instant there is.
+        ("  createdAt: \"9999-12-30T00:00:00Z\"\n  ttl: 2w\n", None),
+        // An `expiresAt` that is not an instant is not replaced by `createdAt` and `ttl`.
+        ("  expiresAt: never\n  createdAt: \"2026-11-24T09:15:00Z\"\n  ttl: 1d\n", None),
+    ];
+    for (properties, expected) in cases {
+        let expires = expiry(&environment(properties)).map(|at| at.to_string());
+        assert_eq!(expires.as_deref(), expected, "{properties}");
+    }
+    assert_eq!(expiry(&environment("  expiresAt: \"2026-12-24T18:00:00Z\"\n")), Some(instant("2026-12-24T18:00:00Z")));
+}
