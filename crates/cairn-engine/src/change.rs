@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use cairn_diagnostics::{Code, Diagnostic, Location, Severity};
 use cairn_model::{Catalog, EntityRef, FileRole, Layout, SETTINGS_FILE, Timestamp};
-use cairn_source::{Contents, FileEntry, Source};
+use cairn_source::{Contents, EntryKind, FileEntry, Source};
 
 use crate::check::{Base, Outcome, findings, finish, judge};
 use crate::error::EngineError;
@@ -125,6 +125,10 @@ fn changed_rule_files(base: &Source, before: &Loaded, head: &Source, after: &Loa
     let same = |a: &FileEntry, b: &FileEntry| -> bool {
         if let (Some(a), Some(b)) = (a.blob_id(), b.blob_id()) {
             return a == b;
+        }
+        // A link is never read (it is a finding of its own), so on disk only its kind compares.
+        if a.kind != EntryKind::File || b.kind != EntryKind::File {
+            return a.kind == b.kind;
         }
         let read = |reader: &cairn_source::Reader<'_>, entry: &FileEntry| match reader.read(entry, limit) {
             Ok(Contents::Bytes(bytes)) => Some(bytes),

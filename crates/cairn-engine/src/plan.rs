@@ -100,13 +100,16 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
     let judged = judge(&rules, rules.entities.clone(), base_revision.as_deref(), None);
     let before = findings(&rules, judged.diagnostics, &judged.catalog, now);
     let outcome = check_change_loaded(base, &rules, head, now, Some(&judged.catalog))?;
-    let known: BTreeSet<(String, Option<String>, String)> =
+    // A counted finding is introduced unless it counted at the base too (one the change takes out
+    // of a waiver's reach is new to the verdict); a waived one unless it was there at all.
+    let counted: BTreeSet<(String, Option<String>, String)> =
         before.iter().filter(|d| d.counts()).map(finding_key).collect();
+    let seen: BTreeSet<(String, Option<String>, String)> = before.iter().map(finding_key).collect();
     let introduced = outcome
         .diagnostics
         .iter()
         .enumerate()
-        .filter(|(_, d)| !known.contains(&finding_key(d)))
+        .filter(|(_, d)| !if d.counts() { &counted } else { &seen }.contains(&finding_key(d)))
         .map(|(i, _)| i)
         .collect();
     let changes = diff(&judged.catalog, &outcome.catalog);

@@ -214,8 +214,6 @@ const WAIVED_CART: [(&str, &str); 3] = [
 /// A finding a waiver of the base covers was already there: the change does not introduce it,
 /// though it does not count on either side.
 #[test]
-#[ignore = "bug: `plan` matches head findings only against the base's counted findings, so a finding \
-            waived at the base and at the head is listed as introduced"]
 fn a_plan_counts_a_waived_finding_of_the_base_as_existing() {
     let plan = plan_change(&WAIVED_CART, |_| {});
     assert_eq!(findings(&plan.outcome.diagnostics), ["E0303 catalog/cart.yaml (waived)"]);
