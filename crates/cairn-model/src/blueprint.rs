@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, EntityRef, SourceFile};
+use cairn_syntax::Node;
 use serde::Deserialize;
 
 use crate::identifier::check_identifier;
-use crate::node::Node;
 
 /// The keys a blueprint may have: cairn's own, then Port's that cairn keeps without using.
 const KNOWN_KEYS: &[&str] = &[

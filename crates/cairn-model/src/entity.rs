@@ -6,7 +6,7 @@ use std::sync::Arc;
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, EntityRef, SourceFile};
 
 use crate::blueprint::backticked;
-use crate::node::{Node, Value};
+use cairn_syntax::{Node, Value};
 
 const KNOWN_KEYS: &[&str] = &["identifier", "title", "blueprint", "team", "icon", "properties", "relations"];
 

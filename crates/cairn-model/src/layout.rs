@@ -1,6 +1,7 @@
 //! Which part of the platform a file of the repository belongs to, by its path.
 
-use crate::document::is_data_file;
+use cairn_syntax::is_data_file;
+
 use crate::settings::{SETTINGS_FILE, Settings};
 
 /// The blueprint that files under the environments folder declare.

@@ -2,9 +2,8 @@
 //! into typed settings; an unknown or mistyped setting is a located finding, never ignored.
 
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, SourceFile};
+use cairn_syntax::Limits;
 use serde::Deserialize;
-
-use crate::limits::Limits;
 
 /// The settings file's path at the repository root.
 pub const SETTINGS_FILE: &str = "cairn.yaml";

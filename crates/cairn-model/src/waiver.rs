@@ -8,11 +8,11 @@
 use std::sync::Arc;
 
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, EntityRef, SourceFile, did_you_mean};
+use cairn_syntax::{Entry, Node, Value};
 
 use crate::blueprint::backticked;
 use crate::entity::Spanned;
 use crate::identifier::check_identifier;
-use crate::node::{Entry, Node, Value};
 use crate::time::{Date, parse_date};
 
 const KEYS: [&str; 5] = ["rule", "entities", "owner", "reason", "expires"];

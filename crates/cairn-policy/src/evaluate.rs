@@ -1,6 +1,7 @@
-//! Judging a catalog: per-entity packages once for each entity, in parallel (one engine clone per
-//! rayon worker, cloned from the prepared one), and catalog packages once. Results become
-//! findings at the entity, or at the field they name; errors become findings at the policy.
+//! Judging a catalog: a loaded policy set is prepared with the catalog's data, then per-entity
+//! packages run once for each entity, in parallel (one engine clone per rayon worker, cloned from
+//! the prepared one), and catalog packages once. Results become findings at the entity, or at the
+//! field they name; errors become findings at the policy.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use regorus::{Engine, Value};
 use crate::error::engine_diagnostic;
 use crate::input::object;
 use crate::metadata::Scope;
-use crate::policy_set::{Package, Rule};
+use crate::policy_set::{Package, PolicySet, Rule};
 use crate::results::{RuleResult, exception_names, read_results};
 
 /// A policy set with the catalog's data added and every rule evaluated once: cheap to clone.
@@ -27,6 +28,51 @@ pub struct Prepared {
 impl std::fmt::Debug for Prepared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Prepared").field("packages", &self.packages.len()).finish_non_exhaustive()
+    }
+}
+
+// Preparing is the first step of judging, so it lives here: the policy set knows nothing of
+// `Prepared`, and this module depends on the policy set, never the other way round.
+impl PolicySet {
+    /// Adds `data` under `data.cairn`, then evaluates every rule once (with `input` set to
+    /// `warm_input`) so that errors that regorus raises only at evaluation, such as an unknown
+    /// function or an unsafe variable, are found before any entity is judged, and so that
+    /// clones of the engine are cheap. Packages with such errors are left out.
+    #[must_use]
+    pub fn prepare(&self, data: Value, warm_input: &Value) -> (Prepared, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let mut engine = self.engine.clone();
+        let mut root = BTreeMap::new();
+        root.insert(Value::from("cairn"), data);
+        if let Err(error) = engine.add_data(Value::from(root)) {
+            diagnostics.push(engine_diagnostic(Code::PolicyRuntime, &error, &self.files, None));
+        }
+        let mut packages = Vec::new();
+        for package in &self.packages {
+            if package.rules.is_empty() {
+                continue;
+            }
+            let input = match package.scope {
+                Scope::Entity => warm_input.clone(),
+                Scope::Catalog => catalog_input(None),
+            };
+            engine.set_input(input);
+            let mut broken = false;
+            let rules = package.rules.iter().map(|rule| rule.info.path.clone());
+            let exception = package.has_exception.then(|| format!("data.{}.exception", package.name));
+            for path in rules.chain(exception) {
+                if let Err(error) = engine.eval_rule(path.clone()) {
+                    let fallback =
+                        package.rules.iter().find(|rule| rule.info.path == path).map(|rule| rule.location.clone());
+                    diagnostics.push(engine_diagnostic(Code::PolicyRuntime, &error, &self.files, fallback));
+                    broken = true;
+                }
+            }
+            if !broken {
+                packages.push(package.clone());
+            }
+        }
+        (Prepared { engine, packages, files: self.files.clone() }, diagnostics)
     }
 }
 

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, Location, PolicyRule, Severity, SourceFile};
+use regorus::Engine;
 use regorus::unstable::{Expr, Rule as AstRule, RuleHead, Span};
 use regorus::utils::limits::ExecutionTimerConfig;
-use regorus::{Engine, Value};
 
 use crate::error::{engine_diagnostic, span_at};
 use crate::metadata::{Annotation, Scope, Target, read_annotations};
@@ -227,47 +227,6 @@ impl PolicySet {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.packages.iter().all(|package| package.rules.is_empty())
-    }
-
-    /// Adds `data` under `data.cairn`, then evaluates every rule once (with `input` set to
-    /// `warm_input`) so that errors that regorus raises only at evaluation, such as an unknown
-    /// function or an unsafe variable, are found before any entity is judged, and so that
-    /// clones of the engine are cheap. Packages with such errors are left out.
-    #[must_use]
-    pub fn prepare(&self, data: Value, warm_input: &Value) -> (crate::Prepared, Vec<Diagnostic>) {
-        let mut diagnostics = Vec::new();
-        let mut engine = self.engine.clone();
-        let mut root = std::collections::BTreeMap::new();
-        root.insert(Value::from("cairn"), data);
-        if let Err(error) = engine.add_data(Value::from(root)) {
-            diagnostics.push(engine_diagnostic(Code::PolicyRuntime, &error, &self.files, None));
-        }
-        let mut packages = Vec::new();
-        for package in &self.packages {
-            if package.rules.is_empty() {
-                continue;
-            }
-            let input = match package.scope {
-                Scope::Entity => warm_input.clone(),
-                Scope::Catalog => crate::evaluate::catalog_input(None),
-            };
-            engine.set_input(input);
-            let mut broken = false;
-            let rules = package.rules.iter().map(|rule| rule.info.path.clone());
-            let exception = package.has_exception.then(|| format!("data.{}.exception", package.name));
-            for path in rules.chain(exception) {
-                if let Err(error) = engine.eval_rule(path.clone()) {
-                    let fallback =
-                        package.rules.iter().find(|rule| rule.info.path == path).map(|rule| rule.location.clone());
-                    diagnostics.push(engine_diagnostic(Code::PolicyRuntime, &error, &self.files, fallback));
-                    broken = true;
-                }
-            }
-            if !broken {
-                packages.push(package.clone());
-            }
-        }
-        (crate::Prepared { engine, packages, files: self.files.clone() }, diagnostics)
     }
 }
 
