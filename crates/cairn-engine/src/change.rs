@@ -20,19 +20,20 @@ const PREVIEW_NAMES: usize = 20;
 /// rules.
 pub fn check_change(base: &Source, head: &Source, now: Timestamp) -> Result<Outcome, EngineError> {
     let rules = load_with(base, None, Reuse::Keep)?;
-    check_change_loaded(base, &rules, head, now, None)
+    check_change_loaded(base, &rules, head, now, None).map(|(outcome, _)| outcome)
 }
 
 /// Checks the change from `base`, whose files `load` read into `rules` (keeping what it parsed,
 /// so that every file the head shares is not read again), to `head`. `base_catalog` is the
-/// base's catalog when the caller has built it already.
+/// base's catalog when the caller has built it already. Also returns the findings of each head
+/// entity, in the order of the outcome's catalog.
 pub(crate) fn check_change_loaded(
     base: &Source,
     rules: &Loaded,
     head: &Source,
     now: Timestamp,
     base_catalog: Option<&Catalog>,
-) -> Result<Outcome, EngineError> {
+) -> Result<(Outcome, Vec<Vec<Diagnostic>>), EngineError> {
     let mut data = load_with(head, Some(&rules.settings), Reuse::From(rules))?;
     let base_layout = Layout::new(&rules.settings);
     let changed = changed_rule_files(base, rules, head, &data, &base_layout);
@@ -78,7 +79,7 @@ pub(crate) fn check_change_loaded(
     files.files.extend(data.files.iter().filter(|file| !is_rule_file(file.path(), &base_layout)).cloned());
     files.ignored = data.ignored;
     let source = format!("{} judged by the rules of {}", head.describe(), base.describe());
-    Ok(finish(source, diagnostics, files, judged.catalog, judged.policies))
+    Ok((finish(source, diagnostics, files, judged.catalog, judged.policies), judged.entity_findings))
 }
 
 /// A file whose content the change adds, removes or modifies.

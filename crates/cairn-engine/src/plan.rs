@@ -6,12 +6,14 @@
 use std::collections::BTreeSet;
 
 use cairn_diagnostics::{Diagnostic, Severity};
+use cairn_model::{
+    Catalog, ENVIRONMENT_BLUEPRINT, Entity, EntityDiff, EntityRef, Timestamp, diff, parse_timestamp, parse_ttl,
+};
 pub use cairn_model::{ChangeKind, FieldChange};
-use cairn_model::{ENVIRONMENT_BLUEPRINT, Entity, EntityDiff, EntityRef, Timestamp, diff, parse_timestamp, parse_ttl};
 use cairn_source::Source;
 
 use crate::change::check_change_loaded;
-use crate::check::{Outcome, findings, judge};
+use crate::check::{Known, Outcome, findings, judge_catalog};
 use crate::error::EngineError;
 use crate::load::{Reuse, load_with};
 use crate::verdict::Verdict;
@@ -97,9 +99,18 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
     // reuses every entity file the base parsed.
     let rules = load_with(base, None, Reuse::Keep)?;
     let base_revision = base.commit();
-    let judged = judge(&rules, rules.entities.clone(), base_revision.as_deref(), None);
+    let (base_catalog, built) =
+        Catalog::build(rules.bundled_blueprints.clone(), rules.declared_blueprints.clone(), rules.entities.clone());
+    let (outcome, head_findings) = check_change_loaded(base, &rules, head, now, Some(&base_catalog))?;
+    let changes = diff(&base_catalog, &outcome.catalog);
+    let environments = environment_changes(&changes);
+    let entities: Vec<EntityChange> = changes.into_iter().map(described).collect();
+    // The base is judged by the same rules as the head: an entity both share keeps the head's
+    // findings unless it looks up an identifier the change touches.
+    let touched = entities.iter().map(|change| change.entity.name()).collect();
+    let known = Known::new(&outcome.catalog, &head_findings, touched);
+    let judged = judge_catalog(&rules, (base_catalog, built), base_revision.as_deref(), None, Some(&known));
     let before = findings(&rules, judged.diagnostics, &judged.catalog, now);
-    let outcome = check_change_loaded(base, &rules, head, now, Some(&judged.catalog))?;
     // A counted finding is introduced unless it counted at the base too (one the change takes out
     // of a waiver's reach is new to the verdict); a waived one unless it was there at all.
     let counted: BTreeSet<(String, Option<String>, String)> =
@@ -112,9 +123,6 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         .filter(|(_, d)| !if d.counts() { &counted } else { &seen }.contains(&finding_key(d)))
         .map(|(i, _)| i)
         .collect();
-    let changes = diff(&judged.catalog, &outcome.catalog);
-    let environments = environment_changes(&changes);
-    let entities = changes.into_iter().map(described).collect();
     Ok(Plan { base: base.describe(), head_commit: head.commit(), introduced, entities, environments, outcome })
 }
 

@@ -37,6 +37,20 @@ pub fn check_entity(catalog: &Catalog, schemas: &Schemas, entity: &Entity) -> Ve
     check.diagnostics
 }
 
+/// Every identifier `check_entity` looks up in the catalog for `entity`: its relations' targets,
+/// its teams and its team-format properties. Its findings (their codes and messages) change only
+/// when the catalog's entities with one of these identifiers change, so a caller that judged the
+/// same entity by the same rules in another catalog may reuse them otherwise.
+pub fn looked_up<'a>(entity: &'a Entity, schemas: &'a Schemas) -> impl Iterator<Item = &'a str> {
+    let relations = entity.relations.iter().flat_map(|relation| relation.targets().map(|target| target.value));
+    let teams = entity.teams.iter().map(|team| team.value.as_str());
+    let team_properties = schemas
+        .team_properties(&entity.blueprint.value)
+        .iter()
+        .filter_map(|property| entity.properties.as_ref()?.get(property)?.as_str());
+    relations.chain(teams).chain(team_properties)
+}
+
 struct Check<'a> {
     catalog: &'a Catalog,
     entity: &'a Entity,

@@ -11,4 +11,4 @@ mod entities;
 mod formats;
 
 pub use blueprints::{Schemas, compile_schemas};
-pub use entities::check_entity;
+pub use entities::{check_entity, looked_up};

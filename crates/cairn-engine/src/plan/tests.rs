@@ -299,3 +299,38 @@ fn expiry_is_expires_at_or_created_at_plus_ttl() {
     }
     assert_eq!(expiry(&environment("  expiresAt: \"2026-12-24T18:00:00Z\"\n")), Some(instant("2026-12-24T18:00:00Z")));
 }
+
+/// The base is judged with the head's findings for the entities both share, except those that
+/// look up an identifier the change touches: those are checked again, so what a change breaks in
+/// an unchanged file is still introduced, and what it fixes there is gone.
+#[test]
+fn unchanged_entities_that_name_a_changed_one_are_judged_again() {
+    // Removing the domain breaks the unchanged system that names it, and the team the
+    // unchanged component is owned by.
+    let plan = plan_change(&[], |repo| {
+        repo.remove("catalog/shop.yaml");
+        repo.remove("catalog/teams.yaml");
+    });
+    let introduced = findings(&plan.introduced().cloned().collect::<Vec<_>>());
+    assert_eq!(
+        introduced,
+        ["E0313 catalog/cart.yaml", "E0313 catalog/checkout.yaml", "E0309 catalog/checkout.yaml",],
+        "{introduced:?}"
+    );
+    assert_eq!(plan.verdict(false), Verdict::Fail);
+
+    // The other way: the base is broken in an unchanged file, and the change adds what it named.
+    let broken = [("catalog/checkout.yaml", &*CLEAN[2].1.replace("domain: shop", "domain: warehouse"))];
+    let plan = plan_change(&broken, |repo| {
+        repo.write("catalog/warehouse.yaml", "identifier: warehouse\nblueprint: Domain\nteam: payments\n");
+    });
+    assert!(plan.outcome.diagnostics.is_empty(), "{:?}", findings(&plan.outcome.diagnostics));
+    assert_eq!(plan.verdict(true), Verdict::Pass);
+
+    // And an unchanged broken entity that names nothing the change touches stays already there.
+    let plan = plan_change(&broken, |repo| {
+        repo.write("catalog/cart.yaml", CLEAN[3].1.replace("type: service", "type: library"));
+    });
+    assert_eq!(findings(&plan.existing().cloned().collect::<Vec<_>>()), ["E0309 catalog/checkout.yaml"]);
+    assert_eq!(findings(&plan.introduced().cloned().collect::<Vec<_>>()), [] as [&str; 0]);
+}
