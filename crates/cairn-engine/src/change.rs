@@ -107,7 +107,7 @@ fn is_rule_finding(diagnostic: &Diagnostic, layout: &Layout) -> bool {
 /// from git, otherwise by their bytes, read within the base's size limit (a file over it counts
 /// as modified: it cannot be shown to be the same).
 fn changed_rule_files(base: &Source, before: &Loaded, head: &Source, after: &Loaded, layout: &Layout) -> Vec<Changed> {
-    let rule_files = |loaded: &Loaded| -> BTreeMap<String, FileEntry> {
+    fn rule_files<'a>(loaded: &'a Loaded, layout: &Layout) -> BTreeMap<&'a str, &'a FileEntry> {
         loaded
             .listing
             .iter()
@@ -117,10 +117,10 @@ fn changed_rule_files(base: &Source, before: &Loaded, head: &Source, after: &Loa
                     || entry.path.starts_with("exceptions/")
                     || matches!(layout.role(&entry.path), FileRole::Blueprint)
             })
-            .map(|entry| (entry.path.clone(), entry.clone()))
+            .map(|entry| (entry.path.as_str(), entry))
             .collect()
-    };
-    let (old, new) = (rule_files(before), rule_files(after));
+    }
+    let (old, new) = (rule_files(before, layout), rule_files(after, layout));
     let limit = before.settings.limits().max_file_size;
     let (base_reader, head_reader) = (base.reader(), head.reader());
     let same = |a: &FileEntry, b: &FileEntry| -> bool {
@@ -137,7 +137,7 @@ fn changed_rule_files(base: &Source, before: &Loaded, head: &Source, after: &Loa
         };
         matches!((read(&base_reader, a), read(&head_reader, b)), (Some(a), Some(b)) if a == b)
     };
-    let paths: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let paths: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
     let mut changed = Vec::new();
     for path in paths {
         let how = match (old.get(path), new.get(path)) {
@@ -146,7 +146,7 @@ fn changed_rule_files(base: &Source, before: &Loaded, head: &Source, after: &Loa
             (Some(a), Some(b)) if !same(a, b) => "modifies",
             _ => continue,
         };
-        changed.push(Changed { path: path.clone(), how });
+        changed.push(Changed { path: path.to_owned(), how });
     }
     changed
 }

@@ -37,11 +37,12 @@ pub struct Loaded {
     pub listing: Vec<FileEntry>,
     /// The entity files read from git, by path and blob, when `Reuse::Keep` asked for them: a
     /// load of another revision reuses every file the two share instead of reading it again.
-    parsed: HashMap<FileKey, Arc<FileResult>>,
+    /// By blob (the bytes), then path (which decides the role), so that a lookup allocates nothing.
+    parsed: HashMap<BlobId, Vec<(String, Arc<FileResult>)>>,
 }
 
-/// A file of a git revision: its path (which decides its role) and its blob (its bytes).
-type FileKey = (String, BlobId);
+/// A kept file of a git revision: its blob and its path.
+type FileKey = (BlobId, String);
 
 /// Whether a load keeps what it parsed for a later load, or reuses an earlier load's.
 #[derive(Clone, Copy, Debug, Default)]
@@ -103,21 +104,23 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
             || None,
             |reader, entry| {
                 let role = layout.role(&entry.path);
-                let key = matches!(role, FileRole::Entity(_))
-                    .then(|| entry.blob_id().map(|blob| (entry.path.clone(), blob)))
-                    .flatten();
-                if let Some(found) = key.as_ref().and_then(|key| earlier?.get(key)) {
-                    return (None, Arc::clone(found));
+                // Only entity files of git revisions are kept or reused; a plain check asks
+                // for neither and pays nothing.
+                let blob = entry.blob_id().filter(|_| matches!(role, FileRole::Entity(_)));
+                if let Some(found) =
+                    blob.and_then(|blob| earlier?.get(&blob)?.iter().find(|(path, _)| *path == entry.path))
+                {
+                    return (None, Arc::clone(&found.1));
                 }
                 let reader = reader.get_or_insert_with(|| source.reader());
                 let result = Arc::new(load_file(reader, entry, role, &limits));
-                (key.filter(|_| keep), result)
+                (blob.filter(|_| keep).map(|blob| (blob, entry.path.clone())), result)
             },
         )
         .collect();
     for (key, result) in results {
-        if let Some(key) = key {
-            loaded.parsed.insert(key, Arc::clone(&result));
+        if let Some((blob, path)) = key {
+            loaded.parsed.entry(blob).or_default().push((path, Arc::clone(&result)));
         }
         // Moved when this load alone holds it; a shared file's parts are `Arc`s, cheap to clone.
         let result = Arc::try_unwrap(result).unwrap_or_else(|shared| (*shared).clone());
