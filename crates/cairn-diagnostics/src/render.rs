@@ -12,6 +12,10 @@ use crate::source::{SourceFile, SourceMap};
 
 /// Renders `diagnostics` one after another. Without colour the output is plain text that reads
 /// well in a CI log; `width` is the column at which miette wraps text.
+///
+/// Each finding opens with its severity in words and its code, `error[E0309]: …`,
+/// `warning[W0306]: …` (a waived one `note[E0309]: waived: …`), as rustc and ruff write theirs:
+/// the line says what it is without colour, and a screen reader reads it out.
 #[must_use]
 pub fn render_human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool, width: usize) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
@@ -21,7 +25,7 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool
         if index > 0 {
             out.push('\n');
         }
-        let view = View::new(diagnostic, sources);
+        let view = View::new(diagnostic, sources, color);
         // Writing into a String cannot fail; a miette error would only mean a span outside its
         // source, which `View::new` never builds.
         if handler.render_report(&mut out, &view).is_err() {
@@ -62,7 +66,6 @@ impl miette::SourceCode for Text {
 /// One diagnostic (or one related place) as miette sees it.
 struct View {
     title: String,
-    code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
     source: Option<NamedSource<Text>>,
@@ -71,14 +74,32 @@ struct View {
 }
 
 impl View {
-    fn new(diagnostic: &Diagnostic, sources: &SourceMap) -> Self {
-        let severity = match diagnostic.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
+    fn new(diagnostic: &Diagnostic, sources: &SourceMap, color: bool) -> Self {
+        let (mut severity, mut word) = match diagnostic.severity {
+            Severity::Error => (miette::Severity::Error, "error"),
+            Severity::Warning => (miette::Severity::Warning, "warning"),
         };
+        if diagnostic.waived.is_some() {
+            (severity, word) = (miette::Severity::Advice, "note");
+        }
         let label = diagnostic.entity.as_ref().map(|entity| format!("in `{entity}`"));
         let mut view = View::at(&diagnostic.message, diagnostic.location.as_ref(), label, sources);
-        view.code = Some(diagnostic.code_name().to_owned());
+        // The code goes into the title rather than miette's header line, which would print it
+        // alone, without the severity.
+        let heading = format!("{word}[{}]", diagnostic.code_name());
+        let heading = if color {
+            // Bold, in the colours miette's unicode theme gives the severity's icon.
+            let ansi = match severity {
+                miette::Severity::Error => "1;31",
+                miette::Severity::Warning => "1;33",
+                miette::Severity::Advice => "1;36",
+            };
+            format!("\u{1b}[{ansi}m{heading}\u{1b}[0m")
+        } else {
+            heading
+        };
+        let waived = if diagnostic.waived.is_some() { "waived: " } else { "" };
+        view.title = format!("{heading}: {waived}{}", view.title);
         view.severity = severity;
         let mut help: Vec<String> = Vec::new();
         if let Some(rule) = &diagnostic.rule {
@@ -89,8 +110,6 @@ impl View {
         }
         help.extend(diagnostic.help.clone());
         if let Some(waived) = &diagnostic.waived {
-            view.severity = miette::Severity::Advice;
-            view.title = format!("waived: {}", view.title);
             help.push(format!(
                 "waived by `{}` until {} (owner {}): {}",
                 waived.file, waived.expires, waived.owner, waived.reason
@@ -109,7 +128,6 @@ impl View {
     fn at(message: &str, location: Option<&Location>, label: Option<String>, sources: &SourceMap) -> Self {
         let mut view = View {
             title: message.to_owned(),
-            code: None,
             severity: miette::Severity::Advice,
             help: None,
             source: None,
@@ -147,10 +165,6 @@ impl fmt::Display for View {
 impl std::error::Error for View {}
 
 impl miette::Diagnostic for View {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|code| Box::new(code) as Box<dyn fmt::Display>)
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
@@ -182,6 +196,7 @@ mod tests {
 
     #[test]
     fn renders_snippet_help_and_related_place() {
+        // The finding's line names its severity and code: `error[E0304]: …`.
         let first = Arc::new(SourceFile::new("catalog/a.yaml", "identifier: cart\nblueprint: System\n"));
         let second = Arc::new(SourceFile::new("catalog/b.yaml", "identifier: cart\nblueprint: System\n"));
         let mut sources = SourceMap::new();
@@ -200,6 +215,16 @@ mod tests {
         let diagnostic = Diagnostic::new(Code::FileTooLarge, "the file is 9 MiB, above the 2 MiB limit")
             .at(Location::file("catalog/huge.yaml"));
         let rendered = render_human(&[diagnostic], &SourceMap::new(), false, 100);
-        assert!(rendered.contains("catalog/huge.yaml:1:1: the file is 9 MiB"), "{rendered}");
+        assert!(rendered.contains("error[E0107]: catalog/huge.yaml:1:1: the file is 9 MiB"), "{rendered}");
+    }
+
+    #[test]
+    fn each_finding_says_its_severity_in_words_with_and_without_colour() {
+        let warning = Diagnostic::new(Code::UnknownEntityKey, "an entity has the key `x`").at(Location::file("a.yaml"));
+        let plain = render_human(std::slice::from_ref(&warning), &SourceMap::new(), false, 100);
+        assert!(plain.contains("warning[W0306]: a.yaml:1:1: an entity has the key `x`"), "{plain}");
+        assert!(!plain.contains('\u{1b}'), "no escape codes without colour: {plain:?}");
+        let coloured = render_human(&[warning], &SourceMap::new(), true, 100);
+        assert!(coloured.contains("\u{1b}[1;33mwarning[W0306]\u{1b}[0m: a.yaml"), "{coloured:?}");
     }
 }
