@@ -45,7 +45,8 @@ pub fn human(outcome: &Outcome, options: HumanOptions) -> String {
 }
 
 /// Renders a policy test run: the policies' problems, one line per test, then exactly one
-/// closing line, `N passed, N failed`.
+/// closing line, `N passed, N failed, N skipped` (skipped: the `todo_test_*` rules, listed and
+/// not run, as `opa test` lists them).
 #[must_use]
 pub fn policy_tests(outcome: &PolicyTestOutcome, options: HumanOptions) -> String {
     let mut out = render_human(&outcome.diagnostics, &outcome.sources, options.color, options.width);
@@ -58,7 +59,13 @@ pub fn policy_tests(outcome: &PolicyTestOutcome, options: HumanOptions) -> Strin
             TestStatus::Failed(why) => writeln!(out, "FAIL {} ({place}): {why}", result.name),
         };
     }
-    let _ = writeln!(out, "{} passed, {} failed", outcome.report.passed(), outcome.report.failed());
+    let _ = writeln!(
+        out,
+        "{} passed, {} failed, {} skipped",
+        outcome.report.passed(),
+        outcome.report.failed(),
+        crate::policy_test::skipped(outcome)
+    );
     out
 }
 

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod commands;
 mod exit;
@@ -23,6 +23,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Platform as code: check a platform repository of blueprints, entities and environments"
 )]
 struct Cli {
+    /// Print the report and nothing else: no notes, progress or closing line on stderr (errors,
+    /// and warnings about cairn's own work, are still printed).
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -51,15 +55,31 @@ enum Command {
     ///
     /// Exits by the verdict (0 pass, 1 fail), or 2 when it cannot run.
     Ci(ci::Args),
+    /// Print the shell completion script for SHELL on stdout.
+    ///
+    /// bash: `cairn completions bash > ~/.local/share/bash-completion/completions/cairn`;
+    /// zsh: `cairn completions zsh > ~/.zfunc/_cairn` (with `~/.zfunc` in `fpath`);
+    /// fish: `cairn completions fish > ~/.config/fish/completions/cairn.fish`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> ExitCode {
-    let status = match Cli::parse().command {
+    let cli = Cli::parse();
+    commands::terminal::set_quiet(cli.quiet);
+    let status = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Policy(policy::Command::Test(args)) => policy::test(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Ci(args) => ci::run(&args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "cairn", &mut script);
+            commands::emit(&String::from_utf8_lossy(&script), exit::ExitStatus::Clean)
+        }
     };
     status.into()
 }

@@ -185,7 +185,7 @@ fn policy_tests_of_the_library_and_the_example_pass_with_one_closing_line() {
         assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
         let lines: Vec<&str> = run.stdout.lines().collect();
         let last = lines.last().expect("a closing line");
-        assert!(last.ends_with(" passed, 0 failed"), "{last}");
+        assert!(last.ends_with(" passed, 0 failed, 0 skipped"), "{last}");
         let passed: usize = last.split(' ').next().and_then(|n| n.parse().ok()).expect("a count");
         assert_eq!(passed, lines.iter().filter(|line| line.starts_with("PASS ")).count());
         assert!(passed >= 10, "{path}: {passed} tests");
@@ -210,13 +210,17 @@ fn policy_test_reports_failures_selects_with_run_and_says_which_builtins_exist()
              unavailable_test.rego:8:26: could not find function yaml.marshal",
         ]
     );
-    assert!(run.stdout.ends_with("10 passed, 3 failed\n"), "{}", run.stdout);
+    assert!(run.stdout.ends_with("10 passed, 3 failed, 0 skipped\n"), "{}", run.stdout);
 
     let run = cairn(&dir, &["policy", "test", ".", "--run", "support_test\\.test_(every|else)$"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
         run.stdout.lines().map(|line| line.split(" (").next().unwrap_or(line)).collect::<Vec<_>>(),
-        ["PASS data.rego_support_test.test_every", "PASS data.rego_support_test.test_else", "2 passed, 0 failed"]
+        [
+            "PASS data.rego_support_test.test_every",
+            "PASS data.rego_support_test.test_else",
+            "2 passed, 0 failed, 0 skipped"
+        ]
     );
 
     let run = cairn(&dir, &["policy", "test", ".", "--run", "("]);
@@ -229,7 +233,7 @@ fn a_broken_policy_set_stops_policy_tests_with_exit_2() {
     let run = cairn(&tests_dir().join("cases/policy-syntax-error"), &["policy", "test", "."]);
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(run.stdout.contains("policies/broken.rego:6:1"), "{}", run.stdout);
-    assert!(run.stdout.ends_with("0 passed, 0 failed\n"), "{}", run.stdout);
+    assert!(run.stdout.ends_with("0 passed, 0 failed, 0 skipped\n"), "{}", run.stdout);
 }
 
 #[test]

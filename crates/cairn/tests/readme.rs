@@ -57,7 +57,11 @@ const EXPECTED: &[(&str, Expect)] = &[
     // The example has no waiver to expire by then.
     ("cairn check --now 2099-01-01", Expect::prints(0, "no findings")),
     ("cairn check --base main --head pr", Expect::prints(0, "judged by the rules of revision `main`")),
-    ("cairn policy test [PATH]", Expect::prints(0, " passed, 0 failed")),
+    // The fixture has no finding to filter; the filter's effect is tested in tests/everyday.rs.
+    ("cairn check --select E03 --ignore E0309", Expect::prints(0, "no findings")),
+    ("cairn check --quiet", Expect::prints(0, "no findings")),
+    ("cairn policy test [PATH]", Expect::prints(0, " passed, 0 failed, 0 skipped")),
+    ("cairn policy test --format junit", Expect::prints(0, "<testsuites name=\"cairn policy test\"")),
     ("cairn plan --base main --head pr", Expect::prints(0, "this change can merge: it introduces no error")),
     ("cairn ci [PATH] [--dry-run]", Expect::prints(0, "would send: POST /repos/acme/platform/check-runs")),
     // "a new platform repository that passes `cairn check`".
@@ -65,6 +69,7 @@ const EXPECTED: &[(&str, Expect)] = &[
         "cairn init [DIR]",
         Expect { then_passes: Some("cairn check [DIR]"), ..Expect::prints(0, "a new platform repository is in") },
     ),
+    ("cairn completions bash", Expect::prints(0, "complete -F _cairn")),
 ];
 
 /// What one README command must do.

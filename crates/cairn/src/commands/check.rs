@@ -9,7 +9,7 @@ use cairn_report::HumanOptions;
 use cairn_source::Source;
 use clap::ValueEnum;
 
-use super::{Clock, Color, emit, fail, say};
+use super::{Clock, CodeFilter, Color, Spinner, emit, fail, note};
 use crate::exit::ExitStatus;
 
 #[derive(Debug, clap::Args)]
@@ -38,6 +38,8 @@ pub struct Args {
     #[arg(long, short)]
     verbose: bool,
     #[command(flatten)]
+    codes: CodeFilter,
+    #[command(flatten)]
     clock: Clock,
 }
 
@@ -54,6 +56,7 @@ enum Format {
 pub fn run(args: &Args) -> ExitStatus {
     let started = Instant::now();
     let now = args.clock.now();
+    let spinner = Spinner::start(format!("checking `{}`", args.path.display()));
     let outcome = if let (Some(base), Some(head)) = (&args.base, &args.head) {
         Source::git(&args.path, base)
             .and_then(|base| Source::git(&args.path, head).map(|head| (base, head)))
@@ -66,17 +69,19 @@ pub fn run(args: &Args) -> ExitStatus {
         };
         source.map_err(EngineError::from).and_then(|source| cairn_engine::check(&source, now))
     };
-    let outcome = match outcome {
+    drop(spinner);
+    let mut outcome = match outcome {
         Ok(outcome) => outcome,
         Err(error) => return fail(&error),
     };
+    args.codes.apply(&mut outcome);
     if args.verbose {
         for path in &outcome.ignored {
-            say(&format!(
+            note(&format!(
                 "note: not read: `{path}` is outside the blueprints, catalog and environments folders or not YAML or JSON"
             ));
         }
-        say(&format!("note: checked in {} ms", started.elapsed().as_millis()));
+        note(&format!("note: checked in {} ms", started.elapsed().as_millis()));
     }
     let report = match args.format {
         Format::Json => cairn_report::json(&outcome),

@@ -87,7 +87,7 @@ pub fn run(args: &Args) -> ExitStatus {
             ..RetryPolicy::default()
         };
         match GitHubApi::new(&environment.api_url, token, retry) {
-            Ok(api) => Box::new(api.on_retry(|retry| say(&format!("note: {retry}")))),
+            Ok(api) => Box::new(api.on_retry(|retry| super::note(&format!("note: {retry}")))),
             Err(error) => return fail(&error),
         }
     };
@@ -110,7 +110,7 @@ pub fn run(args: &Args) -> ExitStatus {
     // Nothing half-posted goes unsaid: every finding is in the log as an annotation.
     let status =
         if failures.is_empty() { status } else { super::emit(&cairn_report::github(&judgement.findings), status) };
-    say(&format!("cairn: {}", judgement.markdown.lines().find(|line| line.starts_with("### ")).unwrap_or("")));
+    super::note(&format!("cairn: {}", judgement.markdown.lines().find(|line| line.starts_with("### ")).unwrap_or("")));
     status
 }
 

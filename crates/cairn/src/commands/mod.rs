@@ -1,36 +1,22 @@
-//! One module per command, and what they share: colour, the clock, printing a report and an
-//! error.
+//! One module per command, and what they share: colour, `--quiet`, progress, `--select` and
+//! `--ignore`, the clock, printing a report and an error.
 
 pub mod check;
 pub mod ci;
 pub mod init;
 pub mod plan;
 pub mod policy;
+pub mod select;
+pub mod terminal;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use cairn_engine::Timestamp;
-use clap::ValueEnum;
 
 use crate::exit::ExitStatus;
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum Color {
-    Auto,
-    Always,
-    Never,
-}
-
-impl Color {
-    /// Whether human output is coloured: `auto` colours a terminal unless `NO_COLOR` is set.
-    pub fn enabled(self) -> bool {
-        match self {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
-        }
-    }
-}
+pub use select::CodeFilter;
+pub use terminal::{Color, Spinner};
 
 /// The clock, for commands whose answer depends on the time (waiver expiry, time left).
 #[derive(Debug, clap::Args)]
@@ -75,6 +61,13 @@ pub fn chain(error: &dyn std::error::Error) -> String {
         cause = error.source();
     }
     message
+}
+
+/// A `note:` (or a closing summary line) on stderr, unless `--quiet`.
+pub fn note(line: &str) {
+    if !terminal::quiet() {
+        say(line);
+    }
 }
 
 /// One line on stderr, best effort: a closed stderr must not change the verdict.

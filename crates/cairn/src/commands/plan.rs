@@ -7,7 +7,7 @@ use cairn_report::{HumanOptions, Links, PlanOptions};
 use cairn_source::Source;
 use clap::ValueEnum;
 
-use super::{Clock, Color, emit, fail};
+use super::{Clock, CodeFilter, Color, Spinner, emit, fail};
 use crate::exit::ExitStatus;
 
 #[derive(Debug, clap::Args)]
@@ -32,6 +32,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
     #[command(flatten)]
+    codes: CodeFilter,
+    #[command(flatten)]
     clock: Clock,
 }
 
@@ -47,14 +49,17 @@ enum Format {
 }
 
 pub fn run(args: &Args) -> ExitStatus {
+    let spinner = Spinner::start(format!("planning `{}`..`{}`", args.base, args.head));
     let plan = Source::git(&args.path, &args.base)
         .and_then(|base| Source::git(&args.path, &args.head).map(|head| (base, head)))
         .map_err(EngineError::from)
         .and_then(|(base, head)| cairn_engine::plan(&base, &head, args.clock.now()));
-    let plan = match plan {
+    drop(spinner);
+    let mut plan = match plan {
         Ok(plan) => plan,
         Err(error) => return fail(&error),
     };
+    args.codes.apply_to_plan(&mut plan);
     let options = PlanOptions { strict: args.strict };
     let report = match args.format {
         Format::Human => {
