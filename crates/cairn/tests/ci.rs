@@ -623,3 +623,17 @@ fn a_change_with_five_thousand_findings_keeps_the_comment_within_githubs_limit()
         + github.bodies("PATCH", "/repos/acme/platform/check-runs/4").len();
     assert_eq!(batches, 100, "5,000 annotations, 50 to a request");
 }
+
+#[test]
+fn ci_judges_by_the_codes_select_and_ignore_keep() {
+    let (repo, base, head) = pull_request(1);
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let run = cairn_ci(&repo, &github.url, &event, &["--dry-run"]);
+    assert_eq!(run.code, 1, "the broken system fails the run: {}{}", run.stdout, run.stderr);
+    let run = cairn_ci(&repo, &github.url, &event, &["--dry-run", "--ignore", "E0309", "--quiet"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("E0309"), "the comment and the check run leave it out: {}", run.stdout);
+    assert_eq!(run.stderr, "", "--quiet drops the notes and the closing line");
+    assert!(github.received().is_empty());
+}

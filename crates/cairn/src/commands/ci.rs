@@ -10,7 +10,7 @@ use cairn_github::{Api, ApiError, CheckRun, Conclusion, DryRun, Environment, Git
 use cairn_report::{COMMENT_MARKER, Links, PlanOptions};
 use cairn_source::Source;
 
-use super::{Clock, fail, say};
+use super::{Clock, CodeFilter, fail, say};
 use crate::exit::ExitStatus;
 
 #[derive(Debug, clap::Args)]
@@ -27,6 +27,8 @@ pub struct Args {
     /// identifiers are taken as the organisation's team slugs).
     #[arg(long)]
     request_reviews: bool,
+    #[command(flatten)]
+    codes: CodeFilter,
     #[command(flatten)]
     clock: Clock,
 }
@@ -48,7 +50,7 @@ pub fn run(args: &Args) -> ExitStatus {
         Err(error) => return fail(&error),
     };
     let path = args.path.clone().unwrap_or_else(|| environment.workspace.clone());
-    let judgement = match judge(&environment, &path, args.strict, args.clock.now()) {
+    let judgement = match judge(&environment, &path, args.strict, &args.codes, args.clock.now()) {
         Ok(judgement) => judgement,
         Err(error) => {
             let status = fail(&error);
@@ -119,6 +121,7 @@ fn judge(
     environment: &Environment,
     path: &std::path::Path,
     strict: bool,
+    codes: &CodeFilter,
     now: Timestamp,
 ) -> Result<Judgement, CiRunError> {
     let blob = format!(
@@ -135,7 +138,8 @@ fn judge(
     match &environment.trigger {
         Trigger::PullRequest { base_sha, head_sha, .. } => {
             let (base, head) = (open(base_sha, "base")?, open(head_sha, "head")?);
-            let plan = cairn_engine::plan(&base, &head, now)?;
+            let mut plan = cairn_engine::plan(&base, &head, now)?;
+            codes.apply_to_plan(&mut plan);
             let options = PlanOptions { strict };
             let markdown = cairn_report::plan_markdown(&plan, options, &links);
             let findings: Vec<Diagnostic> =
@@ -154,7 +158,8 @@ fn judge(
         }
         Trigger::Push { sha } => {
             let source = open(sha, "pushed")?;
-            let outcome = cairn_engine::check(&source, now)?;
+            let mut outcome = cairn_engine::check(&source, now)?;
+            codes.apply(&mut outcome);
             Ok(Judgement {
                 owners: Vec::new(),
                 markdown: cairn_report::check_markdown(&outcome, sha),
