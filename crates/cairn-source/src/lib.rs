@@ -60,7 +60,10 @@ impl fmt::Display for BlobId {
 #[derive(Debug)]
 pub enum Source {
     /// `prefix` is where `root` is in the git repository around it (see `Source::prefix`).
-    Directory { root: PathBuf, prefix: String },
+    Directory {
+        root: PathBuf,
+        prefix: String,
+    },
     Git(Box<git::Revision>),
 }
 
