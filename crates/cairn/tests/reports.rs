@@ -158,3 +158,38 @@ fn plan_links_point_into_the_subfolder_and_a_removed_entity_links_to_the_base() 
         "platform/catalog/cart.yaml"
     );
 }
+
+/// The shapes scripts and code scanning read, snapshotted: `cairn plan --format json`, the SARIF
+/// log of a plan, and `cairn check --summary` (human and JSON). Commits at fixed dates keep the
+/// SHAs in them fixed.
+#[test]
+fn the_shapes_for_scripts_and_code_scanning() {
+    let repo = GitRepo::new();
+    repo.write("README.md", "A larger repository\n")
+        .write("platform/catalog/shop.yaml", DOMAIN)
+        .write("platform/catalog/old.yaml", &system("old", "shop"))
+        .write(&format!("platform/{AWKWARD}"), &system("awkward", "nowhere"));
+    support::commit_at(&repo, "Alice", "The base", "2026-11-20T10:00:00Z");
+    repo.git(&["checkout", "--quiet", "-b", "change"]);
+    std::fs::remove_file(repo.path.join("platform/catalog/old.yaml")).expect("remove old");
+    repo.write("platform/catalog/cart.yaml", &system("cart", "nowhere"))
+        .write("platform/catalog/dup.yaml", "- identifier: shop\n  blueprint: Domain\n");
+    support::commit_at(&repo, "Bob", "Add cart, drop old", "2026-11-21T10:00:00Z");
+
+    let plan = ["plan", "platform", "--base", "main", "--head", "change"];
+    let json = cairn(&repo.path, &[&plan[..], &["--format", "json"]].concat());
+    assert_eq!(json.code, 1, "{}", json.stderr);
+    insta::assert_snapshot!("plan-json", json.stdout);
+    let sarif = cairn(&repo.path, &[&plan[..], &["--format", "sarif", "--strict"]].concat());
+    let log: Value = serde_json::from_str(&sarif.stdout).expect("SARIF is JSON");
+    assert_eq!(sarif_errors(&log), Vec::<String>::new());
+    insta::assert_snapshot!("plan-sarif", sarif.stdout.replace(env!("CARGO_PKG_VERSION"), "[version]"));
+
+    let human = cairn(&repo.path.join("platform"), &["check", "--summary"]);
+    let json = cairn(&repo.path.join("platform"), &["check", "--summary", "--format", "json"]);
+    let report: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    insta::assert_snapshot!(
+        "check-summary",
+        format!("exit {}\n{}--- json summary\n{:#}", human.code, human.stdout, report["summary"])
+    );
+}
