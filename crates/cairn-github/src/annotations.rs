@@ -88,7 +88,18 @@ pub fn annotation(diagnostic: &Diagnostic, prefix: &str) -> Option<Annotation> {
 
 #[cfg(test)]
 mod tests {
+    use cairn_diagnostics::{ByteSpan, Code, SourceFile};
+
     use super::*;
+
+    #[test]
+    fn an_annotation_names_the_file_from_the_git_root() {
+        let file = SourceFile::new("catalog/my cart #1.yaml", "identifier: x\n");
+        let diagnostic = Diagnostic::new(Code::SchemaViolation, "wrong").at_span(&file, ByteSpan::new(12, 13));
+        let at = |prefix| annotation(&diagnostic, prefix).map(|annotation| annotation.path);
+        assert_eq!(at("platform").as_deref(), Some("platform/catalog/my cart #1.yaml"));
+        assert_eq!(at("").as_deref(), Some("catalog/my cart #1.yaml"), "a platform at the root");
+    }
 
     #[test]
     fn an_annotation_serializes_as_octocrabs_does() {
