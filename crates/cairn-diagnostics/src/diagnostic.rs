@@ -36,6 +36,13 @@ impl Location {
     }
 }
 
+/// `path` (relative to the platform) relative to the git repository's root instead, for a
+/// platform in the folder `prefix` of it (`Source::prefix`; empty at the root).
+#[must_use]
+pub fn rooted<'a>(prefix: &str, path: &'a str) -> std::borrow::Cow<'a, str> {
+    if prefix.is_empty() { path.into() } else { format!("{}/{path}", prefix.trim_end_matches('/')).into() }
+}
+
 /// Another place that explains a finding, such as the first definition of a duplicate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {

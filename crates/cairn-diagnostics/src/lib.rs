@@ -9,7 +9,7 @@ mod source;
 mod suggest;
 
 pub use code::{Code, Severity};
-pub use diagnostic::{Diagnostic, Location, PolicyRule, Related, Waived};
+pub use diagnostic::{Diagnostic, Location, PolicyRule, Related, Waived, rooted};
 pub use entity_ref::{EntityRef, EntityRefError};
 pub use render::render_human;
 pub use source::{ByteSpan, Position, SourceFile, SourceMap};

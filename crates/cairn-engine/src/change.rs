@@ -79,7 +79,8 @@ pub(crate) fn check_change_loaded(
     files.files.extend(data.files.iter().filter(|file| !is_rule_file(file.path(), &base_layout)).cloned());
     files.ignored = data.ignored;
     let source = format!("{} judged by the rules of {}", head.describe(), base.describe());
-    Ok((finish(source, diagnostics, files, judged.catalog, judged.policies), judged.entity_findings))
+    let described = (source, head.prefix().to_owned());
+    Ok((finish(described, diagnostics, files, judged.catalog, judged.policies), judged.entity_findings))
 }
 
 /// A file whose content the change adds, removes or modifies.

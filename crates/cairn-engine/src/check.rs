@@ -22,6 +22,9 @@ use crate::verdict::Verdict;
 pub struct Outcome {
     /// What was read: a directory, or a revision and its commit.
     pub source: String,
+    /// Where the platform is in its git repository (`Source::prefix`): reports for GitHub put
+    /// it before every path, which are relative to the platform here.
+    pub prefix: String,
     /// Sorted by file, position and code.
     pub diagnostics: Vec<Diagnostic>,
     pub sources: SourceMap,
@@ -86,7 +89,8 @@ pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, now: Timestamp) 
     let entities = std::mem::take(&mut loaded.entities);
     let judged = judge(&loaded, entities, revision.as_deref(), None);
     let diagnostics = findings(&loaded, judged.diagnostics, &judged.catalog, now);
-    finish(source.describe(), diagnostics, loaded, judged.catalog, judged.policies)
+    let described = (source.describe(), source.prefix().to_owned());
+    finish(described, diagnostics, loaded, judged.catalog, judged.policies)
 }
 
 /// Every finding of a revision judged by its own rules: reading, then judging, then its waivers
@@ -204,7 +208,7 @@ pub(crate) fn judge_catalog(
 
 /// Sorts the findings and gathers what the report needs.
 pub(crate) fn finish(
-    source: String,
+    (source, prefix): (String, String),
     mut diagnostics: Vec<Diagnostic>,
     loaded: Loaded,
     catalog: Catalog,
@@ -217,7 +221,7 @@ pub(crate) fn finish(
     for file in loaded.files {
         sources.insert(file);
     }
-    Outcome { source, diagnostics, sources, catalog, files, policies, ignored: loaded.ignored }
+    Outcome { source, prefix, diagnostics, sources, catalog, files, policies, ignored: loaded.ignored }
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub struct Plan {
     pub base: String,
     /// The head's commit, for links.
     pub head_commit: Option<String>,
+    /// The base's commit, for links to what the change removes.
+    pub base_commit: Option<String>,
     /// Indices into `outcome.diagnostics` of the findings this change introduces; the others
     /// were already there at the base.
     pub introduced: BTreeSet<usize>,
@@ -123,7 +125,15 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         .filter(|(_, d)| !if d.counts() { &counted } else { &seen }.contains(&finding_key(d)))
         .map(|(i, _)| i)
         .collect();
-    Ok(Plan { base: base.describe(), head_commit: head.commit(), introduced, entities, environments, outcome })
+    Ok(Plan {
+        base: base.describe(),
+        head_commit: head.commit(),
+        base_commit: base_revision,
+        introduced,
+        entities,
+        environments,
+        outcome,
+    })
 }
 
 /// A finding's identity across revisions: lines move, codes, entities and messages do not.

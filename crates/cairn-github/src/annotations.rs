@@ -52,9 +52,11 @@ impl Annotation {
     }
 }
 
-/// A finding as an annotation, or `None` when it has no file to be placed on.
+/// A finding as an annotation, or `None` when it has no file to be placed on. `prefix` is where
+/// the platform is in its git repository: GitHub places an annotation by its path from the
+/// repository's root, and drops one whose path is not in the commit.
 #[must_use]
-pub fn annotation(diagnostic: &Diagnostic) -> Option<Annotation> {
+pub fn annotation(diagnostic: &Diagnostic, prefix: &str) -> Option<Annotation> {
     let location = diagnostic.location.as_ref()?;
     let level = match (diagnostic.counts(), diagnostic.severity) {
         (false, _) => AnnotationLevel::Notice,
@@ -73,7 +75,7 @@ pub fn annotation(diagnostic: &Diagnostic) -> Option<Annotation> {
     // GitHub accepts columns only on one line.
     let columns = location.start.line == location.end.line && location.span.is_some();
     Some(Annotation {
-        path: location.file.clone(),
+        path: cairn_diagnostics::rooted(prefix, &location.file).into_owned(),
         start_line: location.start.line,
         end_line: location.end.line.max(location.start.line),
         start_column: columns.then_some(location.start.column),
@@ -86,7 +88,18 @@ pub fn annotation(diagnostic: &Diagnostic) -> Option<Annotation> {
 
 #[cfg(test)]
 mod tests {
+    use cairn_diagnostics::{ByteSpan, Code, SourceFile};
+
     use super::*;
+
+    #[test]
+    fn an_annotation_names_the_file_from_the_git_root() {
+        let file = SourceFile::new("catalog/my cart #1.yaml", "identifier: x\n");
+        let diagnostic = Diagnostic::new(Code::SchemaViolation, "wrong").at_span(&file, ByteSpan::new(12, 13));
+        let at = |prefix| annotation(&diagnostic, prefix).map(|annotation| annotation.path);
+        assert_eq!(at("platform").as_deref(), Some("platform/catalog/my cart #1.yaml"));
+        assert_eq!(at("").as_deref(), Some("catalog/my cart #1.yaml"), "a platform at the root");
+    }
 
     #[test]
     fn an_annotation_serializes_as_octocrabs_does() {

@@ -27,6 +27,8 @@ pub struct Environment {
     pub workspace: PathBuf,
     pub step_summary: Option<PathBuf>,
     pub output: Option<PathBuf>,
+    /// `GITHUB_RUN_ID`: the workflow run, whose page lists its artifacts.
+    pub run_id: Option<String>,
 }
 
 /// Why `cairn ci` cannot run: a usage error (exit 2) that says how to fix it.
@@ -107,6 +109,7 @@ impl Environment {
             workspace: PathBuf::from(var("GITHUB_WORKSPACE").unwrap_or_else(|| ".".to_owned())),
             step_summary: var("GITHUB_STEP_SUMMARY").filter(|path| !path.is_empty()).map(PathBuf::from),
             output: var("GITHUB_OUTPUT").filter(|path| !path.is_empty()).map(PathBuf::from),
+            run_id: var("GITHUB_RUN_ID").filter(|id| !id.is_empty()),
         })
     }
 
@@ -130,6 +133,19 @@ impl Environment {
             .into_iter()
             .filter_map(|(path, text)| path.and_then(|path| append(path, text)))
             .collect()
+    }
+
+    /// The repository's web page: `{GITHUB_SERVER_URL}/{owner}/{repo}`.
+    #[must_use]
+    pub fn repository_url(&self) -> String {
+        format!("{}/{}/{}", self.server_url.trim_end_matches('/'), self.owner, self.repo)
+    }
+
+    /// The workflow run's page, which lists the artifacts it uploaded:
+    /// `{GITHUB_SERVER_URL}/{owner}/{repo}/actions/runs/{GITHUB_RUN_ID}`.
+    #[must_use]
+    pub fn run_url(&self) -> Option<String> {
+        self.run_id.as_ref().map(|id| format!("{}/actions/runs/{id}", self.repository_url()))
     }
 
     /// The commit checks and annotations belong to.

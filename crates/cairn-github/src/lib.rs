@@ -15,7 +15,8 @@ pub use annotations::{ANNOTATIONS_PER_REQUEST, Annotation, AnnotationLevel, anno
 pub use api::{Api, ApiError, ClientError, DryRun, GitHubApi, Retry, RetryPolicy};
 pub use environment::{CiError, Environment, Trigger};
 pub use publish::{
-    COMMENT_LIMIT, CheckRun, Published, fit_comment, publish_check_run, request_reviews, upsert_comment,
+    CHECK_RUN_SUMMARY_LIMIT, COMMENT_LIMIT, CheckRun, Published, STEP_SUMMARY_LIMIT, fit, publish_check_run,
+    request_reviews, upsert_comment,
 };
 pub use request::{
     Answer, COMMENTS_PER_PAGE, CheckRunUpdate, Comment, CommentBody, Conclusion, NewCheckRun, Operation, Output,

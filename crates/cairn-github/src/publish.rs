@@ -8,22 +8,56 @@ use crate::request::{
     Status,
 };
 
-/// GitHub's limit on a comment's (and a check run summary's) length, in characters.
+/// The longest body a pull-request comment may have: 65,536 characters ("body is too long
+/// (maximum is 65536 characters)", the REST API's answer to a longer one).
+/// https://docs.github.com/en/rest/issues/comments#create-an-issue-comment
 pub const COMMENT_LIMIT: usize = 65_536;
 
-/// `body` if it fits in a comment; otherwise its head (the verdict and the summary table, before
-/// the first collapsed section) and a pointer to where the rest is.
+/// The longest `output.summary` a check run may have: 65,535 characters.
+/// https://docs.github.com/en/rest/checks/runs#create-a-check-run
+pub const CHECK_RUN_SUMMARY_LIMIT: usize = 65_535;
+
+/// The most a step may write to `$GITHUB_STEP_SUMMARY`: 1,024 KiB; GitHub drops a larger
+/// summary whole ("$GITHUB_STEP_SUMMARY upload aborted, supports content up to a size of 1024k").
+/// https://docs.github.com/en/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary
+pub const STEP_SUMMARY_LIMIT: usize = 1024 * 1024;
+
+/// `body` if it holds at most `limit` bytes; otherwise its first whole lines that fit, the
+/// collapsed section they stop in closed, and a note that the report is cut there, which ends
+/// with `pointer`: where the full report is.
+///
+/// Lengths are counted in UTF-8 bytes: a text within `limit` bytes is within `limit` characters
+/// however GitHub counts them (code points, UTF-16 units or bytes).
 #[must_use]
-pub fn fit_comment(body: &str, rest_is_in: &str) -> String {
-    if body.chars().count() <= COMMENT_LIMIT {
+pub fn fit(body: &str, limit: usize, pointer: &str) -> String {
+    if body.len() <= limit {
         return body.to_owned();
     }
-    let head = body.find("<details").map_or(body, |at| &body[..at]);
-    let head: String = head.chars().take(COMMENT_LIMIT - 1_000).collect();
-    format!(
-        "{head}\n_The whole report is {} characters, more than a comment holds: {rest_is_in}._\n",
-        body.chars().count()
-    )
+    let note = format!(
+        "\n> [!NOTE]\n> The report is cut here: it is {} bytes, more than GitHub shows here ({limit}). {pointer}\n",
+        body.len()
+    );
+    let closing = "\n</details>\n";
+    let budget = limit.saturating_sub(note.len() + closing.len());
+    let mut kept = String::new();
+    let mut open = 0_usize;
+    for line in body.split_inclusive('\n') {
+        if kept.len() + line.len() > budget {
+            break;
+        }
+        kept.push_str(line);
+        if line.trim_start().starts_with("<details") {
+            open += 1;
+        }
+        if line.contains("</details>") {
+            open = open.saturating_sub(1);
+        }
+    }
+    if open > 0 {
+        kept.push_str(closing);
+    }
+    kept.push_str(&note);
+    kept
 }
 
 /// What was published.
@@ -115,14 +149,17 @@ pub struct CheckRun {
     pub head_sha: String,
     pub conclusion: Conclusion,
     pub title: String,
+    /// Cut to `CHECK_RUN_SUMMARY_LIMIT` when longer, ending with `pointer`.
     pub summary: String,
+    /// Where the full report is, said when the summary is cut.
+    pub pointer: String,
     pub annotations: Vec<Annotation>,
 }
 
 /// Creates the check run with the first 50 annotations, then adds the others 50 at a time.
 pub fn publish_check_run(api: &mut dyn Api, owner: &str, repo: &str, run: &CheckRun) -> Result<u64, ApiError> {
     let at = Repository { owner, repo };
-    let summary = fit_comment(&run.summary, "see the job summary");
+    let summary = fit(&run.summary, CHECK_RUN_SUMMARY_LIMIT, &run.pointer);
     let output = |annotations: &[Annotation]| Output {
         title: run.title.clone(),
         summary: summary.clone(),
@@ -152,7 +189,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_huge_comment_keeps_its_verdict_and_summary_and_points_to_the_rest() {
+    fn a_huge_report_keeps_its_verdict_and_summary_closes_its_section_and_points_to_the_rest() {
         let head = "<!-- cairn-plan -->\n### ❌ cairn: this change introduces 5000 errors\n\n| | |\n| --- | --- |\n";
         let mut findings = String::new();
         for index in 0..5_000 {
@@ -160,13 +197,16 @@ mod tests {
                 writeln!(findings, "- ❌ **E0309** `catalog/broken-{index}.yaml:6` relation `domain` names `nowhere`");
         }
         let body = format!(
-            "{head}\n<details open><summary>Introduced by this change (5000)</summary>\n\n{findings}</details>\n"
+            "{head}\n<details open><summary>Introduced by this change (5000)</summary>\n\n{findings}\n</details>\n"
         );
-        assert!(body.chars().count() > COMMENT_LIMIT);
-        let fitted = fit_comment(&body, "see the check run");
-        assert!(fitted.chars().count() <= COMMENT_LIMIT);
+        assert!(body.len() > COMMENT_LIMIT);
+        let fitted = fit(&body, COMMENT_LIMIT, "The full report is in the artifact `cairn-report`.");
+        assert!(fitted.len() <= COMMENT_LIMIT, "{}", fitted.len());
+        assert!(fitted.len() > COMMENT_LIMIT - 1_000, "as much as fits is kept: {}", fitted.len());
         assert!(fitted.starts_with(head), "{fitted}");
-        assert!(fitted.contains("more than a comment holds: see the check run"), "{fitted}");
-        assert_eq!(fit_comment(head, "x"), head, "a comment that fits is kept whole");
+        assert!(fitted.ends_with("The full report is in the artifact `cairn-report`.\n"), "{fitted}");
+        assert_eq!(fitted.matches("<details").count(), fitted.matches("</details>").count(), "the section is closed");
+        assert!(fitted.lines().all(|line| !line.starts_with("- ❌") || line.ends_with("`nowhere`")), "whole lines");
+        assert_eq!(fit(head, 100, "x"), head, "a report that fits is kept whole");
     }
 }

@@ -6,9 +6,13 @@ use std::fmt::Write as _;
 
 use cairn_diagnostics::{Diagnostic, Severity};
 
-/// One workflow command per finding (waived findings as notices), in report order.
+use crate::paths::rooted;
+
+/// One workflow command per finding (waived findings as notices), in report order. `prefix` is
+/// where the platform is in its git repository (`Outcome::prefix`): GitHub places an annotation
+/// by its path from the repository's root.
 #[must_use]
-pub fn github<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> String {
+pub fn github<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>, prefix: &str) -> String {
     let mut out = String::new();
     for diagnostic in diagnostics {
         let command = match (diagnostic.counts(), diagnostic.severity) {
@@ -18,7 +22,7 @@ pub fn github<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> Stri
         };
         let mut properties = Vec::new();
         if let Some(location) = &diagnostic.location {
-            properties.push(format!("file={}", property(&location.file)));
+            properties.push(format!("file={}", property(&rooted(prefix, &location.file))));
             properties.push(format!("line={}", location.start.line));
             properties.push(format!("endLine={}", location.end.line));
             properties.push(format!("col={}", location.start.column));
@@ -36,7 +40,13 @@ pub fn github<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> Stri
             let _ = write!(message, "\nhelp: {help}");
         }
         if let Some(waived) = &diagnostic.waived {
-            let _ = write!(message, "\nwaived by {} until {}: {}", waived.file, waived.expires, waived.reason);
+            let _ = write!(
+                message,
+                "\nwaived by {} until {}: {}",
+                rooted(prefix, &waived.file),
+                waived.expires,
+                waived.reason
+            );
         }
         let _ = writeln!(out, "::{command} {}::{}", properties.join(","), data(&message));
     }
@@ -66,9 +76,11 @@ mod tests {
             .at_span(&file, ByteSpan::new(12, 13))
             .with_help("fix it");
         assert_eq!(
-            github([&diagnostic]),
+            github([&diagnostic], ""),
             "::error file=catalog/a%2Cb%3Ac.yaml,line=1,endLine=1,col=13,endColumn=14,title=cairn E0303::\
              100%25 wrong%0D%0Areally%0Ahelp: fix it\n"
         );
+        let rooted = github([&diagnostic], "platform");
+        assert!(rooted.starts_with("::error file=platform/catalog/a%2Cb%3Ac.yaml,line=1,"), "{rooted}");
     }
 }

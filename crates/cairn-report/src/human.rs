@@ -18,6 +18,33 @@ pub struct HumanOptions {
 #[must_use]
 pub fn human(outcome: &Outcome, options: HumanOptions) -> String {
     let mut out = render_human(&outcome.diagnostics, &outcome.sources, options.color, options.width);
+    closing_line(&mut out, outcome);
+    out
+}
+
+/// Renders one line per code (how many findings, where the first is, what the code means)
+/// instead of each finding, then the closing summary line: for `cairn check --summary`.
+#[must_use]
+pub fn human_summary(outcome: &Outcome) -> String {
+    let codes = crate::codes::by_code(&outcome.diagnostics);
+    let places: Vec<String> = codes
+        .iter()
+        .map(|code| code.first.map(|l| format!("{}:{}", l.file, l.start.line)).unwrap_or_default())
+        .collect();
+    let code_width = codes.iter().map(|code| code.code.chars().count()).max().unwrap_or(0);
+    let count_width = codes.iter().map(|code| code.count.to_string().len()).max().unwrap_or(0);
+    let place_width = places.iter().map(|place| place.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (code, place) in codes.iter().zip(&places) {
+        let line =
+            format!("{:code_width$}  {:>count_width$}  {place:place_width$}  {}", code.code, code.count, code.what);
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    closing_line(&mut out, outcome);
+    out
+}
+
+fn closing_line(out: &mut String, outcome: &Outcome) {
     let errors = outcome.count(Severity::Error);
     let warnings = outcome.count(Severity::Warning);
     let mut verdict = match (errors, warnings) {
@@ -41,7 +68,6 @@ pub fn human(outcome: &Outcome, options: HumanOptions) -> String {
         plural(outcome.files, "file"),
         outcome.source,
     );
-    out
 }
 
 /// Renders a policy test run: the policies' problems, one line per test, then exactly one

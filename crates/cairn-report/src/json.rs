@@ -1,9 +1,21 @@
-//! The JSON rendering, for scripts: a summary and every finding, paths relative to the
-//! repository root, lines and columns 1-based. Its fields are part of cairn's interface.
+//! The JSON rendering, for scripts: a summary and every finding, paths relative to the git
+//! repository's root, lines and columns 1-based. Its fields are part of cairn's interface.
+
+use std::borrow::Cow;
 
 use cairn_diagnostics::{Diagnostic, EntityRef, Location, Severity};
 use cairn_engine::Outcome;
 use serde::Serialize;
+
+use crate::codes::{CodeJson, by_code};
+use crate::paths::rooted;
+
+/// What the JSON rendering includes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JsonOptions {
+    /// The per-code summary (`summary.codes`), as `cairn check --summary` asks.
+    pub codes: bool,
+}
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -22,6 +34,9 @@ struct Summary {
     waived: usize,
     /// How many policy packages judged the catalog.
     policies: usize,
+    /// Each code's count and first location, with `--summary`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    codes: Option<Vec<CodeJson>>,
 }
 
 #[derive(Serialize)]
@@ -30,7 +45,7 @@ pub(crate) struct Finding<'a> {
     code: &'a str,
     severity: Severity,
     message: &'a str,
-    file: Option<&'a str>,
+    file: Option<Cow<'a, str>>,
     line: Option<u32>,
     column: Option<u32>,
     end_line: Option<u32>,
@@ -45,7 +60,7 @@ pub(crate) struct Finding<'a> {
 
 #[derive(Serialize)]
 struct WaivedBy<'a> {
-    file: &'a str,
+    file: Cow<'a, str>,
     owner: &'a str,
     reason: &'a str,
     expires: &'a str,
@@ -54,29 +69,34 @@ struct WaivedBy<'a> {
 #[derive(Serialize)]
 struct Place<'a> {
     message: &'a str,
-    file: &'a str,
+    file: Cow<'a, str>,
     line: u32,
     column: u32,
 }
 
 impl<'a> Finding<'a> {
-    pub(crate) fn new(diagnostic: &'a Diagnostic) -> Self {
+    /// The finding, its paths from the git repository's root (`prefix` before the platform's).
+    pub(crate) fn new(diagnostic: &'a Diagnostic, prefix: &str) -> Self {
         let location = diagnostic.location.as_ref();
         Finding {
             code: diagnostic.code_name(),
             severity: diagnostic.severity,
             message: &diagnostic.message,
-            file: location.map(|location| location.file.as_str()),
+            file: location.map(|location| rooted(prefix, &location.file)),
             line: location.map(|location| location.start.line),
             column: location.map(|location| location.start.column),
             end_line: location.map(|location| location.end.line),
             end_column: location.map(|location| location.end.column),
             entity: diagnostic.entity.as_ref(),
             help: diagnostic.help.as_deref(),
-            related: diagnostic.related.iter().map(|related| Place::new(&related.message, &related.location)).collect(),
+            related: diagnostic
+                .related
+                .iter()
+                .map(|related| Place::new(&related.message, &related.location, prefix))
+                .collect(),
             rule: diagnostic.rule.as_ref().map(|rule| rule.path.as_str()),
             waived: diagnostic.waived.as_deref().map(|waived| WaivedBy {
-                file: &waived.file,
+                file: rooted(prefix, &waived.file),
                 owner: &waived.owner,
                 reason: &waived.reason,
                 expires: &waived.expires,
@@ -86,14 +106,20 @@ impl<'a> Finding<'a> {
 }
 
 impl<'a> Place<'a> {
-    fn new(message: &'a str, location: &'a Location) -> Self {
-        Place { message, file: &location.file, line: location.start.line, column: location.start.column }
+    fn new(message: &'a str, location: &'a Location, prefix: &str) -> Self {
+        Place {
+            message,
+            file: rooted(prefix, &location.file),
+            line: location.start.line,
+            column: location.start.column,
+        }
     }
 }
 
 /// Renders the outcome as one pretty-printed JSON document.
 #[must_use]
-pub fn json(outcome: &Outcome) -> String {
+pub fn json(outcome: &Outcome, options: JsonOptions) -> String {
+    let prefix = outcome.prefix.as_str();
     let report = Report {
         summary: Summary {
             entities: outcome.entities(),
@@ -103,8 +129,11 @@ pub fn json(outcome: &Outcome) -> String {
             warnings: outcome.count(Severity::Warning),
             waived: outcome.waived(),
             policies: outcome.policies,
+            codes: options
+                .codes
+                .then(|| by_code(&outcome.diagnostics).iter().map(|count| count.json(prefix)).collect()),
         },
-        diagnostics: outcome.diagnostics.iter().map(Finding::new).collect(),
+        diagnostics: outcome.diagnostics.iter().map(|diagnostic| Finding::new(diagnostic, prefix)).collect(),
     };
     let mut out = serde_json::to_string_pretty(&report).expect("a report of strings and numbers always serialises");
     out.push('\n');

@@ -1,15 +1,24 @@
 //! Renderings of an `Outcome`. Every format reads the same diagnostics; each is its own module.
+//!
+//! Paths: every format meant for GitHub or for tools (github, SARIF, JSON, Markdown) gives paths
+//! from the git repository's root (`Outcome::prefix` before the platform's own paths), so that
+//! annotations attach and links resolve for a platform in a subfolder. The human rendering keeps
+//! the platform's own paths: it is read beside the platform folder that was named on the
+//! command line, and its snippets come from the source map, keyed by those paths.
 
+mod codes;
 mod github;
 mod human;
 mod json;
+mod paths;
 mod plan;
 mod policy_test;
 mod sarif;
 
 pub use github::github;
-pub use human::{HumanOptions, human, policy_tests};
-pub use json::json;
+pub use human::{HumanOptions, human, human_summary, policy_tests};
+pub use json::{JsonOptions, json};
+pub use paths::uri_path;
 pub use plan::{COMMENT_MARKER, Links, PlanOptions, check_markdown, plan_human, plan_json, plan_markdown, verdict};
 pub use policy_test::{policy_tests_json, policy_tests_junit};
 pub use sarif::sarif;

@@ -4,13 +4,15 @@
 use std::fmt::Write as _;
 
 use cairn_diagnostics::{Diagnostic, Severity, render_human};
-use cairn_engine::{ChangeKind, EntityChange, EnvironmentChange, Outcome, Plan};
+use cairn_engine::{ChangeKind, EnvironmentChange, Outcome, Plan, Verdict};
 use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::HumanOptions;
+use crate::codes::by_code;
 use crate::human::plural;
 use crate::json::Finding;
+use crate::paths::{link_text, rooted, uri_path};
 
 /// The hidden marker that identifies cairn's comment on a pull request.
 pub const COMMENT_MARKER: &str = "<!-- cairn-plan -->";
@@ -21,13 +23,33 @@ pub struct PlanOptions {
     pub strict: bool,
 }
 
-/// The step summary and check-run text of one pushed commit: its verdict line and counts.
+/// The step summary and check-run text of one pushed commit: its verdict line and counts, and
+/// each code's count and first finding.
 #[must_use]
-pub fn check_markdown(outcome: &Outcome, commit: &str) -> String {
+pub fn check_markdown(outcome: &Outcome, commit: &str, links: &Links) -> String {
     let (errors, warnings) = (outcome.count(Severity::Error), outcome.count(Severity::Warning));
     let mark = if errors > 0 { "❌" } else { "✅" };
     let short = commit.get(..12).unwrap_or(commit);
-    format!("{COMMENT_MARKER}\n### {mark} cairn: {errors} errors and {warnings} warnings at `{short}`\n")
+    let mut out =
+        format!("{COMMENT_MARKER}\n### {mark} cairn: {errors} errors and {warnings} warnings at `{short}`\n\n");
+    let at = Place { links, prefix: &outcome.prefix, commit: Some(commit) };
+    let codes = by_code(&outcome.diagnostics);
+    if !codes.is_empty() {
+        let _ = writeln!(out, "| code | meaning | findings | first |\n| --- | --- | --- | --- |");
+        for code in &codes {
+            let first = code.first.map(|l| at.place(&l.file, l.start.line)).unwrap_or_default();
+            let _ = writeln!(out, "| `{}` | {} | {} | {first} |", code.code, cell(&code.what), code.count);
+        }
+        out.push('\n');
+    }
+    let all: Vec<&Diagnostic> = outcome.diagnostics.iter().collect();
+    write_findings(&mut out, "Findings", &all, false, &at);
+    out
+}
+
+/// Text in a Markdown table cell: a `|` would end the cell, a line break the row.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
 }
 
 /// The one-line verdict.
@@ -122,47 +144,190 @@ pub fn plan_human(plan: &Plan, options: PlanOptions, human: HumanOptions) -> Str
     out
 }
 
+/// `cairn plan --format json`: a stable shape for scripts (docs/pull-requests.md), camelCase
+/// throughout, paths from the git repository's root.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct PlanReport<'a> {
-    verdict: String,
-    base: &'a str,
-    head: &'a str,
-    entities: &'a [EntityChange],
-    environments: &'a [EnvironmentChange],
+    verdict: Verdict,
+    /// The verdict as a sentence, as the comment's title says it.
+    message: String,
+    strict: bool,
+    base: Revision<'a>,
+    head: Revision<'a>,
+    /// The commit the change is compared with when base and head have diverged.
+    merge_base: Option<&'a str>,
+    /// Where the platform is in the git repository: empty at its root.
+    prefix: &'a str,
+    counts: Counts,
+    entities: Vec<EntityJson<'a>>,
+    environments: Vec<EnvironmentJson<'a>>,
     introduced: Vec<Finding<'a>>,
     existing: Vec<Finding<'a>>,
 }
 
-/// For scripts: the verdict, every change, and the findings split by whether the change
-/// introduced them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Revision<'a> {
+    sha: Option<&'a str>,
+    /// What was read, such as "revision `main` (4b825dc6e1f2)".
+    description: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Counts {
+    entities: KindCounts,
+    environments: KindCounts,
+    introduced: FindingCounts,
+    existing: FindingCounts,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KindCounts {
+    added: usize,
+    modified: usize,
+    moved: usize,
+    removed: usize,
+}
+
+impl KindCounts {
+    fn of(kinds: impl Iterator<Item = ChangeKind>) -> Self {
+        let mut counts = KindCounts { added: 0, modified: 0, moved: 0, removed: 0 };
+        for kind in kinds {
+            *match kind {
+                ChangeKind::Added => &mut counts.added,
+                ChangeKind::Modified => &mut counts.modified,
+                ChangeKind::Moved => &mut counts.moved,
+                ChangeKind::Removed => &mut counts.removed,
+            } += 1;
+        }
+        counts
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FindingCounts {
+    errors: usize,
+    warnings: usize,
+    /// Findings a waiver suppresses: listed, not counted.
+    waived: usize,
+}
+
+impl FindingCounts {
+    fn of(findings: &[&Diagnostic]) -> Self {
+        let (errors, warnings) = tally(findings);
+        FindingCounts { errors, warnings, waived: findings.iter().filter(|d| !d.counts()).count() }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EntityJson<'a> {
+    kind: ChangeKind,
+    entity: &'a cairn_diagnostics::EntityRef,
+    /// At the head; at the base for a removed entity.
+    file: String,
+    line: u32,
+    moved_from: Option<String>,
+    teams: &'a [String],
+    fields: &'a [cairn_engine::FieldChange],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EnvironmentJson<'a> {
+    kind: ChangeKind,
+    identifier: &'a str,
+    environment_kind: Option<&'a str>,
+    expires: Option<&'a cairn_engine::Timestamp>,
+    expired_before: Option<&'a cairn_engine::Timestamp>,
+}
+
+/// For scripts: the verdict, the commits, the counts, every change, and the findings split by
+/// whether the change introduced them.
 #[must_use]
 pub fn plan_json(plan: &Plan, options: PlanOptions) -> String {
+    let prefix = plan.outcome.prefix.as_str();
+    let introduced: Vec<&Diagnostic> = plan.introduced().collect();
+    let existing: Vec<&Diagnostic> = plan.existing().collect();
     let report = PlanReport {
-        verdict: verdict(plan, options),
-        base: &plan.base,
-        head: &plan.outcome.source,
-        entities: &plan.entities,
-        environments: &plan.environments,
-        introduced: plan.introduced().map(Finding::new).collect(),
-        existing: plan.existing().map(Finding::new).collect(),
+        verdict: plan.verdict(options.strict),
+        message: verdict(plan, options),
+        strict: options.strict,
+        base: Revision { sha: plan.base_commit.as_deref(), description: &plan.base },
+        head: Revision { sha: plan.head_commit.as_deref(), description: &plan.outcome.source },
+        // The engine does not give the merge base yet.
+        merge_base: None,
+        prefix,
+        counts: Counts {
+            entities: KindCounts::of(plan.entities.iter().map(|change| change.kind)),
+            environments: KindCounts::of(plan.environments.iter().map(|change| change.kind)),
+            introduced: FindingCounts::of(&introduced),
+            existing: FindingCounts::of(&existing),
+        },
+        entities: plan
+            .entities
+            .iter()
+            .map(|change| EntityJson {
+                kind: change.kind,
+                entity: &change.entity,
+                file: rooted(prefix, &change.file).into_owned(),
+                line: change.line,
+                moved_from: change.moved_from.as_deref().map(|from| rooted(prefix, from).into_owned()),
+                teams: &change.teams,
+                fields: &change.fields,
+            })
+            .collect(),
+        environments: plan
+            .environments
+            .iter()
+            .map(|change| EnvironmentJson {
+                kind: change.kind,
+                identifier: &change.identifier,
+                environment_kind: change.kind_of_environment.as_deref(),
+                expires: change.expires.as_ref(),
+                expired_before: change.expired_before.as_ref(),
+            })
+            .collect(),
+        introduced: introduced.iter().map(|d| Finding::new(d, prefix)).collect(),
+        existing: existing.iter().map(|d| Finding::new(d, prefix)).collect(),
     };
     let mut out = serde_json::to_string_pretty(&report).expect("a plan of strings and numbers always serialises");
     out.push('\n');
     out
 }
 
-/// Where findings link to: `{blob}/{path}#L{line}`, such as
-/// `https://github.com/acme/platform/blob/<head commit>`.
+/// Where findings link to: the repository's web page, such as `https://github.com/acme/platform`;
+/// a place links to `{repository}/blob/{commit}/{path from the git root}#L{line}`.
 #[derive(Clone, Debug, Default)]
 pub struct Links {
-    pub blob: Option<String>,
+    pub repository: Option<String>,
 }
 
-impl Links {
+/// Places of one revision: its commit, and where the platform is in the git repository.
+struct Place<'a> {
+    links: &'a Links,
+    prefix: &'a str,
+    commit: Option<&'a str>,
+}
+
+impl Place<'_> {
+    /// `file:line` from the git root, linked to the revision's blob when there is one. The URL is
+    /// percent-encoded and the text escaped, so that a path with a space, `#` or `]` keeps both
+    /// whole.
     fn place(&self, file: &str, line: u32) -> String {
-        match &self.blob {
-            Some(blob) => format!("[{file}:{line}]({blob}/{file}#L{line})"),
-            None => format!("`{file}:{line}`"),
+        let path = rooted(self.prefix, file);
+        match (&self.links.repository, self.commit) {
+            (Some(repository), Some(commit)) => format!(
+                "[{}]({}/blob/{commit}/{}#L{line})",
+                link_text(&format!("{path}:{line}")),
+                repository.trim_end_matches('/'),
+                uri_path(&path)
+            ),
+            _ => format!("`{path}:{line}`"),
         }
     }
 }
@@ -170,6 +335,10 @@ impl Links {
 /// The pull-request comment.
 #[must_use]
 pub fn plan_markdown(plan: &Plan, options: PlanOptions, links: &Links) -> String {
+    let prefix = plan.outcome.prefix.as_str();
+    let head = Place { links, prefix, commit: plan.head_commit.as_deref() };
+    // A removed entity's file is gone at the head: it links to the base, where it still is.
+    let base = Place { links, prefix, commit: plan.base_commit.as_deref() };
     let mut out = String::new();
     let failing = plan.failing_errors(options.strict) > 0 || plan.outcome.rules_broken();
     let _ = writeln!(
@@ -207,14 +376,19 @@ pub fn plan_markdown(plan: &Plan, options: PlanOptions, links: &Links) -> String
         owners.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")
     };
     let _ = writeln!(out, "| owners | {owners} |\n");
+    write_codes(&mut out, &introduced, &existing, &head);
 
     if !plan.entities.is_empty() {
         let _ = writeln!(out, "<details><summary>Entities ({})</summary>\n", plan.entities.len());
         for change in &plan.entities {
             let kind = format!("{:?}", change.kind).to_lowercase();
-            let moved = change.moved_from.as_deref().map(|from| format!(", moved from `{from}`")).unwrap_or_default();
-            let _ =
-                writeln!(out, "- **{kind}** `{}` in {}{moved}", change.entity, links.place(&change.file, change.line));
+            let moved = change
+                .moved_from
+                .as_deref()
+                .map(|from| format!(", moved from `{}`", rooted(prefix, from)))
+                .unwrap_or_default();
+            let at = if change.kind == ChangeKind::Removed { &base } else { &head };
+            let _ = writeln!(out, "- **{kind}** `{}` in {}{moved}", change.entity, at.place(&change.file, change.line));
             for field in &change.fields {
                 let _ = writeln!(
                     out,
@@ -234,13 +408,38 @@ pub fn plan_markdown(plan: &Plan, options: PlanOptions, links: &Links) -> String
         }
         let _ = writeln!(out, "\n</details>\n");
     }
-    write_findings(&mut out, "Introduced by this change", &introduced, true, links);
-    write_findings(&mut out, "Already there", &existing, false, links);
+    write_findings(&mut out, "Introduced by this change", &introduced, true, &head);
+    write_findings(&mut out, "Already there", &existing, false, &head);
     out
 }
 
+/// The per-code summary: each code's count of introduced and existing findings, and the first.
+fn write_codes(out: &mut String, introduced: &[&Diagnostic], existing: &[&Diagnostic], at: &Place<'_>) {
+    let all = by_code(introduced.iter().chain(existing).copied());
+    if all.is_empty() {
+        return;
+    }
+    let new = by_code(introduced.iter().copied());
+    let count = |code: &str| new.iter().find(|c| c.code == code).map_or(0, |c| c.count);
+    let _ = writeln!(out, "| code | meaning | introduced | already there | first |\n| --- | --- | --- | --- | --- |");
+    for code in &all {
+        let introduced = count(code.code);
+        // The first introduced finding, when there is one: that is what a reviewer opens first.
+        let first = new.iter().find(|c| c.code == code.code).and_then(|c| c.first).or(code.first);
+        let first = first.map(|l| at.place(&l.file, l.start.line)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {introduced} | {} | {first} |",
+            code.code,
+            cell(&code.what),
+            code.count - introduced
+        );
+    }
+    out.push('\n');
+}
+
 /// A collapsed section listing `findings`, each linked to its file and line.
-fn write_findings(out: &mut String, title: &str, findings: &[&Diagnostic], open: bool, links: &Links) {
+fn write_findings(out: &mut String, title: &str, findings: &[&Diagnostic], open: bool, at: &Place<'_>) {
     if findings.is_empty() {
         return;
     }
@@ -253,7 +452,7 @@ fn write_findings(out: &mut String, title: &str, findings: &[&Diagnostic], open:
             (true, Severity::Warning) => "⚠️",
         };
         let place =
-            finding.location.as_ref().map(|l| format!("{} ", links.place(&l.file, l.start.line))).unwrap_or_default();
+            finding.location.as_ref().map(|l| format!("{} ", at.place(&l.file, l.start.line))).unwrap_or_default();
         let _ = writeln!(out, "- {icon} **{}** {place}{}", finding.code_name(), finding.message.replace('\n', " "));
     }
     let _ = writeln!(out, "\n</details>\n");

@@ -6,6 +6,18 @@ use std::path::{Path, PathBuf};
 
 use crate::{Contents, EntryKind, FileEntry, SourceError};
 
+/// Where `root` is within the git work tree around it (`platform`), or empty when it is the
+/// work tree's root or not in one. A folder git cannot open (no repository, a bare one, no
+/// permission) has no prefix: its paths are reported as they are.
+pub(crate) fn prefix(root: &Path) -> String {
+    let Ok(absolute) = root.canonicalize() else { return String::new() };
+    let Some(workdir) = gix::discover(&absolute).ok().and_then(|repo| repo.workdir().map(Path::to_path_buf)) else {
+        return String::new();
+    };
+    let Ok(workdir) = workdir.canonicalize() else { return String::new() };
+    absolute.strip_prefix(&workdir).map(|folder| folder.to_string_lossy().replace('\\', "/")).unwrap_or_default()
+}
+
 pub(crate) fn list(root: &Path) -> Result<Vec<FileEntry>, SourceError> {
     let mut files = Vec::new();
     let mut pending: Vec<(PathBuf, String)> = vec![(root.to_path_buf(), String::new())];

@@ -23,6 +23,11 @@ impl Revision {
         self.commit
     }
 
+    /// The folder of the git repository the platform repository is, or empty for its root.
+    pub(crate) fn folder(&self) -> &str {
+        &self.folder
+    }
+
     pub(crate) fn time(&self) -> i64 {
         self.time
     }

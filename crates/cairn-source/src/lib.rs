@@ -59,7 +59,11 @@ impl fmt::Display for BlobId {
 /// A platform repository at a directory or at a git revision.
 #[derive(Debug)]
 pub enum Source {
-    Directory { root: PathBuf },
+    /// `prefix` is where `root` is in the git repository around it (see `Source::prefix`).
+    Directory {
+        root: PathBuf,
+        prefix: String,
+    },
     Git(Box<git::Revision>),
 }
 
@@ -70,7 +74,8 @@ impl Source {
         if !root.is_dir() {
             return Err(SourceError::NotADirectory(root));
         }
-        Ok(Source::Directory { root })
+        let prefix = directory::prefix(&root);
+        Ok(Source::Directory { root, prefix })
     }
 
     /// The repository at revision `rev` (any rev-spec: `main`, `HEAD~3`, a SHA, a tag) of the
@@ -84,8 +89,20 @@ impl Source {
     #[must_use]
     pub fn describe(&self) -> String {
         match self {
-            Source::Directory { root } => format!("`{}`", root.display()),
+            Source::Directory { root, .. } => format!("`{}`", root.display()),
             Source::Git(revision) => revision.describe(),
+        }
+    }
+
+    /// Where the platform repository is within the git repository around it, `/`-separated with
+    /// no trailing `/`: `platform` for a platform in `platform/`, empty when it is the git
+    /// repository's root or when no git repository is around it. Reports put it before every
+    /// path, because GitHub (annotations, links, code scanning) reads paths from the git root.
+    #[must_use]
+    pub fn prefix(&self) -> &str {
+        match self {
+            Source::Directory { prefix, .. } => prefix,
+            Source::Git(revision) => revision.folder(),
         }
     }
 
@@ -111,7 +128,7 @@ impl Source {
     /// Every path of the repository, sorted.
     pub fn files(&self) -> Result<Vec<FileEntry>, SourceError> {
         let mut files = match self {
-            Source::Directory { root } => directory::list(root)?,
+            Source::Directory { root, .. } => directory::list(root)?,
             Source::Git(revision) => revision.list()?,
         };
         files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -122,7 +139,7 @@ impl Source {
     #[must_use]
     pub fn reader(&self) -> Reader<'_> {
         match self {
-            Source::Directory { root } => Reader::Directory(root),
+            Source::Directory { root, .. } => Reader::Directory(root),
             Source::Git(revision) => Reader::Git(Box::new(revision.thread_local())),
         }
     }

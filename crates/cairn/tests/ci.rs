@@ -290,6 +290,8 @@ struct Run {
     stdout: String,
     stderr: String,
     outputs: String,
+    /// What the run wrote to `$GITHUB_STEP_SUMMARY`.
+    summary: String,
 }
 
 fn cairn_ci(repo: &GitRepo, server: &str, event: &Path, extra: &[&str]) -> Run {
@@ -304,6 +306,7 @@ fn cairn_ci_with(repo: &GitRepo, server: &str, event: &Path, extra: &[&str], eve
     let outputs = repo.path.with_file_name("outputs");
     let summary = repo.path.with_file_name("summary.md");
     let _ = std::fs::remove_file(&outputs);
+    let _ = std::fs::remove_file(&summary);
     let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
         .arg("ci")
         .args(extra)
@@ -319,6 +322,7 @@ fn cairn_ci_with(repo: &GitRepo, server: &str, event: &Path, extra: &[&str], eve
         .env("GITHUB_WORKSPACE", &repo.path)
         .env("GITHUB_STEP_SUMMARY", &summary)
         .env("GITHUB_OUTPUT", &outputs)
+        .env("GITHUB_RUN_ID", "4242")
         .env("CAIRN_RETRY_BASE_MS", "1")
         .env("NO_COLOR", "1")
         .output()
@@ -328,6 +332,7 @@ fn cairn_ci_with(repo: &GitRepo, server: &str, event: &Path, extra: &[&str], eve
         stdout: String::from_utf8(output.stdout).expect("UTF-8"),
         stderr: String::from_utf8(output.stderr).expect("UTF-8"),
         outputs: std::fs::read_to_string(outputs).unwrap_or_default(),
+        summary: std::fs::read_to_string(summary).unwrap_or_default(),
     }
 }
 
@@ -356,6 +361,7 @@ fn one_comment_is_created_then_updated_and_a_check_run_is_posted() {
         "{comment}"
     );
     let check = &github.bodies("POST", "/repos/acme/platform/check-runs")[0];
+    assert_eq!(check["name"], "cairn / plan", "not the job's name");
     assert_eq!(check["head_sha"], head.as_str());
     assert_eq!(check["conclusion"], "failure");
     assert_eq!(check["status"], "completed");
@@ -590,6 +596,7 @@ fn a_push_checks_the_pushed_commit_with_a_check_run_and_no_comment() {
     assert_eq!(run.code, 1, "two broken systems: {}{}", run.stdout, run.stderr);
     assert_eq!(github.received(), ["POST /repos/acme/platform/check-runs"]);
     let check = &github.bodies("POST", "/repos/acme/platform/check-runs")[0];
+    assert_eq!(check["name"], "cairn / check");
     assert_eq!(check["head_sha"], head.as_str());
     assert_eq!(check["output"]["annotations"].as_array().map(Vec::len), Some(2));
     assert_eq!(run.outputs, "verdict=fail\nerrors=2\nwarnings=0\n");
@@ -606,22 +613,118 @@ fn pull_request_target_is_refused() {
     assert!(github.received().is_empty());
 }
 
+/// Where every cut output says the full report is.
+const POINTER: &str = "The full report (JSON, SARIF and Markdown) is in the artifact `cairn-report` of [this workflow run](https://github.com/acme/platform/actions/runs/4242).";
+
 #[test]
-fn a_change_with_five_thousand_findings_keeps_the_comment_within_githubs_limit() {
-    let (repo, base, head) = pull_request(5_000);
+fn a_change_to_a_platform_with_six_thousand_errors_keeps_every_output_within_githubs_limits() {
+    // 6,000 errors already there at the base, and 120 more introduced by the change.
+    let repo = GitRepo::new();
+    repo.write("catalog/shop.yaml", DOMAIN);
+    for index in 0..6_000 {
+        repo.write(&format!("catalog/old/broken-{index:04}.yaml"), &system(&format!("old-{index:04}"), "nowhere"));
+    }
+    let base = repo.commit("Alice", "The base, broken long ago");
+    repo.git(&["checkout", "--quiet", "-b", "change"]);
+    for index in 0..120 {
+        repo.write(&format!("catalog/broken-{index:03}.yaml"), &system(&format!("broken-{index:03}"), "nowhere"));
+    }
+    let head = repo.commit("Bob", "The change");
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let reports = repo.path.with_file_name("reports");
+    let github = FakeGitHub::start();
+    let run = cairn_ci(&repo, &github.url, &event, &["--report-dir", reports.to_str().expect("UTF-8")]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+
+    // The step summary: within 1,024 KiB, cut, and saying where the rest is.
+    assert!(run.summary.len() <= 1024 * 1024, "{} bytes", run.summary.len());
+    assert!(run.summary.starts_with("<!-- cairn-plan -->\n### ❌ cairn: this change introduces 120 errors"));
+    assert!(run.summary.trim_end().ends_with(POINTER), "{}", &run.summary[run.summary.len() - 400..]);
+    assert_eq!(run.summary.matches("<details").count(), run.summary.matches("</details>").count());
+
+    // The comment: within 65,536 characters, with the verdict, the counts and the per-code summary.
+    let comment =
+        github.bodies("POST", "/repos/acme/platform/issues/7/comments")[0]["body"].as_str().expect("a body").to_owned();
+    assert!(comment.len() <= 65_536, "{} bytes", comment.len());
+    assert!(comment.contains("| introduced | 120 errors, 0 warnings |"), "{comment}");
+    assert!(comment.contains("| already there | 6000 errors, 0 warnings |"), "{comment}");
+    assert!(
+        comment.contains(
+            "| `E0309` | a relation names an entity that does not exist | 120 | 6000 | [catalog/broken-000.yaml:6]("
+        ),
+        "{comment}"
+    );
+    assert!(comment.trim_end().ends_with(POINTER), "{}", &comment[comment.len() - 400..]);
+    assert!(!comment.contains("job summary"), "never a pointer to another output that may be cut too");
+
+    // The check run: its summary within 65,535 characters, its annotations 50 to a request.
+    let created = github.bodies("POST", "/repos/acme/platform/check-runs");
+    let updates = github.bodies("PATCH", "/repos/acme/platform/check-runs/4");
+    let summary = created[0]["output"]["summary"].as_str().expect("a summary");
+    assert!(summary.len() <= 65_535, "{} bytes", summary.len());
+    assert!(summary.trim_end().ends_with(POINTER));
+    let sizes: Vec<usize> = created
+        .iter()
+        .chain(&updates)
+        .map(|body| body["output"]["annotations"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(sizes, [50, 50, 20], "the 120 introduced findings, 50 to a request");
+
+    // The full report, for the action to upload as the artifact `cairn-report`.
+    let read = |name: &str| std::fs::read_to_string(reports.join(name)).expect(name);
+    let json: Value = serde_json::from_str(&read("cairn-report.json")).expect("JSON");
+    assert_eq!(json["verdict"], "fail");
+    assert_eq!(json["counts"]["existing"]["errors"], 6_000);
+    assert_eq!(json["existing"].as_array().map(Vec::len), Some(6_000));
+    let sarif: Value = serde_json::from_str(&read("cairn-report.sarif")).expect("SARIF");
+    assert_eq!(sarif["runs"][0]["results"].as_array().map(Vec::len), Some(6_120), "every finding at the head");
+    let markdown = read("cairn-report.md");
+    assert!(markdown.len() > 1024 * 1024, "the whole Markdown, uncut: {} bytes", markdown.len());
+    assert!(markdown.contains("catalog/old/broken-5999.yaml"));
+}
+
+#[test]
+fn without_a_report_dir_a_cut_report_says_how_to_see_it_all() {
+    let (repo, base, head) = pull_request(600);
     let event = event(repo.path.parent().expect("a parent"), &base, &head);
     let github = FakeGitHub::start();
     let run = cairn_ci(&repo, &github.url, &event, &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let comment =
         github.bodies("POST", "/repos/acme/platform/issues/7/comments")[0]["body"].as_str().expect("a body").to_owned();
-    assert!(comment.chars().count() <= 65_536, "{} characters", comment.chars().count());
-    assert!(comment.starts_with("<!-- cairn-plan -->\n### ❌ cairn: this change introduces 5000 errors"), "{comment}");
-    assert!(comment.contains("| introduced | 5000 errors, 0 warnings |"), "{comment}");
-    assert!(comment.contains("see the `cairn` check run and the job summary"), "{comment}");
-    let batches = github.bodies("POST", "/repos/acme/platform/check-runs").len()
-        + github.bodies("PATCH", "/repos/acme/platform/check-runs/4").len();
-    assert_eq!(batches, 100, "5,000 annotations, 50 to a request");
+    assert!(comment.len() <= 65_536, "{} bytes", comment.len());
+    assert!(
+        comment.trim_end().ends_with(&format!(
+            "The full report was not kept (`cairn ci` ran without `--report-dir`): `cairn plan --base {base} --head {head}` shows it all."
+        )),
+        "{}",
+        &comment[comment.len() - 400..]
+    );
+}
+
+#[test]
+fn a_platform_in_a_subfolder_is_annotated_and_linked_at_its_repository_paths() {
+    let repo = GitRepo::new();
+    repo.write("README.md", "A larger repository\n").write("platform/catalog/shop.yaml", DOMAIN);
+    let base = repo.commit("Alice", "The base");
+    repo.git(&["checkout", "--quiet", "-b", "change"]);
+    repo.write("platform/catalog/my cart #1.yaml", &system("cart", "nowhere"));
+    let head = repo.commit("Bob", "The change");
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let platform = repo.path.join("platform");
+    let run = cairn_ci(&repo, &github.url, &event, &[platform.to_str().expect("UTF-8")]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let check = &github.bodies("POST", "/repos/acme/platform/check-runs")[0];
+    assert_eq!(check["output"]["annotations"][0]["path"], "platform/catalog/my cart #1.yaml");
+    let comment =
+        github.bodies("POST", "/repos/acme/platform/issues/7/comments")[0]["body"].as_str().expect("a body").to_owned();
+    assert!(
+        comment.contains(&format!(
+            "[platform/catalog/my cart #1.yaml:6](https://github.com/acme/platform/blob/{head}/platform/catalog/my%20cart%20%231.yaml#L6)"
+        )),
+        "{comment}"
+    );
 }
 
 #[test]

@@ -238,7 +238,8 @@ fn a_broken_policy_set_stops_policy_tests_with_exit_2() {
 
 #[test]
 fn github_workflow_commands_annotate_each_finding() {
-    let run = cairn(&tests_dir().join("cases/policy-findings"), &["check", ".", "--format", "github"]);
+    let (_temp, dir) = support::outside_git(&tests_dir().join("cases/policy-findings"));
+    let run = cairn(&dir, &["check", ".", "--format", "github"]);
     assert_eq!(run.code, 1);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines.len(), 7, "{}", run.stdout);

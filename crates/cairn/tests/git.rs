@@ -254,15 +254,20 @@ fn a_plan_shows_what_a_change_does_and_what_it_introduces() {
         plan["entities"][0]["fields"],
         serde_json::json!([{"field": "properties.ttl", "before": "5d", "after": "10d"}])
     );
-    assert_eq!(plan["entities"][2]["moved_from"], "catalog/checkout.yaml");
+    assert_eq!(plan["entities"][2]["movedFrom"], "catalog/checkout.yaml");
     assert_eq!(plan["environments"][0]["expires"], "2026-12-04T09:15:00Z");
-    assert_eq!(plan["environments"][0]["expired_before"], "2026-11-29T09:15:00Z");
+    assert_eq!(plan["environments"][0]["expiredBefore"], "2026-11-29T09:15:00Z");
     let codes = |part: &str| -> Vec<String> {
         plan[part].as_array().expect("a list").iter().map(|f| format!("{} {}", f["code"], f["file"])).collect()
     };
     assert_eq!(codes("introduced"), [r#""E0309" "catalog/cart.yaml""#]);
     assert_eq!(codes("existing"), [r#""E0309" "catalog/broken.yaml""#]);
-    assert_eq!(plan["verdict"], "this change introduces 1 error: it must not merge");
+    assert_eq!(plan["verdict"], "fail");
+    assert_eq!(plan["message"], "this change introduces 1 error: it must not merge");
+    assert_eq!(plan["counts"]["introduced"], serde_json::json!({"errors": 1, "warnings": 0, "waived": 0}));
+    assert_eq!(plan["counts"]["entities"], serde_json::json!({"added": 1, "modified": 1, "moved": 1, "removed": 1}));
+    assert_eq!(plan["base"]["sha"].as_str().map(str::len), Some(40));
+    assert_eq!(plan["mergeBase"], serde_json::Value::Null);
 
     // Fixing cart leaves only what was already there: the change may merge, unless --strict.
     repo.write("catalog/cart.yaml", &SYSTEM.replace("checkout", "cart"));

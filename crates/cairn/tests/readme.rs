@@ -53,6 +53,8 @@ const EXPECTED: &[(&str, Expect)] = &[
     // One workflow command per finding, and the fixture has none.
     ("cairn check --format github", Expect { stdout: Stdout::Empty, ..Expect::prints(0, "") }),
     ("cairn check --format sarif", Expect::json(0, "/version", r#""2.1.0""#)),
+    // No finding, so no code: only the closing line.
+    ("cairn check --summary", Expect::prints(0, "with 8 policies: no findings")),
     ("cairn check --verbose", Expect { stderr: "note: not read: `README.md`", ..Expect::prints(0, "no findings") }),
     // The example has no waiver to expire by then.
     ("cairn check --now 2099-01-01", Expect::prints(0, "no findings")),

@@ -140,3 +140,19 @@ fn a_directory_has_no_commit() {
     assert_eq!((source.commit(), source.commit_time()), (None, None));
     assert_eq!(source.describe(), format!("`{}`", repo.path().display()));
 }
+
+#[test]
+fn the_prefix_is_where_the_platform_is_in_its_git_repository() {
+    let repo = Repo::new();
+    repo.write("README.md", "outside").write("platform/cairn.yaml", "x").write("platform/teams/a.yaml", "a");
+    repo.commit("a platform inside a larger repository");
+    for folder in ["", "platform", "platform/teams"] {
+        let path = repo.path().join(folder);
+        assert_eq!(Source::git(&path, "HEAD").expect(folder).prefix(), folder, "at a revision");
+        assert_eq!(Source::directory(&path).expect(folder).prefix(), folder, "on disk");
+    }
+    // A folder in no git repository has no prefix: its paths are reported as they are.
+    let outside = tempfile::tempdir().expect("a temporary directory");
+    std::fs::create_dir(outside.path().join("platform")).expect("a folder");
+    assert_eq!(Source::directory(outside.path().join("platform")).expect("a directory").prefix(), "");
+}

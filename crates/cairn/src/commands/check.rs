@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use cairn_engine::EngineError;
-use cairn_report::HumanOptions;
+use cairn_report::{HumanOptions, JsonOptions};
 use cairn_source::Source;
 use clap::ValueEnum;
 
@@ -34,6 +34,10 @@ pub struct Args {
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// One line per code (how many findings, where the first is) instead of each finding; with
+    /// `--format json`, also `summary.codes`.
+    #[arg(long)]
+    summary: bool,
     /// Also say which files were not read, and why.
     #[arg(long, short)]
     verbose: bool,
@@ -84,9 +88,10 @@ pub fn run(args: &Args) -> ExitStatus {
         note(&format!("note: checked in {} ms", started.elapsed().as_millis()));
     }
     let report = match args.format {
-        Format::Json => cairn_report::json(&outcome),
-        Format::Github => cairn_report::github(&outcome.diagnostics),
-        Format::Sarif => cairn_report::sarif(&outcome.diagnostics),
+        Format::Json => cairn_report::json(&outcome, JsonOptions { codes: args.summary }),
+        Format::Github => cairn_report::github(&outcome.diagnostics, &outcome.prefix),
+        Format::Sarif => cairn_report::sarif(&outcome.diagnostics, &outcome.prefix),
+        Format::Human if args.summary => cairn_report::human_summary(&outcome),
         Format::Human => cairn_report::human(&outcome, HumanOptions { color: args.color.enabled(), width: 100 }),
     };
     let status = emit(&report, outcome.verdict().into());

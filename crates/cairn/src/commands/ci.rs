@@ -27,15 +27,39 @@ pub struct Args {
     /// identifiers are taken as the organisation's team slugs).
     #[arg(long)]
     request_reviews: bool,
+    /// Write the full report here (`cairn-report.json`, `cairn-report.sarif`, `cairn-report.md`),
+    /// for the workflow to upload as the artifact `cairn-report`: when the comment, the check run
+    /// or the step summary must be cut to fit GitHub's limits, they point to it. Also set by
+    /// `CAIRN_REPORT_DIR`.
+    #[arg(long, value_name = "DIR")]
+    report_dir: Option<PathBuf>,
     #[command(flatten)]
     codes: CodeFilter,
     #[command(flatten)]
     clock: Clock,
 }
 
+/// The name of the check run `cairn ci` posts: distinct from the job's, so that the two are told
+/// apart in the pull request's checks. GitHub shows only the newest check run of a name, so a
+/// re-run replaces the run it repeats rather than adding one.
+/// https://github.blog/changelog/2020-09-14-new-limits-affecting-the-checks-api
+const CHECK_RUN_PLAN: &str = "cairn / plan";
+const CHECK_RUN_CHECK: &str = "cairn / check";
+
+/// The name of the artifact the action uploads the report folder as.
+const ARTIFACT: &str = "cairn-report";
+
 /// What a run found, whatever the trigger.
 struct Judgement {
+    /// The whole report: the comment, the check run's summary and the step summary, cut to fit.
     markdown: String,
+    /// The whole report for scripts: `cairn plan --format json`, or `cairn check --format json`.
+    json: String,
+    /// Every finding at the head as SARIF, for code scanning (which tracks a branch's findings,
+    /// not a change's).
+    sarif: String,
+    /// Where the platform is in the repository, for annotations.
+    prefix: String,
     findings: Vec<Diagnostic>,
     verdict: Verdict,
     errors: usize,
@@ -63,12 +87,25 @@ pub fn run(args: &Args) -> ExitStatus {
             return status;
         }
     };
+    let report_dir = args
+        .report_dir
+        .clone()
+        .or_else(|| std::env::var_os("CAIRN_REPORT_DIR").filter(|dir| !dir.is_empty()).map(PathBuf::from));
+    let kept = report_dir.as_deref().is_some_and(|dir| match write_report(dir, &judgement) {
+        Ok(()) => true,
+        Err(error) => {
+            say(&format!("warning: cannot write the report to `{}`: {}", dir.display(), super::chain(&error)));
+            false
+        }
+    });
+    let pointer = pointer(&environment, report_dir.as_deref().filter(|_| kept));
     let outputs = [
         ("verdict", judgement.verdict.as_str().to_owned()),
         ("errors", judgement.errors.to_string()),
         ("warnings", judgement.warnings.to_string()),
     ];
-    for (path, error) in environment.write_step_outputs(&judgement.markdown, &outputs) {
+    let summary = cairn_github::fit(&judgement.markdown, cairn_github::STEP_SUMMARY_LIMIT, &pointer);
+    for (path, error) in environment.write_step_outputs(&summary, &outputs) {
         say(&format!("warning: cannot write `{}`: {error}", path.display()));
     }
 
@@ -93,7 +130,7 @@ pub fn run(args: &Args) -> ExitStatus {
             Err(error) => return fail(&error),
         }
     };
-    let failures = publish(api.as_mut(), &environment, &judgement, args.request_reviews);
+    let failures = publish(api.as_mut(), &environment, &judgement, &pointer, args.request_reviews);
     let mut refused = false;
     for (what, error) in &failures {
         refused |= error.status() == Some(403);
@@ -110,8 +147,11 @@ pub fn run(args: &Args) -> ExitStatus {
     let status = ExitStatus::from(judgement.verdict);
     let status = if failures.is_empty() || refused { status } else { ExitStatus::Failure };
     // Nothing half-posted goes unsaid: every finding is in the log as an annotation.
-    let status =
-        if failures.is_empty() { status } else { super::emit(&cairn_report::github(&judgement.findings), status) };
+    let status = if failures.is_empty() {
+        status
+    } else {
+        super::emit(&cairn_report::github(&judgement.findings, &judgement.prefix), status)
+    };
     super::note(&format!("cairn: {}", judgement.markdown.lines().find(|line| line.starts_with("### ")).unwrap_or("")));
     status
 }
@@ -124,14 +164,7 @@ fn judge(
     codes: &CodeFilter,
     now: Timestamp,
 ) -> Result<Judgement, CiRunError> {
-    let blob = format!(
-        "{}/{}/{}/blob/{}",
-        environment.server_url.trim_end_matches('/'),
-        environment.owner,
-        environment.repo,
-        environment.head_sha()
-    );
-    let links = Links { blob: Some(blob) };
+    let links = Links { repository: Some(environment.repository_url()) };
     let open = |rev: &str, which: &'static str| {
         Source::git(path, rev).map_err(|error| CiRunError::Commit { which, rev: rev.to_owned(), error })
     };
@@ -148,6 +181,9 @@ fn judge(
             let owners: std::collections::BTreeSet<String> =
                 plan.entities.iter().flat_map(|change| change.teams.iter().cloned()).collect();
             Ok(Judgement {
+                json: cairn_report::plan_json(&plan, options),
+                sarif: cairn_report::sarif(&plan.outcome.diagnostics, &plan.outcome.prefix),
+                prefix: plan.outcome.prefix.clone(),
                 owners: owners.into_iter().collect(),
                 errors: count(Severity::Error),
                 warnings: count(Severity::Warning),
@@ -161,8 +197,11 @@ fn judge(
             let mut outcome = cairn_engine::check(&source, now)?;
             codes.apply(&mut outcome);
             Ok(Judgement {
+                json: cairn_report::json(&outcome, cairn_report::JsonOptions { codes: true }),
+                sarif: cairn_report::sarif(&outcome.diagnostics, &outcome.prefix),
+                prefix: outcome.prefix.clone(),
                 owners: Vec::new(),
-                markdown: cairn_report::check_markdown(&outcome, sha),
+                markdown: cairn_report::check_markdown(&outcome, sha, &links),
                 verdict: outcome.verdict(),
                 errors: outcome.count(Severity::Error),
                 warnings: outcome.count(Severity::Warning),
@@ -172,16 +211,53 @@ fn judge(
     }
 }
 
+/// Writes the whole report into `dir`, made if missing.
+fn write_report(dir: &std::path::Path, judgement: &Judgement) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (name, text) in [
+        ("cairn-report.json", &judgement.json),
+        ("cairn-report.sarif", &judgement.sarif),
+        ("cairn-report.md", &judgement.markdown),
+    ] {
+        std::fs::write(dir.join(name), text)?;
+    }
+    Ok(())
+}
+
+/// Where the whole report is, said by every output that must be cut: the artifact of this run
+/// when the report was written for the workflow to upload, or else how to see it again. Never
+/// another output, which may be cut too.
+fn pointer(environment: &Environment, kept: Option<&std::path::Path>) -> String {
+    match (kept, environment.run_url()) {
+        (Some(_), Some(run)) => {
+            format!(
+                "The full report (JSON, SARIF and Markdown) is in the artifact `{ARTIFACT}` of [this workflow run]({run})."
+            )
+        }
+        (Some(dir), None) => format!("The full report (JSON, SARIF and Markdown) is in `{}`.", dir.display()),
+        (None, _) => {
+            let again = match &environment.trigger {
+                Trigger::PullRequest { base_sha, head_sha, .. } => {
+                    format!("cairn plan --base {base_sha} --head {head_sha}")
+                }
+                Trigger::Push { sha } => format!("cairn check --rev {sha}"),
+            };
+            format!("The full report was not kept (`cairn ci` ran without `--report-dir`): `{again}` shows it all.")
+        }
+    }
+}
+
 /// Publishes the comment (pull requests only) and the check run; returns what failed.
 fn publish(
     api: &mut dyn Api,
     environment: &Environment,
     judgement: &Judgement,
+    pointer: &str,
     request_reviews: bool,
 ) -> Vec<(&'static str, ApiError)> {
     let mut failures = Vec::new();
     if let Trigger::PullRequest { number, .. } = environment.trigger {
-        let body = cairn_github::fit_comment(&judgement.markdown, "see the `cairn` check run and the job summary");
+        let body = cairn_github::fit(&judgement.markdown, cairn_github::COMMENT_LIMIT, pointer);
         if let Err(error) =
             cairn_github::upsert_comment(api, &environment.owner, &environment.repo, number, &body, COMMENT_MARKER)
         {
@@ -195,13 +271,18 @@ fn publish(
         }
     }
     let title = judgement.markdown.lines().find_map(|line| line.strip_prefix("### ")).unwrap_or("cairn").to_owned();
+    let name = match environment.trigger {
+        Trigger::PullRequest { .. } => CHECK_RUN_PLAN,
+        Trigger::Push { .. } => CHECK_RUN_CHECK,
+    };
     let run = CheckRun {
-        name: "cairn".to_owned(),
+        name: name.to_owned(),
         head_sha: environment.head_sha().to_owned(),
         conclusion: if judgement.verdict == Verdict::Pass { Conclusion::Success } else { Conclusion::Failure },
         title,
         summary: judgement.markdown.clone(),
-        annotations: judgement.findings.iter().filter_map(cairn_github::annotation).collect(),
+        pointer: pointer.to_owned(),
+        annotations: judgement.findings.iter().filter_map(|d| cairn_github::annotation(d, &judgement.prefix)).collect(),
     };
     if let Err(error) = cairn_github::publish_check_run(api, &environment.owner, &environment.repo, &run) {
         failures.push(("create the check run", error));

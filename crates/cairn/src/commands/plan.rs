@@ -25,7 +25,8 @@ pub struct Args {
     #[arg(long)]
     strict: bool,
     /// How to print the plan; `markdown` is the pull-request comment. Findings link to
-    /// `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/<head commit>/…` when both are set.
+    /// `$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/<head commit>/…` when both are set (removed
+    /// entities to the base commit).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Colour in human output.
@@ -66,19 +67,16 @@ pub fn run(args: &Args) -> ExitStatus {
             cairn_report::plan_human(&plan, options, HumanOptions { color: args.color.enabled(), width: 100 })
         }
         Format::Json => cairn_report::plan_json(&plan, options),
-        Format::Github if args.strict => cairn_report::github(&plan.outcome.diagnostics),
-        Format::Github => cairn_report::github(plan.introduced()),
-        Format::Sarif if args.strict => cairn_report::sarif(&plan.outcome.diagnostics),
-        Format::Sarif => cairn_report::sarif(plan.introduced()),
+        Format::Github if args.strict => cairn_report::github(&plan.outcome.diagnostics, &plan.outcome.prefix),
+        Format::Github => cairn_report::github(plan.introduced(), &plan.outcome.prefix),
+        Format::Sarif if args.strict => cairn_report::sarif(&plan.outcome.diagnostics, &plan.outcome.prefix),
+        Format::Sarif => cairn_report::sarif(plan.introduced(), &plan.outcome.prefix),
         Format::Markdown => {
-            let blob = match (std::env::var("GITHUB_SERVER_URL"), std::env::var("GITHUB_REPOSITORY"), &plan.head_commit)
-            {
-                (Ok(server), Ok(repository), Some(commit)) => {
-                    Some(format!("{}/{repository}/blob/{commit}", server.trim_end_matches('/')))
-                }
+            let repository = match (std::env::var("GITHUB_SERVER_URL"), std::env::var("GITHUB_REPOSITORY")) {
+                (Ok(server), Ok(repository)) => Some(format!("{}/{repository}", server.trim_end_matches('/'))),
                 _ => None,
             };
-            cairn_report::plan_markdown(&plan, options, &Links { blob })
+            cairn_report::plan_markdown(&plan, options, &Links { repository })
         }
     };
     emit(&report, plan.verdict(args.strict).into())

@@ -75,9 +75,22 @@ pub fn finding_lines(report: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// A copy of the fixture folder `dir` outside any git repository: a fixture inside the
+/// project's own repository would report its paths from that repository's root
+/// (`tests/cases/…/catalog/a.yaml`), and a snapshot must not depend on where the project lies.
+#[must_use]
+pub fn outside_git(dir: &Path) -> (tempfile::TempDir, PathBuf) {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let copy = temp.path().join("platform");
+    copy_tree(dir, &copy);
+    (temp, copy)
+}
+
 /// The human and JSON reports of `cairn check` of `dir`, with exit codes, as one text to snapshot.
 #[must_use]
 pub fn describe_check(dir: &Path) -> String {
+    let (_temp, dir) = outside_git(dir);
+    let dir = dir.as_path();
     let (code, report) = check_json(dir, &[]);
     let human = cairn(dir, &["check", ".", "--color", "never"]);
     assert_eq!(human.code, code, "human and JSON runs agree on the exit code");
