@@ -298,11 +298,8 @@ fn impact(judged: &[Diagnostic], proposed: &[Diagnostic], catalog: &Catalog) -> 
             .flat_map(|entity| entity.teams.iter().map(|team| team.value.as_str()))
             .collect();
         let named = title.map_or_else(|| format!("`{rule}`"), |title| format!("`{rule}` ({title})"));
-        let many = format!(
-            "{} owned by {}",
-            plural(entities.len(), "entity", "entities"),
-            plural(teams.len(), "team", "teams")
-        );
+        let owners = if teams.is_empty() { "no team".to_owned() } else { plural(teams.len(), "team", "teams") };
+        let many = format!("{} owned by {owners}", plural(entities.len(), "entity", "entities"));
         let (message, listed) = match &shift {
             Shift::Appears(Severity::Error) => (format!("{named} newly fails {many}"), "newly failing"),
             Shift::Appears(Severity::Warning) => (format!("{named} newly warns about {many}"), "newly warned about"),

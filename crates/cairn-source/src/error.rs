@@ -76,7 +76,7 @@ impl SourceError {
             | SourceError::NotInClone { shallow: true, .. }
             | SourceError::NoMergeBase { shallow: true, .. } => Some(FETCH_HISTORY.to_owned()),
             SourceError::NotInClone { rev, shallow: false } => {
-                Some(format!("fetch it (`git fetch origin {rev}`), or check that it is a commit of this repository"))
+                Some(format!("fetch it (`git fetch origin {rev}`; `actions/checkout` fetches it with `fetch-depth: 0`)"))
             }
             SourceError::NoMergeBase { shallow: false, .. } => {
                 Some("the two revisions share no history: a change is planned between revisions of one history".to_owned())

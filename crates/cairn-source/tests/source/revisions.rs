@@ -82,7 +82,7 @@ fn an_unknown_revision_is_named_with_the_names_near_it() {
             "0123456789abcdef0123456789abcdef01234567",
             "commit `0123456789abcdef0123456789abcdef01234567` is not in this clone",
             Some(
-                "fetch it (`git fetch origin 0123456789abcdef0123456789abcdef01234567`), or check that it is a commit of this repository",
+                "fetch it (`git fetch origin 0123456789abcdef0123456789abcdef01234567`; `actions/checkout` fetches it with `fetch-depth: 0`)",
             ),
         ),
     ];

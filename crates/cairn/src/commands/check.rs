@@ -9,7 +9,7 @@ use cairn_report::HumanOptions;
 use cairn_source::Source;
 use clap::ValueEnum;
 
-use super::{Clock, Color, emit, fail, say};
+use super::{Clock, Color, emit, fail_with_help, say};
 use crate::exit::ExitStatus;
 
 #[derive(Debug, clap::Args)]
@@ -68,7 +68,7 @@ pub fn run(args: &Args) -> ExitStatus {
     };
     let outcome = match outcome {
         Ok(outcome) => outcome,
-        Err(error) => return fail(&error),
+        Err(error) => return fail_with_help(&error, error.help()),
     };
     if args.verbose {
         for path in &outcome.ignored {

@@ -7,7 +7,7 @@ use cairn_report::{HumanOptions, Links, PlanOptions};
 use cairn_source::Source;
 use clap::ValueEnum;
 
-use super::{Clock, Color, emit, fail};
+use super::{Clock, Color, emit, fail_with_help};
 use crate::exit::ExitStatus;
 
 #[derive(Debug, clap::Args)]
@@ -53,7 +53,7 @@ pub fn run(args: &Args) -> ExitStatus {
         .and_then(|(base, head)| cairn_engine::plan(&base, &head, args.clock.now()));
     let plan = match plan {
         Ok(plan) => plan,
-        Err(error) => return fail(&error),
+        Err(error) => return fail_with_help(&error, error.help()),
     };
     let options = PlanOptions { strict: args.strict };
     let report = match args.format {
