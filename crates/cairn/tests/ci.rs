@@ -623,3 +623,24 @@ fn a_change_with_five_thousand_findings_keeps_the_comment_within_githubs_limit()
         + github.bodies("PATCH", "/repos/acme/platform/check-runs/4").len();
     assert_eq!(batches, 100, "5,000 annotations, 50 to a request");
 }
+
+/// A pull request whose base moved on is judged as it would merge: main renamed the domain the
+/// change's new system belongs to, so the merged result has an error the change introduces,
+/// and main's own renaming is not shown as the change's.
+#[test]
+fn a_pull_request_is_judged_as_it_would_merge_into_its_moved_base() {
+    let (repo, _, head) = pull_request(0);
+    repo.git(&["checkout", "--quiet", "main"]);
+    repo.git(&["rm", "--quiet", "catalog/shop.yaml"]);
+    repo.write("catalog/store.yaml", &DOMAIN.replace("shop", "store"))
+        .write("catalog/checkout.yaml", &system("checkout", "store"));
+    let base = repo.commit("Carol", "Rename the shop domain");
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let run = cairn_ci(&repo, &github.url, &event, &["--dry-run"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("System:cart"), "{}", run.stdout);
+    assert!(run.stdout.contains("`shop`"), "the finding names the missing domain: {}", run.stdout);
+    assert!(!run.stdout.contains("Domain:store"), "main's rename is not the change's: {}", run.stdout);
+    assert!(!run.stdout.contains("Domain:shop"), "main's rename is not the change's: {}", run.stdout);
+}
