@@ -202,10 +202,7 @@ fn review_needed(change: &Changed) -> Diagnostic {
 fn conflict(path: &str, merge_base: &Source) -> Diagnostic {
     Diagnostic::new(
         Code::MergeConflict,
-        format!(
-            "`{path}` changed on both sides since {}: the merged result was not judged",
-            merge_base.describe()
-        ),
+        format!("`{path}` changed on both sides since {}: the merged result was not judged", merge_base.describe()),
     )
     .at(Location::file(path))
     .with_help(

@@ -71,18 +71,23 @@ impl Revision {
         let commit_id = commit.id;
         drop(commit);
         drop(tree);
-        Ok(Revision { repo: repo.into_sync(), rev, merge_base_of: None, commit: commit_id, time, tree: tree_id, folder })
+        Ok(Revision {
+            repo: repo.into_sync(),
+            rev,
+            merge_base_of: None,
+            commit: commit_id,
+            time,
+            tree: tree_id,
+            folder,
+        })
     }
 
     /// The best common ancestor of `base` and `head`, two revisions of one repository, read at
     /// `base`'s folder.
     pub(crate) fn merge_base(base: &Revision, head: &Revision) -> Result<Revision, SourceError> {
         let repo = base.repo.to_thread_local();
-        let no_merge_base = || SourceError::NoMergeBase {
-            base: base.rev.clone(),
-            head: head.rev.clone(),
-            shallow: is_shallow(&repo),
-        };
+        let no_merge_base =
+            || SourceError::NoMergeBase { base: base.rev.clone(), head: head.rev.clone(), shallow: is_shallow(&repo) };
         // A shallow clone stops the walk where its history stops; whether that ends in an error
         // or in no answer, the common history is not there.
         let id = match repo.merge_base(base.commit, head.commit) {
@@ -147,7 +152,11 @@ pub struct Merged {
 impl Merged {
     /// Merges `head` into `base` from their merge base `merge_base`; returns the merged tree,
     /// or the conflicting paths (sorted) when there are any.
-    pub(crate) fn new(base: &Revision, merge_base: &Revision, head: &Revision) -> Result<Result<Self, Vec<String>>, SourceError> {
+    pub(crate) fn new(
+        base: &Revision,
+        merge_base: &Revision,
+        head: &Revision,
+    ) -> Result<Result<Self, Vec<String>>, SourceError> {
         type Entry = (EntryKind, Option<gix::ObjectId>);
         let listing = |revision: &Revision| -> Result<BTreeMap<String, Entry>, SourceError> {
             Ok(revision.list()?.into_iter().map(|file| (file.path, (file.kind, file.id))).collect())

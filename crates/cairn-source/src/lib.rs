@@ -62,7 +62,9 @@ impl fmt::Display for BlobId {
 /// A platform repository at a directory or at a git revision.
 #[derive(Debug)]
 pub enum Source {
-    Directory { root: PathBuf },
+    Directory {
+        root: PathBuf,
+    },
     Git(Box<git::Revision>),
     /// A head merged into a base (`Source::merge`): a tree that no commit holds yet.
     Merged(Box<git::Merged>),

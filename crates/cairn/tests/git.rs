@@ -436,7 +436,8 @@ const WAREHOUSE: &str = "identifier: warehouse\nblueprint: Domain\nteam: payment
 /// `main` moves on with `on_main`.
 fn diverged(on_main: impl FnOnce(&GitRepo)) -> GitRepo {
     let repo = GitRepo::new();
-    repo.write("catalog/teams.yaml", TEAM).write("catalog/shop.yaml", "identifier: shop\nblueprint: Domain\nteam: payments\n");
+    repo.write("catalog/teams.yaml", TEAM)
+        .write("catalog/shop.yaml", "identifier: shop\nblueprint: Domain\nteam: payments\n");
     repo.commit("Alice", "A team and a domain");
     repo.git(&["checkout", "--quiet", "-b", "feature"]);
     repo.write("catalog/warehouse.yaml", WAREHOUSE);
@@ -457,7 +458,9 @@ fn plan_json(repo: &GitRepo) -> (i32, serde_json::Value) {
 /// lists the branch's own change only, not main's entity as removed.
 #[test]
 fn a_plan_after_main_moved_on_lists_only_the_branch_s_changes() {
-    let repo = diverged(|main| drop(main.write("catalog/search.yaml", "identifier: search\nblueprint: Domain\nteam: payments\n")));
+    let repo = diverged(|main| {
+        drop(main.write("catalog/search.yaml", "identifier: search\nblueprint: Domain\nteam: payments\n"))
+    });
     let (code, report) = plan_json(&repo);
     assert_eq!(code, 0, "{report:#}");
     let changes: Vec<String> = report["entities"]
@@ -467,7 +470,10 @@ fn a_plan_after_main_moved_on_lists_only_the_branch_s_changes() {
         .map(|change| format!("{} {}", change["kind"], change["entity"]))
         .collect();
     assert_eq!(changes, [r#""added" "Domain:warehouse""#], "{report:#}");
-    assert!(report["head"].as_str().is_some_and(|head| head.starts_with("the merge of `feature` into `main`")), "{report:#}");
+    assert!(
+        report["head"].as_str().is_some_and(|head| head.starts_with("the merge of `feature` into `main`")),
+        "{report:#}"
+    );
 }
 
 /// Scenario (b): main renamed the team the branch's new domain is owned by; the merged result

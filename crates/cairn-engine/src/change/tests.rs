@@ -243,7 +243,9 @@ fn a_rule_change_previews_findings_that_appear_disappear_or_change_severity() {
             |repo| {
                 repo.write("policies/tier.rego", CODED_ERROR);
             },
-            &["with the head's rules, `System:checkout` gets error `ACME010` (was warning) | raised to error: `System:checkout`; teams: `payments`"],
+            &[
+                "with the head's rules, `System:checkout` gets error `ACME010` (was warning) | raised to error: `System:checkout`; teams: `payments`",
+            ],
         ),
         (
             "a `warn` rule renamed `deny`",
@@ -251,7 +253,9 @@ fn a_rule_change_previews_findings_that_appear_disappear_or_change_severity() {
             |repo| {
                 repo.write("policies/warn.rego", ONE_SYSTEM.replace("warn contains", "deny contains"));
             },
-            &["with the head's rules, `System:checkout` gets error `E0501` (was warning `W0502`) | raised to error: `System:checkout`; teams: `payments`"],
+            &[
+                "with the head's rules, `System:checkout` gets error `E0501` (was warning `W0502`) | raised to error: `System:checkout`; teams: `payments`",
+            ],
         ),
         (
             "an error lowered to a warning",
@@ -259,7 +263,9 @@ fn a_rule_change_previews_findings_that_appear_disappear_or_change_severity() {
             |repo| {
                 repo.write("policies/tier.rego", CODED_WARNING);
             },
-            &["with the head's rules, `System:checkout` gets warning `ACME010` (was error) | lowered to warning: `System:checkout`; teams: `payments`"],
+            &[
+                "with the head's rules, `System:checkout` gets warning `ACME010` (was error) | lowered to warning: `System:checkout`; teams: `payments`",
+            ],
         ),
         (
             "a rule removed",
@@ -267,7 +273,9 @@ fn a_rule_change_previews_findings_that_appear_disappear_or_change_severity() {
             |repo| {
                 repo.remove("policies/warn.rego");
             },
-            &["with the head's rules, `W0502` no longer warns about 1 entity owned by 1 team | no longer warned about: `System:checkout`; teams: `payments`"],
+            &[
+                "with the head's rules, `W0502` no longer warns about 1 entity owned by 1 team | no longer warned about: `System:checkout`; teams: `payments`",
+            ],
         ),
         (
             "a rule's message and reach changed",
@@ -293,4 +301,3 @@ fn a_rule_change_previews_findings_that_appear_disappear_or_change_severity() {
         assert_eq!(outcome.verdict(), verdict, "{name}");
     }
 }
-

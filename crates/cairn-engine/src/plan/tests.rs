@@ -351,7 +351,8 @@ fn diverged(on_main: impl FnOnce(&Repo), on_feature: impl FnOnce(&Repo)) -> (Rep
     (repo, point)
 }
 
-const WAREHOUSE: (&str, &str) = ("catalog/warehouse.yaml", "identifier: warehouse\nblueprint: Domain\nteam: payments\n");
+const WAREHOUSE: (&str, &str) =
+    ("catalog/warehouse.yaml", "identifier: warehouse\nblueprint: Domain\nteam: payments\n");
 
 /// Scenario (a) of docs/pull-requests.md: main added entities after the branch point. Compared
 /// with main's tip, the branch would seem to remove them; judged as it merges, the plan lists
@@ -372,7 +373,9 @@ fn a_plan_lists_only_the_branch_s_changes_when_main_moved_on() {
     assert_eq!(plan.commits.base, Some(repo.git(&["rev-parse", "main"])));
     assert_eq!(plan.commits.head, Some(repo.git(&["rev-parse", "feature"])));
     assert_eq!(plan.head_commit, plan.commits.head);
-    assert!(plan.outcome.source.starts_with("the merge of `feature` into `main` judged by the rules of revision `main`"));
+    assert!(
+        plan.outcome.source.starts_with("the merge of `feature` into `main` judged by the rules of revision `main`")
+    );
     assert_eq!(findings(&plan.outcome.diagnostics), Vec::<String>::new());
     assert_eq!(plan.verdict(false), Verdict::Pass);
 }
@@ -416,7 +419,8 @@ fn a_plan_with_a_conflict_judges_the_head_against_the_merge_base() {
             main.write("catalog/search.yaml", "identifier: search\nblueprint: Domain\nteam: payments\n");
         },
         |feature| {
-            feature.write("catalog/shop.yaml", "identifier: shop\ntitle: The shop\nblueprint: Domain\nteam: payments\n");
+            feature
+                .write("catalog/shop.yaml", "identifier: shop\ntitle: The shop\nblueprint: Domain\nteam: payments\n");
         },
     );
     let plan = plan(&repo.at("main"), &repo.at("feature"), now()).expect("a plan");

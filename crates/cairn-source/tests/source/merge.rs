@@ -66,7 +66,9 @@ fn the_head_s_changes_go_onto_the_base_s_tip() {
     assert_eq!(texts, ["a on main", "b on feature", "added on main", "added on feature", "same"]);
     // Blob ids come through, so that a reader of the base reuses what it parsed.
     let base = Source::git(repo.path(), "main").expect("main");
-    let id = |source: &Source, path: &str| source.files().expect("a listing").into_iter().find(|e| e.path == path).and_then(|e| e.blob_id());
+    let id = |source: &Source, path: &str| {
+        source.files().expect("a listing").into_iter().find(|e| e.path == path).and_then(|e| e.blob_id())
+    };
     assert_eq!(id(&merged, "d"), id(&base, "d"));
 }
 
@@ -98,7 +100,8 @@ fn a_folder_of_the_work_tree_merges_alone() {
     // A conflict outside the platform's folder is not the platform's.
     repo.write("platform/c", "c").write("README.md", "readme on main").commit("main moves on");
     let platform = repo.path().join("platform");
-    let (base, head) = (Source::git(&platform, "main").expect("main"), Source::git(&platform, "feature").expect("feature"));
+    let (base, head) =
+        (Source::git(&platform, "main").expect("main"), Source::git(&platform, "feature").expect("feature"));
     let Some(Merge::Clean { merged, .. }) = Source::merge(&base, &head).expect("a merge") else { panic!("clean") };
     assert_eq!(merged.describe(), "`platform` in the merge of `feature` into `main`");
     let file = EntryKind::File;
@@ -138,7 +141,8 @@ fn unrelated_histories_have_no_merge_base() {
     repo.write("a", "a").commit("one history");
     repo.git(&["checkout", "-q", "--orphan", "other"]);
     repo.write("b", "b").commit("another history");
-    let (base, head) = (Source::git(repo.path(), "main").expect("main"), Source::git(repo.path(), "other").expect("other"));
+    let (base, head) =
+        (Source::git(repo.path(), "main").expect("main"), Source::git(repo.path(), "other").expect("other"));
     let error = Source::merge(&base, &head).expect_err("no merge base");
     assert!(matches!(&error, SourceError::NoMergeBase { shallow: false, .. }), "{error:?}");
     assert!(error.help().is_some_and(|help| help.contains("share no history")), "{error:?}");

@@ -158,7 +158,9 @@ fn a_folder_missing_at_the_revision_is_refused() {
     assert_eq!(error.to_string(), "revision `HEAD~1` has no folder `platform`");
     assert_eq!(
         error.help().as_deref(),
-        Some("`platform` is not committed at `HEAD~1`: commit it, or check the files on disk by leaving out the revisions")
+        Some(
+            "`platform` is not committed at `HEAD~1`: commit it, or check the files on disk by leaving out the revisions"
+        )
     );
 }
 
