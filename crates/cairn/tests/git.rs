@@ -459,7 +459,7 @@ fn plan_json(repo: &GitRepo) -> (i32, serde_json::Value) {
 #[test]
 fn a_plan_after_main_moved_on_lists_only_the_branch_s_changes() {
     let repo = diverged(|main| {
-        drop(main.write("catalog/search.yaml", "identifier: search\nblueprint: Domain\nteam: payments\n"))
+        main.write("catalog/search.yaml", "identifier: search\nblueprint: Domain\nteam: payments\n");
     });
     let (code, report) = plan_json(&repo);
     assert_eq!(code, 0, "{report:#}");

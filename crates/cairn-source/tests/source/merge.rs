@@ -120,7 +120,14 @@ fn a_directory_has_no_merge() {
 /// find it), the merge base is beyond the history: the error says to fetch it.
 #[test]
 fn a_shallow_clone_without_the_merge_base_says_to_fetch_the_whole_history() {
-    let (repo, _) = diverged(|main| drop(main.write("d", "d")), |feature| drop(feature.write("e", "e")));
+    let (repo, _) = diverged(
+        |main| {
+            main.write("d", "d");
+        },
+        |feature| {
+            feature.write("e", "e");
+        },
+    );
     let (_dir, clone) = repo.shallow_clone(1, "feature");
     let clone_repo = |args: &[&str]| {
         let output = std::process::Command::new("git").current_dir(&clone).args(args).output().expect("git runs");
