@@ -146,6 +146,23 @@ fn a_shallow_clone_says_fetch_depth_zero_for_every_command() {
         );
         assert!(!run.stderr.contains("delegate"), "{}", run.stderr);
     }
+
+    // A pull request's two commits fetched one deep each: no merge base to judge against.
+    let repo = diverged(|main| {
+        main.write("catalog/search.yaml", "identifier: search\nblueprint: Domain\nteam: payments\n");
+    });
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let from = format!("file://{}", repo.path.display());
+    git_in(dir.path(), &["clone", "--quiet", "--depth", "1", "--branch", "feature", &from, "clone"]);
+    let clone = dir.path().join("clone");
+    git_in(&clone, &["fetch", "--quiet", "--depth", "1", "origin", "main:main"]);
+    let run = cairn(&clone, &["plan", "--base", "main", "--head", "feature"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: `main` and `feature` have no merge base in this clone\n\
+         help: this clone is shallow: fetch the whole history (`fetch-depth: 0` in `actions/checkout`, or `git fetch --unshallow`)\n"
+    );
 }
 
 /// A path outside any git repository, one that does not exist, and a folder not committed at
