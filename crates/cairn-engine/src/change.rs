@@ -240,13 +240,13 @@ enum Shift {
 /// disappear or change severity (`judged` holds what the base's rules find, `proposed` what the
 /// head's rules find in the same data), and the policies breaking, first.
 fn impact(judged: &[Diagnostic], proposed: &[Diagnostic], catalog: &Catalog) -> Vec<Diagnostic> {
-    let by_identity = |findings: &'_ [Diagnostic]| -> BTreeMap<Identity, Diagnostic> {
+    fn by_identity(findings: &[Diagnostic]) -> BTreeMap<Identity, &Diagnostic> {
         findings
             .iter()
             .filter(|d| d.counts() && d.code != Code::RulesChanged && !d.code.breaks_rules())
-            .filter_map(|d| identity(d).map(|key| (key, d.clone())))
+            .filter_map(|d| identity(d).map(|key| (key, d)))
             .collect()
-    };
+    }
     let (before, after) = (by_identity(judged), by_identity(proposed));
     // By the code shown and the shift: the rule's title and the entities it concerns.
     let mut shifts: BTreeMap<(String, Shift), (Option<String>, BTreeSet<EntityRef>)> = BTreeMap::new();
