@@ -84,7 +84,7 @@ pub enum Merge {
 }
 
 impl Merge {
-    /// The merge base's commit, when it is not the base's own.
+    /// The merge base, when it is not the base's tip.
     #[must_use]
     pub fn merge_base(&self) -> Option<&Source> {
         match self {
