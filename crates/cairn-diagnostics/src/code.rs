@@ -108,6 +108,7 @@ codes! {
     PolicyMetadata = "E0506", Error, "a policy's METADATA block is not valid";
     PolicyLimit = "E0507", Error, "a policy ran longer than the configured limit";
     RulesChanged = "W0510", Warning, "the change edits the rules that judge it: review needed";
+    MergeConflict = "W0511", Warning, "the change and its base both changed a file since their merge base: the merged result is not judged";
     // E06xx: waivers.
     InvalidWaiver = "E0601", Error, "a waiver in `exceptions/` is not valid";
     ExpiredWaiver = "E0602", Error, "a waiver has expired";

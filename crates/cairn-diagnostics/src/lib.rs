@@ -13,4 +13,4 @@ pub use diagnostic::{Diagnostic, Location, PolicyRule, Related, Waived, rooted};
 pub use entity_ref::{EntityRef, EntityRefError};
 pub use render::render_human;
 pub use source::{ByteSpan, Position, SourceFile, SourceMap};
-pub use suggest::did_you_mean;
+pub use suggest::{did_you_mean, near_names};

@@ -1,13 +1,19 @@
 //! `check_change`: judge a change (a pull request) by the rules of its base. The head's entities
 //! are checked against the base's settings, blueprints, policies and waivers, so that no change
 //! can weaken the rules that judge it. Every change to those rules is a finding that asks for
-//! review, with a preview of what the new rules would newly fail.
+//! review, with a preview of what the head's rules would change: findings that appear,
+//! disappear or change severity.
+//!
+//! A change is judged as it would merge: when the base moved on since the merge base, the head's
+//! changes are applied onto the base's tip (`Source::merge`) and that merged tree is judged, so
+//! that a semantic conflict with the base (it renamed a team the head uses) is a finding of the
+//! change, and the base's own later changes are not taken for the head's.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use cairn_diagnostics::{Code, Diagnostic, Location, Severity};
 use cairn_model::{Catalog, EntityRef, FileRole, Layout, SETTINGS_FILE, Timestamp};
-use cairn_source::{Contents, EntryKind, FileEntry, Source};
+use cairn_source::{Contents, EntryKind, FileEntry, Merge, Source};
 
 use crate::check::{Base, Outcome, findings, finish, judge};
 use crate::error::EngineError;
@@ -16,24 +22,49 @@ use crate::load::{BUNDLED_PREFIX, Loaded, Reuse, load_with};
 /// How many entities a preview names before it says "and N more".
 const PREVIEW_NAMES: usize = 20;
 
-/// Checks the change from `base` to `head` as of `now`: the head's catalog, judged by the base's
-/// rules.
+/// Checks the change from `base` to `head` as of `now`: the head's changes merged into the
+/// base's tip (or, when they conflict, the head), judged by the base's rules.
 pub fn check_change(base: &Source, head: &Source, now: Timestamp) -> Result<Outcome, EngineError> {
-    let rules = load_with(base, None, Reuse::Keep)?;
-    check_change_loaded(base, &rules, head, now, None).map(|(outcome, _)| outcome)
+    let merge = Source::merge(base, head)?;
+    let sides = Sides::new(base, head, merge.as_ref());
+    let rules = load_with(sides.base, None, Reuse::Keep)?;
+    check_change_loaded(&sides, &rules, now, None).map(|(outcome, _)| outcome)
 }
 
-/// Checks the change from `base`, whose files `load` read into `rules` (keeping what it parsed,
-/// so that every file the head shares is not read again), to `head`. `base_catalog` is the
-/// base's catalog when the caller has built it already. Also returns the findings of each head
-/// entity, in the order of the outcome's catalog.
+/// What a change is judged between, once its merge is known.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Sides<'a> {
+    /// Whose rules judge the change and whose findings were already there: the base's tip, or
+    /// the merge base when the head does not merge cleanly.
+    pub base: &'a Source,
+    /// What is judged: the head merged into the base's tip, or the head itself when the base is
+    /// its merge base (or the merge conflicts, or either side is a directory).
+    pub head: &'a Source,
+    /// The paths both sides changed differently since the merge base.
+    pub conflicts: &'a [String],
+}
+
+impl<'a> Sides<'a> {
+    pub fn new(base: &'a Source, head: &'a Source, merge: Option<&'a Merge>) -> Self {
+        match merge {
+            None | Some(Merge::FastForward) => Sides { base, head, conflicts: &[] },
+            Some(Merge::Clean { merged, .. }) => Sides { base, head: merged, conflicts: &[] },
+            Some(Merge::Conflicts { merge_base, paths }) => Sides { base: merge_base, head, conflicts: paths },
+        }
+    }
+}
+
+/// Checks the change between `sides`, whose base `load` read into `rules` (keeping what it
+/// parsed, so that every file the head shares is not read again). `base_catalog` is the base's
+/// catalog when the caller has built it already. Also returns the findings of each head entity,
+/// in the order of the outcome's catalog.
 pub(crate) fn check_change_loaded(
-    base: &Source,
+    sides: &Sides<'_>,
     rules: &Loaded,
-    head: &Source,
     now: Timestamp,
     base_catalog: Option<&Catalog>,
 ) -> Result<(Outcome, Vec<Vec<Diagnostic>>), EngineError> {
+    let Sides { base, head, conflicts } = *sides;
     let mut data = load_with(head, Some(&rules.settings), Reuse::From(rules))?;
     let base_layout = Layout::new(&rules.settings);
     let changed = changed_rule_files(base, rules, head, &data, &base_layout);
@@ -64,6 +95,7 @@ pub(crate) fn check_change_loaded(
     diagnostics.extend(data.diagnostics.iter().filter(|d| !is_rule_finding(d, &base_layout)).cloned());
     diagnostics.extend(judged.diagnostics);
     crate::waivers::apply(&mut diagnostics, &rules.waivers, &judged.catalog, now);
+    diagnostics.extend(conflicts.iter().map(|path| conflict(path, base)));
 
     if !changed.is_empty() {
         diagnostics.extend(changed.iter().map(review_needed));
@@ -167,33 +199,89 @@ fn review_needed(change: &Changed) -> Diagnostic {
     )
 }
 
-/// What the change's own rules would newly fail, by rule: the blast radius of the rule change.
+/// A path the head and the base both changed, differently, since their merge base (`merge_base`).
+fn conflict(path: &str, merge_base: &Source) -> Diagnostic {
+    Diagnostic::new(
+        Code::MergeConflict,
+        format!("`{path}` changed on both sides since {}: the merged result was not judged", merge_base.describe()),
+    )
+    .at(Location::file(path))
+    .with_help(
+        "merge the base into this branch (or rebase onto it) and resolve the conflict; until then the change \
+         is judged against the merge base, without the base's later changes",
+    )
+}
+
+/// A finding about one entity, named so that the same finding under other rules compares
+/// equal: by the rule (its own code, else its package, since a `warn` rule renamed `deny` is
+/// the same rule raised), the entity, and the message.
+type Identity = (String, EntityRef, String);
+
+fn identity(diagnostic: &Diagnostic) -> Option<Identity> {
+    let entity = diagnostic.entity.clone()?;
+    let rule = match &diagnostic.rule {
+        Some(rule) => rule.code.clone().unwrap_or_else(|| format!("data.{}", rule.package)),
+        None => diagnostic.code_name().to_owned(),
+    };
+    Some((rule, entity, diagnostic.message.clone()))
+}
+
+/// How a finding differs between the base's rules and the head's.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Shift {
+    /// Only the head's rules find it, with this severity.
+    Appears(Severity),
+    /// Only the base's rules find it.
+    Disappears(Severity),
+    /// Both find it, at another severity (and, for a `warn` rule renamed `deny`, another code).
+    Becomes { now: Severity, was: Severity, was_code: String },
+}
+
+/// What the head's rules would change, by rule: the findings about entities that appear,
+/// disappear or change severity (`judged` holds what the base's rules find, `proposed` what the
+/// head's rules find in the same data), and the policies breaking, first.
 fn impact(judged: &[Diagnostic], proposed: &[Diagnostic], catalog: &Catalog) -> Vec<Diagnostic> {
-    let key = |d: &Diagnostic| (d.code_name().to_owned(), d.entity.clone(), d.message.clone());
-    let now: BTreeSet<_> = judged.iter().filter(|d| d.counts()).map(key).collect();
-    let mut by_rule: BTreeMap<String, (Option<String>, BTreeSet<EntityRef>)> = BTreeMap::new();
-    let mut broken = Vec::new();
-    for diagnostic in proposed.iter().filter(|d| d.counts() && d.severity == Severity::Error) {
-        if diagnostic.code.breaks_rules() {
-            broken.push(diagnostic);
-            continue;
-        }
-        if now.contains(&key(diagnostic)) {
-            continue;
-        }
-        let Some(entity) = &diagnostic.entity else { continue };
-        let entry = by_rule.entry(diagnostic.code_name().to_owned()).or_default();
-        entry.0 = diagnostic.rule.as_ref().and_then(|rule| rule.title.clone());
-        entry.1.insert(entity.clone());
+    fn by_identity(findings: &[Diagnostic]) -> BTreeMap<Identity, &Diagnostic> {
+        findings
+            .iter()
+            .filter(|d| d.counts() && d.code != Code::RulesChanged && !d.code.breaks_rules())
+            .filter_map(|d| identity(d).map(|key| (key, d)))
+            .collect()
     }
+    let (before, after) = (by_identity(judged), by_identity(proposed));
+    // By the code shown and the shift: the rule's title and the entities it concerns.
+    let mut shifts: BTreeMap<(String, Shift), (Option<String>, BTreeSet<EntityRef>)> = BTreeMap::new();
+    let mut note = |finding: &Diagnostic, shift: Shift, entity: &EntityRef| {
+        let entry = shifts.entry((finding.code_name().to_owned(), shift)).or_default();
+        entry.0 = finding.rule.as_ref().and_then(|rule| rule.title.clone());
+        entry.1.insert(entity.clone());
+    };
+    for (key, finding) in &after {
+        match before.get(key) {
+            None => note(finding, Shift::Appears(finding.severity), &key.1),
+            Some(was) if was.severity != finding.severity => {
+                let shift =
+                    Shift::Becomes { now: finding.severity, was: was.severity, was_code: was.code_name().to_owned() };
+                note(finding, shift, &key.1);
+            }
+            Some(_) => {}
+        }
+    }
+    for (key, finding) in &before {
+        if !after.contains_key(key) {
+            note(finding, Shift::Disappears(finding.severity), &key.1);
+        }
+    }
+
     let mut out = Vec::new();
-    if let Some(first) = broken.first() {
+    let broken = proposed.iter().find(|d| d.counts() && d.severity == Severity::Error && d.code.breaks_rules());
+    if let Some(first) = broken {
         let place = first.location.as_ref().map(|l| format!(" ({}:{}:{})", l.file, l.start.line, l.start.column));
         out.push(
             Diagnostic::new(
                 Code::RulesChanged,
                 format!(
-                    "with this change's own rules, the policies could not be evaluated: {}{}",
+                    "with the head's rules, the policies could not be evaluated: {}{}",
                     first.message,
                     place.unwrap_or_default()
                 ),
@@ -201,35 +289,44 @@ fn impact(judged: &[Diagnostic], proposed: &[Diagnostic], catalog: &Catalog) -> 
             .with_help("fix the policy before it is merged: a broken policy set fails every later check"),
         );
     }
-    for (rule, (title, entities)) in by_rule {
+    for ((rule, shift), (title, entities)) in shifts {
         let teams: BTreeSet<&str> = entities
             .iter()
             .filter_map(|entity| catalog.get(entity))
             .flat_map(|entity| entity.teams.iter().map(|team| team.value.as_str()))
             .collect();
         let named = title.map_or_else(|| format!("`{rule}`"), |title| format!("`{rule}` ({title})"));
+        let owners = if teams.is_empty() { "no team".to_owned() } else { plural(teams.len(), "team", "teams") };
+        let many = format!("{} owned by {owners}", plural(entities.len(), "entity", "entities"));
+        let (message, listed) = match &shift {
+            Shift::Appears(Severity::Error) => (format!("{named} newly fails {many}"), "newly failing"),
+            Shift::Appears(Severity::Warning) => (format!("{named} newly warns about {many}"), "newly warned about"),
+            Shift::Disappears(Severity::Error) => (format!("{named} no longer fails {many}"), "no longer failing"),
+            Shift::Disappears(Severity::Warning) => {
+                (format!("{named} no longer warns about {many}"), "no longer warned about")
+            }
+            Shift::Becomes { now, was, was_code } => {
+                let subject = match entities.first() {
+                    Some(entity) if entities.len() == 1 => format!("`{entity}` gets"),
+                    _ => format!("{many} get"),
+                };
+                let was_code = if *was_code == rule { String::new() } else { format!(" `{was_code}`") };
+                let listed = if *now == Severity::Error { "raised to error" } else { "lowered to warning" };
+                (format!("{subject} {now} `{rule}` (was {was}{was_code})"), listed)
+            }
+        };
         let mut list: Vec<String> = entities.iter().take(PREVIEW_NAMES).map(|e| format!("`{e}`")).collect();
         if entities.len() > PREVIEW_NAMES {
             list.push(format!("and {} more", entities.len() - PREVIEW_NAMES));
         }
+        let teams = if teams.is_empty() {
+            "none".to_owned()
+        } else {
+            teams.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+        };
         out.push(
-            Diagnostic::new(
-                Code::RulesChanged,
-                format!(
-                    "with this change's rules, {named} newly fails {} owned by {}",
-                    plural(entities.len(), "entity", "entities"),
-                    plural(teams.len(), "team", "teams"),
-                ),
-            )
-            .with_help(format!(
-                "newly failing: {}; teams: {}",
-                list.join(", "),
-                if teams.is_empty() {
-                    "none".to_owned()
-                } else {
-                    teams.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
-                }
-            )),
+            Diagnostic::new(Code::RulesChanged, format!("with the head's rules, {message}"))
+                .with_help(format!("{listed}: {}; teams: {teams}", list.join(", "))),
         );
     }
     out

@@ -10,6 +10,16 @@ pub enum EngineError {
     Source(SourceError),
 }
 
+impl EngineError {
+    /// What the user can do about it, when there is something to say (see `SourceError::help`).
+    #[must_use]
+    pub fn help(&self) -> Option<String> {
+        match self {
+            EngineError::Source(error) => error.help(),
+        }
+    }
+}
+
 impl fmt::Display for EngineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

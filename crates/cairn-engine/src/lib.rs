@@ -23,6 +23,6 @@ pub use check::{Outcome, check};
 pub use error::EngineError;
 pub use init::{InitError, init};
 pub use load::{Loaded, load};
-pub use plan::{ChangeKind, EntityChange, EnvironmentChange, FieldChange, Plan, expiry, plan};
+pub use plan::{ChangeKind, Commits, EntityChange, EnvironmentChange, FieldChange, Plan, expiry, plan};
 pub use policy_test::{PolicyTestOutcome, test_policies};
 pub use verdict::Verdict;

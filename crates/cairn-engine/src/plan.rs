@@ -2,6 +2,9 @@
 //! property, relation by relation) and moved; environments created, changed and destroyed with
 //! their expiry; and the findings of the change judged by its base's rules, split into those the
 //! change introduces and those already there.
+//!
+//! Like `check_change`, a plan judges the head merged into the base's tip when the base moved on
+//! since the merge base: the changes listed are then the head's own, applied onto the base.
 
 use std::collections::BTreeSet;
 
@@ -12,7 +15,7 @@ use cairn_model::{
 pub use cairn_model::{ChangeKind, FieldChange};
 use cairn_source::Source;
 
-use crate::change::check_change_loaded;
+use crate::change::{Sides, check_change_loaded};
 use crate::check::{Known, Outcome, findings, judge_catalog};
 use crate::error::EngineError;
 use crate::load::{Reuse, load_with};
@@ -23,12 +26,16 @@ use crate::verdict::Verdict;
 pub struct Plan {
     /// The head judged by the base's rules: every finding, the files, the head catalog.
     pub outcome: Outcome,
-    /// Describes the base, such as "revision `main` (4b825dc6)".
+    /// Describes the base judged against, such as "revision `main` (4b825dc6)" (the merge base
+    /// when the head does not merge cleanly into the base's tip).
     pub base: String,
     /// The head's commit, for links.
     pub head_commit: Option<String>,
-    /// The base's commit, for links to what the change removes.
+    /// The commit the diff starts from (the base's tip, or the merge base when the merge
+    /// conflicts), for links to what the change removes.
     pub base_commit: Option<String>,
+    /// The base's, the head's and their merge base's commits.
+    pub commits: Commits,
     /// Indices into `outcome.diagnostics` of the findings this change introduces; the others
     /// were already there at the base.
     pub introduced: BTreeSet<usize>,
@@ -66,6 +73,18 @@ impl Plan {
     }
 }
 
+/// The commits of a change, as full hexadecimal ids (`None` for a directory).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Commits {
+    /// The base's tip: `pull_request.base.sha`, or `--base`.
+    pub base: Option<String>,
+    pub head: Option<String>,
+    /// The best common ancestor of base and head; the base's own commit when the head's history
+    /// contains it.
+    pub merge_base: Option<String>,
+}
+
 /// One entity the change touches.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct EntityChange {
@@ -96,6 +115,16 @@ pub struct EnvironmentChange {
 
 /// Plans the change from `base` to `head` as of `now`.
 pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, EngineError> {
+    let merge = Source::merge(base, head)?;
+    let commits = Commits {
+        base: base.commit(),
+        head: head.commit(),
+        merge_base: merge.as_ref().and_then(|merge| merge.merge_base()).map_or_else(|| base.commit(), Source::commit),
+    };
+    // From here on, `base` and `head` are what is judged: the base's tip and the head merged
+    // into it, or the merge base and the head when the merge conflicts.
+    let sides = Sides::new(base, head, merge.as_ref());
+    let base = sides.base;
     // The base is read and judged once: its findings are what was already there, its catalog is
     // what the diff and `data.cairn.change` start from, and its rules judge the head. The head
     // reuses every entity file the base parsed.
@@ -103,7 +132,7 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
     let base_revision = base.commit();
     let (base_catalog, built) =
         Catalog::build(rules.bundled_blueprints.clone(), rules.declared_blueprints.clone(), rules.entities.clone());
-    let (outcome, head_findings) = check_change_loaded(base, &rules, head, now, Some(&base_catalog))?;
+    let (outcome, head_findings) = check_change_loaded(&sides, &rules, now, Some(&base_catalog))?;
     let changes = diff(&base_catalog, &outcome.catalog);
     let environments = environment_changes(&changes);
     let entities: Vec<EntityChange> = changes.into_iter().map(described).collect();
@@ -127,8 +156,9 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         .collect();
     Ok(Plan {
         base: base.describe(),
-        head_commit: head.commit(),
+        head_commit: commits.head.clone(),
         base_commit: base_revision,
+        commits,
         introduced,
         entities,
         environments,

@@ -257,10 +257,9 @@ pub fn plan_json(plan: &Plan, options: PlanOptions) -> String {
         verdict: plan.verdict(options.strict),
         message: verdict(plan, options),
         strict: options.strict,
-        base: Revision { sha: plan.base_commit.as_deref(), description: &plan.base },
+        base: Revision { sha: plan.commits.base.as_deref(), description: &plan.base },
         head: Revision { sha: plan.head_commit.as_deref(), description: &plan.outcome.source },
-        // The engine does not give the merge base yet.
-        merge_base: None,
+        merge_base: plan.commits.merge_base.as_deref(),
         prefix,
         counts: Counts {
             entities: KindCounts::of(plan.entities.iter().map(|change| change.kind)),

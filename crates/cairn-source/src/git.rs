@@ -1,16 +1,23 @@
 //! A platform repository as a revision of a git repository, read from tree and blob objects.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use gix::bstr::ByteSlice;
 
 use crate::{Contents, EntryKind, FileEntry, SourceError};
 
+/// How many branch or tag names an unknown revision's error suggests.
+const NEAR_NAMES: usize = 3;
+
 /// A resolved revision: the commit, and the tree of the platform repository within it.
 #[derive(Debug)]
 pub struct Revision {
     repo: gix::ThreadSafeRepository,
+    /// How the revision was named (`main`, `HEAD~1`, a SHA).
     rev: String,
+    /// For a merge base, the revisions it is the merge base of.
+    merge_base_of: Option<(String, String)>,
     commit: gix::ObjectId,
     /// The committer time of `commit`, in seconds since the Unix epoch.
     time: i64,
@@ -33,6 +40,9 @@ impl Revision {
     }
 
     pub(crate) fn open(path: &Path, rev: &str) -> Result<Self, SourceError> {
+        if !path.exists() {
+            return Err(SourceError::NotFound(path.to_path_buf()));
+        }
         let absolute = path.canonicalize().map_err(SourceError::not_a_repository(path))?;
         let repo = gix::discover(&absolute).map_err(SourceError::not_a_repository(path))?;
         // A folder inside the work tree is a platform repository within a larger one.
@@ -43,34 +53,64 @@ impl Revision {
             }
             None => String::new(),
         };
-        let id = repo.rev_parse_single(rev).map_err(SourceError::revision(rev))?;
-        let object = id.object().map_err(SourceError::revision(rev))?;
-        let commit = object.peel_to_commit().map_err(SourceError::revision(rev))?;
+        let commit = resolve(&repo, rev)?;
+        Revision::at(repo, rev.to_owned(), commit, folder)
+    }
+
+    /// The revision at `commit`, named `rev`, of the folder `folder`.
+    fn at(repo: gix::Repository, rev: String, commit: gix::ObjectId, folder: String) -> Result<Self, SourceError> {
+        let object = repo.find_object(commit).map_err(SourceError::revision(&rev))?;
+        let commit = object.peel_to_commit().map_err(SourceError::revision(&rev))?;
         // Read now, while the commit is at hand, so that asking for it later needs no lookup.
-        let time = commit.time().map_err(SourceError::revision(rev))?.seconds;
-        let mut tree = commit.tree().map_err(SourceError::revision(rev))?;
+        let time = commit.time().map_err(SourceError::revision(&rev))?.seconds;
+        let mut tree = commit.tree().map_err(SourceError::revision(&rev))?;
         let tree_id = if folder.is_empty() {
             tree.id
         } else {
-            let entry = tree.peel_to_entry_by_path(&folder).map_err(SourceError::revision(rev))?;
+            let entry = tree.peel_to_entry_by_path(&folder).map_err(SourceError::revision(&rev))?;
             match entry {
                 Some(entry) if entry.mode().is_tree() => entry.object_id(),
-                _ => return Err(SourceError::Subfolder { rev: rev.to_owned(), folder }),
+                _ => return Err(SourceError::Subfolder { rev, folder }),
             }
         };
         let commit_id = commit.id;
         drop(commit);
         drop(tree);
-        Ok(Revision { repo: repo.into_sync(), rev: rev.to_owned(), commit: commit_id, time, tree: tree_id, folder })
+        Ok(Revision {
+            repo: repo.into_sync(),
+            rev,
+            merge_base_of: None,
+            commit: commit_id,
+            time,
+            tree: tree_id,
+            folder,
+        })
+    }
+
+    /// The best common ancestor of `base` and `head`, two revisions of one repository, read at
+    /// `base`'s folder.
+    pub(crate) fn merge_base(base: &Revision, head: &Revision) -> Result<Revision, SourceError> {
+        let repo = base.repo.to_thread_local();
+        let no_merge_base =
+            || SourceError::NoMergeBase { base: base.rev.clone(), head: head.rev.clone(), shallow: is_shallow(&repo) };
+        // A shallow clone stops the walk where its history stops; whether that ends in an error
+        // or in no answer, the common history is not there.
+        let id = match repo.merge_base(base.commit, head.commit) {
+            Ok(Some(id)) => id.detach(),
+            Ok(None) | Err(_) => return Err(no_merge_base()),
+        };
+        let mut revision = Revision::at(repo.clone(), id.to_string(), id, base.folder.clone())?;
+        revision.merge_base_of = Some((base.rev.clone(), head.rev.clone()));
+        Ok(revision)
     }
 
     pub(crate) fn describe(&self) -> String {
         let short = self.commit.to_hex_with_len(12);
-        if self.folder.is_empty() {
-            format!("revision `{}` ({short})", self.rev)
-        } else {
-            format!("`{}` at revision `{}` ({short})", self.folder, self.rev)
-        }
+        let at = match &self.merge_base_of {
+            Some((base, head)) => format!("the merge base of `{base}` and `{head}` ({short})"),
+            None => format!("revision `{}` ({short})", self.rev),
+        };
+        if self.folder.is_empty() { at } else { format!("`{}` at {at}", self.folder) }
     }
 
     pub(crate) fn thread_local(&self) -> gix::Repository {
@@ -99,6 +139,93 @@ impl Revision {
     }
 }
 
+/// The head's changes since the merge base applied onto the base's tip, path by path, as git
+/// would merge trees before it looks inside files: a path changed on one side only takes that
+/// side's entry; a path both sides changed alike is that entry; a path both changed differently
+/// (edited, added or deleted) is a conflict, listed and left out.
+#[derive(Debug)]
+pub struct Merged {
+    repo: gix::ThreadSafeRepository,
+    base: String,
+    head: String,
+    head_commit: gix::ObjectId,
+    head_time: i64,
+    folder: String,
+    files: Vec<FileEntry>,
+}
+
+impl Merged {
+    pub(crate) fn folder(&self) -> &str {
+        &self.folder
+    }
+
+    /// Merges `head` into `base` from their merge base `merge_base`; returns the merged tree,
+    /// or the conflicting paths (sorted) when there are any.
+    pub(crate) fn new(
+        base: &Revision,
+        merge_base: &Revision,
+        head: &Revision,
+    ) -> Result<Result<Self, Vec<String>>, SourceError> {
+        type Entry = (EntryKind, Option<gix::ObjectId>);
+        let listing = |revision: &Revision| -> Result<BTreeMap<String, Entry>, SourceError> {
+            Ok(revision.list()?.into_iter().map(|file| (file.path, (file.kind, file.id))).collect())
+        };
+        let (ours, ancestor, theirs) = (listing(base)?, listing(merge_base)?, listing(head)?);
+        let mut paths: Vec<&String> = ours.keys().chain(ancestor.keys()).chain(theirs.keys()).collect();
+        paths.sort();
+        paths.dedup();
+        let mut files = Vec::new();
+        let mut conflicts = Vec::new();
+        for path in paths {
+            let (ours, ancestor, theirs) = (ours.get(path), ancestor.get(path), theirs.get(path));
+            let merged = if ours == theirs || ancestor == theirs {
+                ours
+            } else if ancestor == ours {
+                theirs
+            } else {
+                conflicts.push(path.clone());
+                continue;
+            };
+            if let Some(&(kind, id)) = merged {
+                files.push(FileEntry { path: path.clone(), kind, id });
+            }
+        }
+        if !conflicts.is_empty() {
+            return Ok(Err(conflicts));
+        }
+        Ok(Ok(Merged {
+            repo: base.repo.clone(),
+            base: base.rev.clone(),
+            head: head.rev.clone(),
+            head_commit: head.commit,
+            head_time: head.time,
+            folder: base.folder.clone(),
+            files,
+        }))
+    }
+
+    pub(crate) fn head_commit(&self) -> gix::ObjectId {
+        self.head_commit
+    }
+
+    pub(crate) fn head_time(&self) -> i64 {
+        self.head_time
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        let merge = format!("the merge of `{}` into `{}`", self.head, self.base);
+        if self.folder.is_empty() { merge } else { format!("`{}` in {merge}", self.folder) }
+    }
+
+    pub(crate) fn thread_local(&self) -> gix::Repository {
+        self.repo.to_thread_local()
+    }
+
+    pub(crate) fn list(&self) -> Vec<FileEntry> {
+        self.files.clone()
+    }
+}
+
 pub(crate) fn read(repo: &gix::Repository, id: gix::ObjectId, path: &str, limit: u64) -> Result<Contents, SourceError> {
     // The header gives the size without inflating the object.
     let size = repo.find_header(id).map_err(SourceError::git(path))?.size();
@@ -106,4 +233,76 @@ pub(crate) fn read(repo: &gix::Repository, id: gix::ObjectId, path: &str, limit:
         return Ok(Contents::TooLarge { size });
     }
     repo.find_blob(id).map(|mut blob| Contents::Bytes(blob.take_data())).map_err(SourceError::git(path))
+}
+
+/// Whether the clone is shallow (its history cut at some depth). A shallow file that cannot be
+/// located counts as not shallow: the error then says what is missing without the hint.
+fn is_shallow(repo: &gix::Repository) -> bool {
+    repo.is_shallow().unwrap_or(false)
+}
+
+/// The commit `rev` names, or an error in the user's words: which name is unknown (and which
+/// branches and tags are near it), or which history this clone does not have.
+fn resolve(repo: &gix::Repository, rev: &str) -> Result<gix::ObjectId, SourceError> {
+    let id = match repo.rev_parse_single(rev) {
+        Ok(id) => id.detach(),
+        Err(error) => return Err(unresolved(repo, rev, error.into())),
+    };
+    // A full commit id parses without a lookup, and so does a parent (`main^`) read from its
+    // child: the object may still be missing.
+    if !repo.has_object(id) {
+        let shallow = is_shallow(repo);
+        if shallow && !looks_like_commit_id(rev) {
+            return Err(SourceError::ShallowHistory { rev: rev.to_owned() });
+        }
+        return Err(SourceError::NotInClone { rev: rev.to_owned(), shallow });
+    }
+    Ok(id)
+}
+
+/// Why `rev` did not resolve, from what does.
+fn unresolved(repo: &gix::Repository, rev: &str, cause: Box<dyn std::error::Error + Send + Sync>) -> SourceError {
+    // The name the revision starts from: `main` in `main~2`, `HEAD` in `HEAD^`, `v1` in `v1:path`.
+    let name = rev.split(['~', '^', ':']).next().unwrap_or(rev);
+    let name = name.split("@{").next().unwrap_or(name);
+    if name.is_empty() {
+        return SourceError::Revision { rev: rev.to_owned(), source: cause };
+    }
+    if looks_like_commit_id(name) && repo.rev_parse_single(name).is_err() {
+        return SourceError::NotInClone { rev: rev.to_owned(), shallow: is_shallow(repo) };
+    }
+    if repo.rev_parse_single(name).is_err() {
+        return SourceError::UnknownRevision { rev: name.to_owned(), near: near_names(repo, name) };
+    }
+    // The name is known; what the revision asks of its history is not there.
+    if is_shallow(repo) {
+        SourceError::ShallowHistory { rev: rev.to_owned() }
+    } else {
+        SourceError::NotInHistory { rev: rev.to_owned(), name: name.to_owned(), source: cause }
+    }
+}
+
+/// Seven or more hexadecimal digits: how git abbreviates a commit id.
+fn looks_like_commit_id(name: &str) -> bool {
+    name.len() >= 7 && name.bytes().all(|byte| byte.is_ascii_hexdigit())
+}
+
+/// The branch and tag names closest to `name` (local branches, remote branches such as
+/// `origin/main`, tags), nearest first.
+fn near_names(repo: &gix::Repository, name: &str) -> Vec<String> {
+    let Ok(references) = repo.references() else { return Vec::new() };
+    let Ok(all) = references.all() else { return Vec::new() };
+    let names: Vec<String> = all
+        .filter_map(Result::ok)
+        .filter(|reference| {
+            let full = reference.name().as_bstr();
+            full.starts_with(b"refs/heads/") || full.starts_with(b"refs/remotes/") || full.starts_with(b"refs/tags/")
+        })
+        .map(|reference| reference.name().shorten().to_str_lossy().into_owned())
+        .filter(|short| !short.ends_with("/HEAD"))
+        .collect();
+    cairn_diagnostics::near_names(name, names.iter().map(String::as_str), NEAR_NAMES)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }

@@ -1,6 +1,9 @@
 //! A platform repository as cairn reads it: a directory on disk, or a revision of a git
 //! repository read straight from its tree and blob objects (no checkout; bare repositories work).
 //!
+//! A change between two revisions also has a merge base and, when the head's changes apply onto
+//! the base's tip without conflict, a merged tree (`Source::merge`).
+//!
 //! Boundary: this crate lists files and returns their bytes. It never follows a symbolic link:
 //! links are listed as such, so that the caller reports them.
 
@@ -65,6 +68,32 @@ pub enum Source {
         prefix: String,
     },
     Git(Box<git::Revision>),
+    /// A head merged into a base (`Source::merge`): a tree that no commit holds yet.
+    Merged(Box<git::Merged>),
+}
+
+/// How a change's head goes onto its base's tip: what a pull request would merge.
+#[derive(Debug)]
+pub enum Merge {
+    /// The base is the merge base (the head's history contains it): the head is the merged result.
+    FastForward,
+    /// The base moved on since the merge base, and the head's changes apply onto it without
+    /// conflict: `merged` is the result.
+    Clean { merge_base: Source, merged: Source },
+    /// The base moved on, and some paths changed differently on both sides since the merge
+    /// base: no merged result is formed.
+    Conflicts { merge_base: Source, paths: Vec<String> },
+}
+
+impl Merge {
+    /// The merge base, when it is not the base's tip.
+    #[must_use]
+    pub fn merge_base(&self) -> Option<&Source> {
+        match self {
+            Merge::FastForward => None,
+            Merge::Clean { merge_base, .. } | Merge::Conflicts { merge_base, .. } => Some(merge_base),
+        }
+    }
 }
 
 impl Source {
@@ -85,12 +114,31 @@ impl Source {
         git::Revision::open(path, rev).map(|revision| Source::Git(Box::new(revision)))
     }
 
+    /// How `head` merges into `base`, two revisions of one git repository (read at `base`'s
+    /// folder): the merge base, and the merged tree or the paths that conflict. `None` when
+    /// either is not a git revision. Fails when the two share no history in this clone (a
+    /// shallow clone's error says to fetch the whole history).
+    pub fn merge(base: &Source, head: &Source) -> Result<Option<Merge>, SourceError> {
+        let (Source::Git(base), Source::Git(head)) = (base, head) else { return Ok(None) };
+        let merge_base = git::Revision::merge_base(base, head)?;
+        if merge_base.commit() == base.commit() {
+            return Ok(Some(Merge::FastForward));
+        }
+        Ok(Some(match git::Merged::new(base, &merge_base, head)? {
+            Ok(merged) => {
+                Merge::Clean { merge_base: Source::Git(Box::new(merge_base)), merged: Source::Merged(Box::new(merged)) }
+            }
+            Err(paths) => Merge::Conflicts { merge_base: Source::Git(Box::new(merge_base)), paths },
+        }))
+    }
+
     /// Says what is being read, for reports: the directory, or the revision and its commit.
     #[must_use]
     pub fn describe(&self) -> String {
         match self {
             Source::Directory { root, .. } => format!("`{}`", root.display()),
             Source::Git(revision) => revision.describe(),
+            Source::Merged(merged) => merged.describe(),
         }
     }
 
@@ -103,25 +151,29 @@ impl Source {
         match self {
             Source::Directory { prefix, .. } => prefix,
             Source::Git(revision) => revision.folder(),
+            Source::Merged(merged) => merged.folder(),
         }
     }
 
-    /// The commit read, as a full hexadecimal id; `None` for a directory.
+    /// The commit read, as a full hexadecimal id; `None` for a directory. A merged tree has no
+    /// commit of its own: it answers for the head's, the commit the change is known by.
     #[must_use]
     pub fn commit(&self) -> Option<String> {
         match self {
             Source::Directory { .. } => None,
             Source::Git(revision) => Some(revision.commit().to_string()),
+            Source::Merged(merged) => Some(merged.head_commit().to_string()),
         }
     }
 
     /// When the commit read was committed (the committer's time, not the author's), in seconds
-    /// since the Unix epoch; `None` for a directory.
+    /// since the Unix epoch; `None` for a directory. For a merged tree, the head's.
     #[must_use]
     pub fn commit_time(&self) -> Option<i64> {
         match self {
             Source::Directory { .. } => None,
             Source::Git(revision) => Some(revision.time()),
+            Source::Merged(merged) => Some(merged.head_time()),
         }
     }
 
@@ -130,6 +182,7 @@ impl Source {
         let mut files = match self {
             Source::Directory { root, .. } => directory::list(root)?,
             Source::Git(revision) => revision.list()?,
+            Source::Merged(merged) => merged.list(),
         };
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
@@ -141,6 +194,7 @@ impl Source {
         match self {
             Source::Directory { root, .. } => Reader::Directory(root),
             Source::Git(revision) => Reader::Git(Box::new(revision.thread_local())),
+            Source::Merged(merged) => Reader::Git(Box::new(merged.thread_local())),
         }
     }
 }

@@ -740,3 +740,24 @@ fn ci_judges_by_the_codes_select_and_ignore_keep() {
     assert_eq!(run.stderr, "", "--quiet drops the notes and the closing line");
     assert!(github.received().is_empty());
 }
+
+/// A pull request whose base moved on is judged as it would merge: main renamed the domain the
+/// change's new system belongs to, so the merged result has an error the change introduces,
+/// and main's own renaming is not shown as the change's.
+#[test]
+fn a_pull_request_is_judged_as_it_would_merge_into_its_moved_base() {
+    let (repo, _, head) = pull_request(0);
+    repo.git(&["checkout", "--quiet", "main"]);
+    repo.git(&["rm", "--quiet", "catalog/shop.yaml"]);
+    repo.write("catalog/store.yaml", &DOMAIN.replace("shop", "store"))
+        .write("catalog/checkout.yaml", &system("checkout", "store"));
+    let base = repo.commit("Carol", "Rename the shop domain");
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let run = cairn_ci(&repo, &github.url, &event, &["--dry-run"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("System:cart"), "{}", run.stdout);
+    assert!(run.stdout.contains("`shop`"), "the finding names the missing domain: {}", run.stdout);
+    assert!(!run.stdout.contains("Domain:store"), "main's rename is not the change's: {}", run.stdout);
+    assert!(!run.stdout.contains("Domain:shop"), "main's rename is not the change's: {}", run.stdout);
+}

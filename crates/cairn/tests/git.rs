@@ -94,14 +94,98 @@ fn a_committed_symbolic_link_is_reported_and_not_followed() {
     );
 }
 
+/// Revision errors speak the user's words for every command that takes revisions: the unknown
+/// name and the branches near it, never gix's internals; exit code 2.
 #[test]
-fn a_revision_that_does_not_exist_is_exit_code_two() {
+fn an_unknown_revision_is_named_with_the_branches_near_it() {
     let (repo, _) = history();
+    repo.git(&["branch", "feature/login"]);
+    let cases: [&[&str]; 4] = [
+        &["check", "--rev", "mian"],
+        &["check", "--base", "mian", "--head", "HEAD"],
+        &["check", "--base", "HEAD", "--head", "mian"],
+        &["plan", "--base", "mian", "--head", "HEAD"],
+    ];
+    for args in cases {
+        let run = cairn(&repo.path, args);
+        assert_eq!((run.code, run.stdout.as_str()), (2, ""), "{args:?}");
+        assert_eq!(run.stderr, "error: unknown revision `mian`\nhelp: did you mean `main`?\n", "{args:?}");
+    }
+    let run = cairn(&repo.path, &["check", "--rev", "feature/lgoin"]);
+    assert_eq!(run.stderr, "error: unknown revision `feature/lgoin`\nhelp: did you mean `feature/login`?\n");
     let run = cairn(&repo.path, &["check", "--rev", "no-such-branch"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.starts_with("error: cannot resolve revision `no-such-branch`"), "{}", run.stderr);
+    assert!(run.stderr.starts_with("error: unknown revision `no-such-branch`\nhelp: give a branch"), "{}", run.stderr);
     let run = cairn(&repo.path, &["check", "--rev", "HEAD~99"]);
     assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error: revision `HEAD~99` is not in the history of `HEAD`"), "{}", run.stderr);
+}
+
+/// In a clone of one commit (`actions/checkout`'s default), history is missing: every command
+/// says so and how to fetch it.
+#[test]
+fn a_shallow_clone_says_fetch_depth_zero_for_every_command() {
+    let (repo, _) = history();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let from = format!("file://{}", repo.path.display());
+    git_in(dir.path(), &["clone", "--quiet", "--depth", "1", &from, "clone"]);
+    let clone = dir.path().join("clone");
+    let cases: [&[&str]; 3] = [
+        &["check", "--rev", "HEAD~1"],
+        &["check", "--base", "HEAD~1", "--head", "HEAD"],
+        &["plan", "--base", "HEAD~1", "--head", "HEAD"],
+    ];
+    for args in cases {
+        let run = cairn(&clone, args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert_eq!(
+            run.stderr,
+            "error: revision `HEAD~1` is beyond the history of this shallow clone\n\
+             help: this clone is shallow: fetch the whole history (`fetch-depth: 0` in `actions/checkout`, or `git fetch --unshallow`)\n",
+            "{args:?}"
+        );
+        assert!(!run.stderr.contains("delegate"), "{}", run.stderr);
+    }
+
+    // A pull request's two commits fetched one deep each: no merge base to judge against.
+    let repo = diverged(|main| {
+        main.write("catalog/search.yaml", "identifier: search\nblueprint: Domain\nteam: payments\n");
+    });
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let from = format!("file://{}", repo.path.display());
+    git_in(dir.path(), &["clone", "--quiet", "--depth", "1", "--branch", "feature", &from, "clone"]);
+    let clone = dir.path().join("clone");
+    git_in(&clone, &["fetch", "--quiet", "--depth", "1", "origin", "main:main"]);
+    let run = cairn(&clone, &["plan", "--base", "main", "--head", "feature"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: `main` and `feature` have no merge base in this clone\n\
+         help: this clone is shallow: fetch the whole history (`fetch-depth: 0` in `actions/checkout`, or `git fetch --unshallow`)\n"
+    );
+}
+
+/// A path outside any git repository, one that does not exist, and a folder not committed at
+/// the revision are each named, with what to do.
+#[test]
+fn a_path_not_in_the_repository_is_named() {
+    let outside = tempfile::tempdir().expect("a temporary directory");
+    let run = cairn(outside.path(), &["plan", "--base", "main", "--head", "HEAD"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.starts_with("error: `.` is not in a git repository"), "{}", run.stderr);
+    assert!(run.stderr.contains("\nhelp: give the path of a git work tree"), "{}", run.stderr);
+    let run = cairn(outside.path(), &["check", "missing", "--rev", "HEAD"]);
+    assert_eq!((run.code, run.stderr.as_str()), (2, "error: `missing` does not exist\n"));
+
+    let (repo, _) = history();
+    repo.write("platform/cairn.yaml", "version: 1\n");
+    let run = cairn(&repo.path, &["check", "platform", "--rev", "HEAD"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: revision `HEAD` has no folder `platform`\n\
+         help: `platform` is not committed at `HEAD`: commit it, or check the files on disk by leaving out the revisions\n"
+    );
 }
 
 const LIFECYCLE_POLICY: &str = r#"# METADATA
@@ -159,6 +243,11 @@ fn a_change_cannot_switch_off_the_rule_that_judges_it() {
     assert_eq!(
         findings,
         [
+            // What the head's rules would change: they are gone, and so are their findings.
+            "null:null:null W0510 warning with the head's rules, `ACME010` (Systems are not deprecated) no longer \
+             fails 1 entity owned by no team",
+            "null:null:null W0510 warning with the head's rules, `ACME010` (Systems are not deprecated) no longer \
+             warns about 1 entity owned by no team",
             "catalog/cart.yaml:1:1 ACME010 warning `cart` is new",
             "catalog/checkout.yaml:4:14 ACME010 error `checkout` is deprecated",
             "exceptions/checkout.yaml:1:1 W0510 warning this change adds `exceptions/checkout.yaml`, which holds \
@@ -200,7 +289,7 @@ fn a_rule_change_previews_what_it_would_newly_fail() {
     assert_eq!(preview["code"], "W0510");
     assert_eq!(
         preview["message"],
-        "with this change's rules, `ACME010` (Systems are not deprecated) newly fails 2 entities owned by 2 teams"
+        "with the head's rules, `ACME010` (Systems are not deprecated) newly fails 2 entities owned by 2 teams"
     );
     assert_eq!(preview["help"], "newly failing: `System:checkout`, `System:search`; teams: `payments`, `search`");
 }
@@ -267,7 +356,8 @@ fn a_plan_shows_what_a_change_does_and_what_it_introduces() {
     assert_eq!(plan["counts"]["introduced"], serde_json::json!({"errors": 1, "warnings": 0, "waived": 0}));
     assert_eq!(plan["counts"]["entities"], serde_json::json!({"added": 1, "modified": 1, "moved": 1, "removed": 1}));
     assert_eq!(plan["base"]["sha"].as_str().map(str::len), Some(40));
-    assert_eq!(plan["mergeBase"], serde_json::Value::Null);
+    // The head was branched from the base's tip: the merge base is the base.
+    assert_eq!(plan["mergeBase"], plan["base"]["sha"]);
 
     // Fixing cart leaves only what was already there: the change may merge, unless --strict.
     repo.write("catalog/cart.yaml", &SYSTEM.replace("checkout", "cart"));
@@ -359,5 +449,97 @@ fn the_pull_request_comment_in_the_docs_is_what_cairn_writes() {
         } else {
             panic!("docs/pr-comment.md is stale: run with CAIRN_UPDATE_DOCS=1\n{comment}");
         }
+    }
+}
+
+const TEAM: &str = "identifier: payments\nblueprint: _team\n";
+const WAREHOUSE: &str = "identifier: warehouse\nblueprint: Domain\nteam: payments\n";
+
+/// `main` with a team and a domain; a `feature` branch adds a domain owned by the team; then
+/// `main` moves on with `on_main`.
+fn diverged(on_main: impl FnOnce(&GitRepo)) -> GitRepo {
+    let repo = GitRepo::new();
+    repo.write("catalog/teams.yaml", TEAM)
+        .write("catalog/shop.yaml", "identifier: shop\nblueprint: Domain\nteam: payments\n");
+    repo.commit("Alice", "A team and a domain");
+    repo.git(&["checkout", "--quiet", "-b", "feature"]);
+    repo.write("catalog/warehouse.yaml", WAREHOUSE);
+    repo.commit("Bob", "A warehouse domain");
+    repo.git(&["checkout", "--quiet", "main"]);
+    on_main(&repo);
+    repo.commit("Carol", "Main moves on");
+    repo
+}
+
+fn plan_json(repo: &GitRepo) -> (i32, serde_json::Value) {
+    let run = cairn(&repo.path, &["plan", "--base", "main", "--head", "feature", "--format", "json"]);
+    let report = serde_json::from_str(&run.stdout).unwrap_or_else(|_| panic!("JSON:\n{}\n{}", run.stdout, run.stderr));
+    (run.code, report)
+}
+
+/// Scenario (a) of docs/pull-requests.md: main added an entity after the branch point; the plan
+/// lists the branch's own change only, not main's entity as removed.
+#[test]
+fn a_plan_after_main_moved_on_lists_only_the_branch_s_changes() {
+    let repo = diverged(|main| {
+        main.write("catalog/search.yaml", "identifier: search\nblueprint: Domain\nteam: payments\n");
+    });
+    let (code, report) = plan_json(&repo);
+    assert_eq!(code, 0, "{report:#}");
+    let changes: Vec<String> = report["entities"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|change| format!("{} {}", change["kind"], change["entity"]))
+        .collect();
+    assert_eq!(changes, [r#""added" "Domain:warehouse""#], "{report:#}");
+    assert!(
+        report["head"]["description"]
+            .as_str()
+            .is_some_and(|head| head.starts_with("the merge of `feature` into `main`")),
+        "{report:#}"
+    );
+    // Main moved on: the merge base is neither the base's tip nor the head.
+    let merge_base = report["mergeBase"].as_str().expect("a merge base");
+    assert_eq!(merge_base.len(), 40, "{report:#}");
+    assert_ne!(report["mergeBase"], report["base"]["sha"], "{report:#}");
+    assert_ne!(report["mergeBase"], report["head"]["sha"], "{report:#}");
+}
+
+/// Scenario (b): main renamed the team the branch's new domain is owned by; the merged result
+/// has an error the branch introduces, and the plan fails.
+#[test]
+fn a_plan_catches_main_renaming_a_team_the_branch_uses() {
+    let repo = diverged(|main| {
+        main.write("catalog/teams.yaml", &TEAM.replace("payments", "billing"))
+            .write("catalog/shop.yaml", "identifier: shop\nblueprint: Domain\nteam: billing\n");
+    });
+    let (code, report) = plan_json(&repo);
+    assert_eq!(code, 1, "{report:#}");
+    let introduced = report["introduced"].as_array().expect("a list");
+    assert_eq!(introduced.len(), 1, "{report:#}");
+    assert_eq!(introduced[0]["file"], "catalog/warehouse.yaml", "{report:#}");
+    assert!(introduced[0]["message"].as_str().is_some_and(|m| m.contains("`payments`")), "{report:#}");
+    // The same change against main before it moved on was clean.
+    let run = cairn(&repo.path, &["plan", "--base", "main~1", "--head", "feature"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+/// A policy raised from warning to error is previewed in every plan format: with the head's
+/// rules, the entity gets an error (was a warning).
+#[test]
+fn a_policy_raised_to_an_error_is_previewed_in_the_plan() {
+    let repo = GitRepo::new();
+    repo.write("catalog/teams.yaml", TEAM).write("catalog/warehouse.yaml", WAREHOUSE);
+    let policy = "package acme.owned\n\n# METADATA\n# custom:\n#   code: ACME020\n#   severity: warning\ndeny contains \"a warehouse\" if input.identifier == \"warehouse\"\n";
+    repo.write("policies/owned.rego", policy);
+    repo.commit("Alice", "A policy as a warning");
+    repo.write("policies/owned.rego", &policy.replace("severity: warning", "severity: error"));
+    repo.commit("Bob", "The policy as an error");
+    let preview = "with the head's rules, `Domain:warehouse` gets error `ACME020` (was warning)";
+    for format in ["human", "markdown", "json"] {
+        let run = cairn(&repo.path, &["plan", "--base", "HEAD~1", "--head", "HEAD", "--format", format]);
+        assert_eq!(run.code, 0, "{format}: {}{}", run.stdout, run.stderr);
+        assert!(run.stdout.contains(preview), "{format}: {}", run.stdout);
     }
 }

@@ -42,14 +42,14 @@ fn a_head_is_judged_by_the_rules_of_its_base() {
             |repo| {
                 repo.remove(DENY_DOMAINS.0);
             },
-            &["E0501 catalog/shop.yaml", "W0510 policies/deny.rego"],
+            &["W0510 -", "E0501 catalog/shop.yaml", "W0510 policies/deny.rego"],
         ),
         (
             "rewrites the deny policy to deny nothing",
             |repo| {
                 repo.write(DENY_DOMAINS.0, "package acme.deny\n\ndeny contains \"never\" if false\n");
             },
-            &["E0501 catalog/shop.yaml", "W0510 policies/deny.rego"],
+            &["W0510 -", "E0501 catalog/shop.yaml", "W0510 policies/deny.rego"],
         ),
         (
             "adds a waiver of the finding",
@@ -59,11 +59,12 @@ fn a_head_is_judged_by_the_rules_of_its_base() {
                     "rule: acme.deny\nentities: [Domain:shop]\nowner: payments\nreason: because\nexpires: 2099-12-31\n",
                 );
             },
-            &["E0501 catalog/shop.yaml", "W0510 exceptions/shop.yaml"],
+            &["W0510 -", "E0501 catalog/shop.yaml", "W0510 exceptions/shop.yaml"],
         ),
     ];
     for (name, edit, expected) in cases {
         let outcome = change(&[DENY_DOMAINS], edit);
+        // Each also previews (`W0510 -`, first) that the head's rules would no longer fail `shop`.
         assert_eq!(findings(&outcome.diagnostics), expected, "{name}");
         assert_eq!(outcome.verdict(), Verdict::Fail, "{name}");
     }
@@ -132,7 +133,9 @@ fn every_changed_rule_file_asks_for_review() {
     ];
     for (name, edit, expected) in cases {
         let outcome = change(&[WARN_SYSTEMS], edit);
-        assert_eq!(rule_changes(&outcome), expected, "{name}");
+        let reviews: Vec<&str> =
+            rule_changes(&outcome).into_iter().filter(|message| message.starts_with("this change")).collect();
+        assert_eq!(reviews, expected, "{name}");
     }
 }
 
@@ -195,7 +198,7 @@ fn a_rule_change_previews_what_it_would_newly_fail() {
         rule_changes(&outcome),
         [
             // Without a location, the preview sorts first.
-            "with this change's rules, `E0501` newly fails 1 entity owned by 1 team",
+            "with the head's rules, `E0501` newly fails 1 entity owned by 1 team",
             "this change adds `policies/deny.rego`, which holds rules that judge the platform: review needed",
         ]
     );
@@ -213,4 +216,88 @@ fn an_unchanged_link_in_a_work_tree_is_no_rule_change() {
     let outcome = check_change(&repo.at("HEAD"), &repo.directory(), now()).expect("a change");
     // The link is a finding of the base's, and nothing else.
     assert_eq!(findings(&outcome.diagnostics), ["W0502 catalog/checkout.yaml", "E0108 policies/link.rego"]);
+}
+
+/// The `W0510` previews of a rule change, as `message | help`.
+fn previews(outcome: &Outcome) -> Vec<String> {
+    outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::RulesChanged && d.message.starts_with("with the head's rules"))
+        .map(|d| format!("{} | {}", d.message, d.help.as_deref().unwrap_or("")))
+        .collect()
+}
+
+/// Any change to a rule is evaluated both ways, the base's rules and the head's over the same
+/// data: findings that appear, disappear or change severity are listed by rule, with the
+/// entities and teams they concern.
+#[test]
+fn a_rule_change_previews_findings_that_appear_disappear_or_change_severity() {
+    const ONE_SYSTEM: &str = "package acme.warn\n\nwarn contains \"a system\" if input.blueprint == \"System\"\n";
+    const CODED_WARNING: &str = "package acme.tier\n\n# METADATA\n# title: Systems have a tier\n# custom:\n#   code: ACME010\n#   severity: warning\ndeny contains \"no tier\" if input.blueprint == \"System\"\n";
+    const CODED_ERROR: &str = "package acme.tier\n\n# METADATA\n# title: Systems have a tier\n# custom:\n#   code: ACME010\n#   severity: error\ndeny contains \"no tier\" if input.blueprint == \"System\"\n";
+    let cases: [(&str, Files, Edit, &[&str]); 5] = [
+        (
+            "a warning raised to an error by its METADATA",
+            &[("policies/tier.rego", CODED_WARNING)],
+            |repo| {
+                repo.write("policies/tier.rego", CODED_ERROR);
+            },
+            &[
+                "with the head's rules, `System:checkout` gets error `ACME010` (was warning) | raised to error: `System:checkout`; teams: `payments`",
+            ],
+        ),
+        (
+            "a `warn` rule renamed `deny`",
+            &[("policies/warn.rego", ONE_SYSTEM)],
+            |repo| {
+                repo.write("policies/warn.rego", ONE_SYSTEM.replace("warn contains", "deny contains"));
+            },
+            &[
+                "with the head's rules, `System:checkout` gets error `E0501` (was warning `W0502`) | raised to error: `System:checkout`; teams: `payments`",
+            ],
+        ),
+        (
+            "an error lowered to a warning",
+            &[("policies/tier.rego", CODED_ERROR)],
+            |repo| {
+                repo.write("policies/tier.rego", CODED_WARNING);
+            },
+            &[
+                "with the head's rules, `System:checkout` gets warning `ACME010` (was error) | lowered to warning: `System:checkout`; teams: `payments`",
+            ],
+        ),
+        (
+            "a rule removed",
+            &[("policies/warn.rego", ONE_SYSTEM)],
+            |repo| {
+                repo.remove("policies/warn.rego");
+            },
+            &[
+                "with the head's rules, `W0502` no longer warns about 1 entity owned by 1 team | no longer warned about: `System:checkout`; teams: `payments`",
+            ],
+        ),
+        (
+            "a rule's message and reach changed",
+            &[("policies/warn.rego", ONE_SYSTEM)],
+            |repo| {
+                repo.write(
+                    "policies/warn.rego",
+                    "package acme.warn\n\nwarn contains \"a cart\" if input.identifier == \"cart\"\n",
+                );
+            },
+            &[
+                "with the head's rules, `W0502` newly warns about 1 entity owned by 1 team | newly warned about: `Component:cart`; teams: `payments`",
+                "with the head's rules, `W0502` no longer warns about 1 entity owned by 1 team | no longer warned about: `System:checkout`; teams: `payments`",
+            ],
+        ),
+    ];
+    for (name, base, edit, expected) in cases {
+        let outcome = change(base, edit);
+        assert_eq!(previews(&outcome), expected, "{name}");
+        // Previews ask for review; the base's rules decide the verdict, so a rule raised to an
+        // error fails nothing yet, and one lowered to a warning still fails.
+        let verdict = if base[0].1 == CODED_ERROR { Verdict::Fail } else { Verdict::Pass };
+        assert_eq!(outcome.verdict(), verdict, "{name}");
+    }
 }

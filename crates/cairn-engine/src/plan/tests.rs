@@ -1,6 +1,8 @@
+use cairn_diagnostics::Diagnostic;
 use cairn_model::{ENVIRONMENT_BLUEPRINT, Entity, Limits, parse_file, read_entity};
 
 use super::{Plan, expiry, plan};
+use crate::change::check_change;
 use crate::testing::{CLEAN, Edit, Files, Repo, findings, instant, now};
 use crate::verdict::Verdict;
 
@@ -333,4 +335,122 @@ fn unchanged_entities_that_name_a_changed_one_are_judged_again() {
     });
     assert_eq!(findings(&plan.existing().cloned().collect::<Vec<_>>()), ["E0309 catalog/checkout.yaml"]);
     assert_eq!(findings(&plan.introduced().cloned().collect::<Vec<_>>()), [] as [&str; 0]);
+}
+
+/// `main` with the clean platform; a `feature` branch from it that `on_feature` edits; then
+/// `main` moves on with `on_main`. Returns the repository and the branch point's commit.
+fn diverged(on_main: impl FnOnce(&Repo), on_feature: impl FnOnce(&Repo)) -> (Repo, String) {
+    let repo = Repo::with(CLEAN);
+    let point = repo.commit("branch point");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    on_feature(&repo);
+    repo.commit("feature");
+    repo.git(&["checkout", "-q", "main"]);
+    on_main(&repo);
+    repo.commit("main moves on");
+    (repo, point)
+}
+
+const WAREHOUSE: (&str, &str) =
+    ("catalog/warehouse.yaml", "identifier: warehouse\nblueprint: Domain\nteam: payments\n");
+
+/// Scenario (a) of docs/pull-requests.md: main added entities after the branch point. Compared
+/// with main's tip, the branch would seem to remove them; judged as it merges, the plan lists
+/// the branch's own change only.
+#[test]
+fn a_plan_lists_only_the_branch_s_changes_when_main_moved_on() {
+    let (repo, point) = diverged(
+        |main| {
+            main.write("catalog/search.yaml", "identifier: search\nblueprint: Domain\nteam: payments\n");
+        },
+        |feature| {
+            feature.write_all(&[WAREHOUSE]);
+        },
+    );
+    let plan = plan(&repo.at("main"), &repo.at("feature"), now()).expect("a plan");
+    assert_eq!(entity_changes(&plan), ["Added Domain:warehouse catalog/warehouse.yaml"]);
+    assert_eq!(plan.commits.merge_base.as_deref(), Some(point.as_str()));
+    assert_eq!(plan.commits.base, Some(repo.git(&["rev-parse", "main"])));
+    assert_eq!(plan.commits.head, Some(repo.git(&["rev-parse", "feature"])));
+    assert_eq!(plan.head_commit, plan.commits.head);
+    assert!(
+        plan.outcome.source.starts_with("the merge of `feature` into `main` judged by the rules of revision `main`")
+    );
+    assert_eq!(findings(&plan.outcome.diagnostics), Vec::<String>::new());
+    assert_eq!(plan.verdict(false), Verdict::Pass);
+}
+
+/// Scenario (b): main renamed the team the branch's new entity is owned by. Each side is clean
+/// alone; the merged result is not, and the plan says so.
+#[test]
+fn a_plan_catches_main_renaming_a_team_the_branch_uses() {
+    let (repo, _) = diverged(
+        |main| {
+            for (path, text) in CLEAN {
+                main.write(path, text.replace("payments", "billing"));
+            }
+        },
+        |feature| {
+            feature.write_all(&[WAREHOUSE]);
+        },
+    );
+    let plan = plan(&repo.at("main"), &repo.at("feature"), now()).expect("a plan");
+    assert_eq!(entity_changes(&plan), ["Added Domain:warehouse catalog/warehouse.yaml"]);
+    let introduced: Vec<&Diagnostic> = plan.introduced().collect();
+    assert_eq!(introduced.len(), 1, "{introduced:?}");
+    assert_eq!(introduced[0].location.as_ref().map(|l| l.file.as_str()), Some("catalog/warehouse.yaml"));
+    assert!(introduced[0].message.contains("`payments`"), "{}", introduced[0].message);
+    assert_eq!(plan.verdict(false), Verdict::Fail);
+    // `check --base --head` judges the same merged result.
+    let outcome = check_change(&repo.at("main"), &repo.at("feature"), now()).expect("a change");
+    assert_eq!(findings(&outcome.diagnostics), [format!("{} catalog/warehouse.yaml", introduced[0].code_name())]);
+    // Before main moved on, the branch was clean.
+    let before = plan_of(&repo, "main~1", "feature");
+    assert_eq!(before.verdict(false), Verdict::Pass);
+}
+
+/// When both sides changed a file differently, no merged result is formed: each such path is a
+/// `W0511`, and the branch is judged against the merge base, by its rules.
+#[test]
+fn a_plan_with_a_conflict_judges_the_head_against_the_merge_base() {
+    let (repo, point) = diverged(
+        |main| {
+            main.write("catalog/shop.yaml", "identifier: shop\ntitle: Shop\nblueprint: Domain\nteam: payments\n");
+            main.write("catalog/search.yaml", "identifier: search\nblueprint: Domain\nteam: payments\n");
+        },
+        |feature| {
+            feature
+                .write("catalog/shop.yaml", "identifier: shop\ntitle: The shop\nblueprint: Domain\nteam: payments\n");
+        },
+    );
+    let plan = plan(&repo.at("main"), &repo.at("feature"), now()).expect("a plan");
+    assert_eq!(entity_changes(&plan), ["Modified Domain:shop catalog/shop.yaml title: - -> \"The shop\""]);
+    assert_eq!(findings(&plan.introduced().cloned().collect::<Vec<_>>()), ["W0511 catalog/shop.yaml"]);
+    let conflict = plan.introduced().next().expect("a conflict");
+    assert_eq!(
+        conflict.message,
+        format!(
+            "`catalog/shop.yaml` changed on both sides since the merge base of `main` and `feature` ({}): the merged result was not judged",
+            &point[..12]
+        )
+    );
+    assert_eq!(plan.commits.merge_base.as_deref(), Some(point.as_str()));
+    assert!(plan.base.starts_with("the merge base of `main` and `feature`"), "{}", plan.base);
+    // A warning: the pull request cannot merge until it is resolved, and is judged again then.
+    assert_eq!(plan.verdict(false), Verdict::Pass);
+}
+
+/// When the base is the merge base, the plan is as it always was: the head against the base.
+#[test]
+fn a_plan_of_a_head_that_contains_its_base_compares_the_two() {
+    let plan = plan_change(&[], |repo| {
+        repo.write_all(&[WAREHOUSE]);
+    });
+    assert_eq!(plan.commits.merge_base, plan.commits.base);
+    assert!(plan.outcome.source.starts_with("revision `HEAD` "), "{}", plan.outcome.source);
+    assert_eq!(entity_changes(&plan), ["Added Domain:warehouse catalog/warehouse.yaml"]);
+}
+
+fn plan_of(repo: &Repo, base: &str, head: &str) -> Plan {
+    plan(&repo.at(base), &repo.at(head), now()).expect("a plan")
 }

@@ -3,6 +3,7 @@
 #![cfg(unix)]
 
 mod listing;
+mod merge;
 mod read;
 mod repo;
 mod revisions;

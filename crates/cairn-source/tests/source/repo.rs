@@ -82,6 +82,19 @@ impl Repo {
         git(dir.path(), &["clone", "-q", "--bare", from, to]);
         (dir, bare)
     }
+
+    /// A clone of this repository with only the last `depth` commits of `branch`, as
+    /// `actions/checkout` makes by default, in a temporary directory of its own.
+    pub fn shallow_clone(&self, depth: u32, branch: &str) -> (TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let clone = dir.path().join("clone");
+        // `--depth` is ignored for a plain path; a `file://` URL makes git honour it.
+        let from = format!("file://{}", self.path().to_str().expect("a UTF-8 path"));
+        let depth = depth.to_string();
+        let to = clone.to_str().expect("a UTF-8 path");
+        git(dir.path(), &["clone", "-q", "--depth", &depth, "--branch", branch, &from, to]);
+        (dir, clone)
+    }
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {

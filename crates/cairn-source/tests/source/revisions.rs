@@ -1,7 +1,6 @@
 //! `Source::git`: which commit and tree a rev-spec and a path give, and why one is refused.
 
 use std::error::Error as _;
-use std::io;
 
 use cairn_source::{Contents, EntryKind, Source, SourceError};
 
@@ -53,15 +52,65 @@ fn a_rev_spec_resolves_to_its_commit_and_that_commit_s_tree() {
 }
 
 #[test]
-fn a_bad_revision_is_refused_with_its_cause() {
+fn a_revision_that_does_not_resolve_is_refused_with_its_cause() {
     let (repo, _) = history();
-    // A missing name, a commit before the first, and an object that is not a commit.
-    for rev in ["no-such-branch", "HEAD~3", "HEAD:version.txt", ""] {
+    // An object that is not a commit, and an empty spec: refused with gix's cause.
+    for rev in ["HEAD:version.txt", ""] {
         let error = Source::git(repo.path(), rev).expect_err(rev);
         assert!(matches!(&error, SourceError::Revision { rev: r, .. } if r == rev), "{rev}: {error:?}");
         assert_eq!(error.to_string(), format!("cannot resolve revision `{rev}`"));
         assert!(error.source().is_some(), "{rev}: {error:?}");
     }
+}
+
+/// An unknown name is named, with the branches and tags near it; a name that is known but whose
+/// history has no such commit says so, not how gix walked.
+#[test]
+fn an_unknown_revision_is_named_with_the_names_near_it() {
+    let (repo, _) = history();
+    let cases = [
+        ("mian", "unknown revision `mian`", Some("did you mean `main`?")),
+        ("featur~1", "unknown revision `featur`", Some("did you mean `feature`?")),
+        ("v2", "unknown revision `v2`", Some("did you mean `v1`?")),
+        (
+            "no-such-branch",
+            "unknown revision `no-such-branch`",
+            Some("give a branch, a tag or a commit id of this repository (`git branch --all` lists the branches)"),
+        ),
+        ("HEAD~3", "revision `HEAD~3` is not in the history of `HEAD`", None),
+        (
+            "0123456789abcdef0123456789abcdef01234567",
+            "commit `0123456789abcdef0123456789abcdef01234567` is not in this clone",
+            Some(
+                "fetch it (`git fetch origin 0123456789abcdef0123456789abcdef01234567`; `actions/checkout` fetches it with `fetch-depth: 0`)",
+            ),
+        ),
+    ];
+    for (rev, message, help) in cases {
+        let error = Source::git(repo.path(), rev).expect_err(rev);
+        assert_eq!((error.to_string().as_str(), error.help().as_deref()), (message, help), "{rev}: {error:?}");
+        assert!(!error.to_string().contains("delegate"), "{error:?}");
+    }
+}
+
+/// In a clone of one commit, `HEAD~1` and the base commit of a pull request are missing
+/// history: the error says so and how to fetch it.
+#[test]
+fn a_shallow_clone_says_to_fetch_the_whole_history() {
+    let (repo, [first, _, _]) = history();
+    let (_dir, clone) = repo.shallow_clone(1, "main");
+    let fetch = "this clone is shallow: fetch the whole history (`fetch-depth: 0` in `actions/checkout`, or `git fetch --unshallow`)";
+    let cases = [
+        ("HEAD~1".to_owned(), "revision `HEAD~1` is beyond the history of this shallow clone".to_owned()),
+        ("main^".to_owned(), "revision `main^` is beyond the history of this shallow clone".to_owned()),
+        (first.clone(), format!("commit `{first}` is not in this clone")),
+    ];
+    for (rev, message) in cases {
+        let error = Source::git(&clone, &rev).expect_err(&rev);
+        assert_eq!((error.to_string(), error.help()), (message, Some(fetch.to_owned())), "{rev}: {error:?}");
+    }
+    // What the clone has still reads.
+    assert!(Source::git(&clone, "HEAD").is_ok());
 }
 
 #[test]
@@ -71,13 +120,13 @@ fn a_path_outside_any_repository_is_refused_with_its_cause() {
     assert!(matches!(&error, SourceError::NotARepository { path, .. } if path == outside.path()), "{error:?}");
     assert_eq!(error.to_string(), format!("`{}` is not in a git repository", outside.path().display()));
     assert!(error.source().is_some(), "{error:?}");
+    assert!(error.help().is_some_and(|help| help.contains("git work tree")), "{error:?}");
 
-    // A path that does not exist fails before git is asked, and says so through its cause.
+    // A path that does not exist is named as such, before git is asked.
     let missing = outside.path().join("missing");
     let error = Source::git(&missing, "HEAD").expect_err("missing");
-    assert!(matches!(error, SourceError::NotARepository { .. }), "{error:?}");
-    let cause = error.source().and_then(|cause| cause.downcast_ref::<io::Error>()).expect("an I/O cause");
-    assert_eq!(cause.kind(), io::ErrorKind::NotFound);
+    assert!(matches!(&error, SourceError::NotFound(path) if *path == missing), "{error:?}");
+    assert_eq!(error.to_string(), format!("`{}` does not exist", missing.display()));
 }
 
 #[test]
@@ -107,6 +156,12 @@ fn a_folder_missing_at_the_revision_is_refused() {
         "{error:?}"
     );
     assert_eq!(error.to_string(), "revision `HEAD~1` has no folder `platform`");
+    assert_eq!(
+        error.help().as_deref(),
+        Some(
+            "`platform` is not committed at `HEAD~1`: commit it, or check the files on disk by leaving out the revisions"
+        )
+    );
 }
 
 #[test]

@@ -9,7 +9,7 @@ use cairn_report::{HumanOptions, JsonOptions};
 use cairn_source::Source;
 use clap::ValueEnum;
 
-use super::{Clock, CodeFilter, Color, Spinner, emit, fail, note};
+use super::{Clock, CodeFilter, Color, Spinner, emit, fail_with_help, note};
 use crate::exit::ExitStatus;
 
 #[derive(Debug, clap::Args)]
@@ -76,7 +76,7 @@ pub fn run(args: &Args) -> ExitStatus {
     drop(spinner);
     let mut outcome = match outcome {
         Ok(outcome) => outcome,
-        Err(error) => return fail(&error),
+        Err(error) => return fail_with_help(&error, error.help()),
     };
     args.codes.apply(&mut outcome);
     if args.verbose {

@@ -76,16 +76,8 @@ pub fn run(args: &Args) -> ExitStatus {
     let path = args.path.clone().unwrap_or_else(|| environment.workspace.clone());
     let judgement = match judge(&environment, &path, args.strict, &args.codes, args.clock.now()) {
         Ok(judgement) => judgement,
-        Err(error) => {
-            let status = fail(&error);
-            if let CiRunError::Commit { rev, .. } = &error {
-                say(&format!(
-                    "help: `actions/checkout` fetches only the head commit by default; give it `fetch-depth: 0` \
-                     (or fetch the base with `git fetch --depth=1 origin {rev}`)"
-                ));
-            }
-            return status;
-        }
+        // The help comes from the error: a missing commit or merge base says to fetch the history.
+        Err(error) => return super::fail_with_help(&error, error.help()),
     };
     let report_dir = args
         .report_dir
@@ -300,6 +292,15 @@ enum CiRunError {
         error: cairn_source::SourceError,
     },
     Engine(cairn_engine::EngineError),
+}
+
+impl CiRunError {
+    fn help(&self) -> Option<String> {
+        match self {
+            CiRunError::Commit { error, .. } => error.help(),
+            CiRunError::Engine(error) => error.help(),
+        }
+    }
 }
 
 impl From<cairn_engine::EngineError> for CiRunError {

@@ -47,7 +47,15 @@ pub fn emit(report: &str, status: ExitStatus) -> ExitStatus {
 
 /// Prints `error` and each of its causes on stderr, and fails.
 pub fn fail(error: &dyn std::error::Error) -> ExitStatus {
+    fail_with_help(error, None)
+}
+
+/// Prints `error` and each of its causes on stderr, then what to do about it, and fails.
+pub fn fail_with_help(error: &dyn std::error::Error, help: Option<String>) -> ExitStatus {
     say(&format!("error: {}", chain(error)));
+    if let Some(help) = help {
+        say(&format!("help: {help}"));
+    }
     ExitStatus::Failure
 }
 

@@ -7,7 +7,7 @@ use cairn_report::{HumanOptions, Links, PlanOptions};
 use cairn_source::Source;
 use clap::ValueEnum;
 
-use super::{Clock, CodeFilter, Color, Spinner, emit, fail};
+use super::{Clock, CodeFilter, Color, Spinner, emit, fail_with_help};
 use crate::exit::ExitStatus;
 
 #[derive(Debug, clap::Args)]
@@ -58,7 +58,7 @@ pub fn run(args: &Args) -> ExitStatus {
     drop(spinner);
     let mut plan = match plan {
         Ok(plan) => plan,
-        Err(error) => return fail(&error),
+        Err(error) => return fail_with_help(&error, error.help()),
     };
     args.codes.apply_to_plan(&mut plan);
     let options = PlanOptions { strict: args.strict };
