@@ -32,6 +32,11 @@ is_release_tag() { [[ $1 =~ ^v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]+)?$ ]]; 
 
 resolve() {
     local version=${1:-}
+    # `0.1.0` means the release tagged `v0.1.0`.
+    if is_release_tag "v$version"; then
+        printf 'v%s\n' "$version"
+        return
+    fi
     if [ -n "$version" ]; then
         printf '%s\n' "$version"
         return

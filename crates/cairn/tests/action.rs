@@ -284,6 +284,8 @@ fn the_version_defaults_to_the_actions_own_tag_then_to_its_workspace_version() {
         run.stdout
     };
     assert_eq!(resolve("v0.3.0", Some("v0.4.0")), "v0.3.0\n");
+    assert_eq!(resolve("0.3.0", None), "v0.3.0\n", "a version names its tag");
+    assert_eq!(resolve("0123456789abcdef0123456789abcdef01234567", None), "0123456789abcdef0123456789abcdef01234567\n");
     assert_eq!(resolve("", Some("v0.4.0")), "v0.4.0\n");
     assert_eq!(resolve("", Some("v0.4.0-rc.1")), "v0.4.0-rc.1\n");
     assert_eq!(resolve("", Some("0123456789abcdef0123456789abcdef01234567")), format!("{TAG}\n"));
