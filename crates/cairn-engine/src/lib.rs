@@ -21,7 +21,7 @@ pub use cairn_model::{Timestamp, parse_now};
 pub use change::check_change;
 pub use check::{Outcome, check};
 pub use error::EngineError;
-pub use init::{InitError, init};
+pub use init::{ACTION_VERSION, InitError, Initialized, RootWorkflow, init};
 pub use load::{Loaded, load};
 pub use plan::{ChangeKind, Commits, EntityChange, EnvironmentChange, FieldChange, Plan, expiry, plan};
 pub use policy_test::{PolicyTestOutcome, test_policies};

@@ -282,35 +282,6 @@ fn sarif_has_one_rule_per_code_and_a_result_per_finding() {
     assert_eq!(waived[0]["suppressions"][0]["kind"], "external");
 }
 
-#[test]
-fn the_action_declares_its_inputs_and_outputs_and_runs_cairn_ci() {
-    let text = std::fs::read_to_string(project_dir().join("actions/check/action.yml")).expect("the action");
-    let action: serde_yaml::Value = serde_yaml::from_str(&text).expect("the action is YAML");
-    assert_eq!(action["runs"]["using"], "composite");
-    for input in ["path", "strict", "dry-run", "cairn-ref", "token"] {
-        assert!(action["inputs"][input]["description"].is_string(), "input {input}");
-    }
-    for output in ["verdict", "errors", "warnings"] {
-        assert!(
-            action["outputs"][output]["value"].as_str().is_some_and(|v| v.contains("steps.cairn.outputs")),
-            "{output}"
-        );
-    }
-    let steps = action["runs"]["steps"].as_sequence().expect("steps");
-    assert!(steps.iter().any(|step| step["run"].as_str().is_some_and(|run| run.contains("cairn ci"))));
-
-    let text =
-        std::fs::read_to_string(project_dir().join("examples/acme/.github/workflows/cairn.yaml")).expect("a workflow");
-    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).expect("the workflow is YAML");
-    let permissions = &workflow["permissions"];
-    assert_eq!(permissions["contents"], "read");
-    assert_eq!(permissions["pull-requests"], "write");
-    assert_eq!(permissions["checks"], "write");
-    assert_eq!(permissions.as_mapping().map(serde_yaml::Mapping::len), Some(3), "nothing more than needed");
-    let on = workflow.get("on").expect("triggers");
-    assert!(on.get("pull_request").is_some() && on.get("pull_request_target").is_none());
-}
-
 /// The engine never reads the clock: `--now` says what time it is, so a waiver's expiry is
 /// decided by the instant given (waivers hold through their expiry day in UTC).
 #[test]

@@ -14,13 +14,22 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitStatus {
-    let written = match cairn_engine::init(&args.dir) {
-        Ok(written) => written,
+    let initialized = match cairn_engine::init(&args.dir) {
+        Ok(initialized) => initialized,
         Err(error) => return fail(&error),
     };
     let mut report = String::new();
-    for path in &written {
+    for path in &initialized.written {
         let _ = writeln!(report, "created {path}");
+    }
+    if let Some(workflow) = &initialized.root_workflow {
+        let done = if workflow.unchanged { "kept" } else { "created" };
+        let _ = writeln!(
+            report,
+            "{done} {}, which runs cairn for `{}`: GitHub reads workflows only at the repository's root",
+            workflow.path.display(),
+            workflow.platform
+        );
     }
     let dir = args.dir.display();
     let _ = writeln!(report, "a new platform repository is in `{dir}`; run `cairn check {dir}` to check it");
