@@ -1,16 +1,21 @@
 //! A platform repository as cairn reads it: a directory on disk, or a revision of a git
 //! repository read straight from its tree and blob objects (no checkout; bare repositories work).
 //!
+//! It also finds a platform repository's root from a folder or file inside it (`find_root`).
+//!
 //! Boundary: this crate lists files and returns their bytes. It never follows a symbolic link:
-//! links are listed as such, so that the caller reports them.
+//! links are listed as such, so that the caller reports them. A directory's listing leaves out
+//! what its `.gitignore` files ignore, which no revision holds either.
 
 mod directory;
+mod discover;
 mod error;
 mod git;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use discover::{Root, find_root};
 pub use error::SourceError;
 
 /// What a path of the repository is.
@@ -108,7 +113,8 @@ impl Source {
         }
     }
 
-    /// Every path of the repository, sorted.
+    /// Every path of the repository, sorted. In a directory inside a git work tree, the paths
+    /// that `.gitignore` files ignore are left out.
     pub fn files(&self) -> Result<Vec<FileEntry>, SourceError> {
         let mut files = match self {
             Source::Directory { root } => directory::list(root)?,
