@@ -79,6 +79,18 @@ impl Outcome {
         self.diagnostics.iter().any(|diagnostic| diagnostic.code == Code::NoEntities && diagnostic.counts())
     }
 
+    /// Keeps only the findings in `files` (paths of the platform) and those that mean the rules
+    /// could not be evaluated (wherever they are, a broken policy set proves nothing about any
+    /// file), and only the unread paths among `files`: `cairn check FILE...` checks the whole
+    /// platform, so that relations resolve, and reports on the files given.
+    pub fn retain_files(&mut self, files: &std::collections::BTreeSet<String>) {
+        self.diagnostics.retain(|diagnostic| {
+            diagnostic.code.breaks_rules()
+                || diagnostic.location.as_ref().is_some_and(|location| files.contains(&location.file))
+        });
+        self.ignored.retain(|path| files.contains(path.split(" (").next().unwrap_or(path)));
+    }
+
     /// What `cairn ci` concludes of one commit: `verdict`, and a failure when nothing was read.
     #[must_use]
     pub fn ci_verdict(&self) -> Verdict {

@@ -167,3 +167,22 @@ fn files_that_gitignore_ignores_are_not_read_on_disk_as_they_are_absent_from_a_r
     assert_eq!(findings(&outcome.diagnostics), Vec::<String>::new());
     assert_eq!(outcome.entities(), 4);
 }
+
+#[test]
+fn retain_files_keeps_the_findings_of_the_files_given_and_the_broken_rules() {
+    let repo = Repo::with(CLEAN);
+    repo.write_all(&[
+        ("catalog/a.yaml", "identifier: a\nblueprint: Domain\nteam: nobody\n"),
+        ("catalog/b.yaml", "identifier: b\nblueprint: Domain\nteam: nobody\n"),
+        ("policies/broken.rego", "package acme.broken\ndeny contains msg if {\n"),
+        ("docs/x.yaml", "a: 1\n"),
+    ]);
+    let mut outcome = both(&repo);
+    assert_eq!(
+        findings(&outcome.diagnostics),
+        ["E0313 catalog/a.yaml", "E0313 catalog/b.yaml", "W0702 docs/x.yaml", "E0503 policies/broken.rego"]
+    );
+    outcome.retain_files(&["catalog/a.yaml".to_owned()].into());
+    assert_eq!(findings(&outcome.diagnostics), ["E0313 catalog/a.yaml", "E0503 policies/broken.rego"]);
+    assert_eq!(outcome.entities(), 6, "the whole platform was read");
+}

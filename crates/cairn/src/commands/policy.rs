@@ -19,7 +19,8 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
-    /// A platform repository, or a folder of `.rego` files.
+    /// A platform repository (or a folder in one: its root is the nearest folder at or above it
+    /// with a `cairn.yaml`), or a folder of `.rego` files.
     #[arg(default_value = ".")]
     path: PathBuf,
     /// Run only the tests whose full name (`data.pkg.test_name`) matches this regular expression.
@@ -39,7 +40,8 @@ pub fn test(args: &TestArgs) -> ExitStatus {
         }
     };
     let select = |name: &str| filter.as_ref().is_none_or(|filter| filter.is_match(name));
-    let outcome = match cairn_engine::test_policies(&args.path, &select) {
+    let path = super::platform::root(&args.path, false);
+    let outcome = match cairn_engine::test_policies(&path, &select) {
         Ok(outcome) => outcome,
         Err(error) => return fail(&error),
     };
