@@ -28,8 +28,11 @@ fn no_entities(listing: &[FileEntry], settings: &Settings) -> Diagnostic {
     let diagnostic =
         Diagnostic::new(Code::NoEntities, format!("no entity was read: `{catalog}/` and `{environments}/` hold none"));
     let allow = "or, if the platform is empty on purpose, write `catalog: {allow-empty: true}` in `cairn.yaml`";
+    // Not located at `cairn.yaml`: the finding is about the data, not the settings, and a
+    // change takes its data findings from the head (`check_change` takes findings located in a
+    // rule file from the base).
     if listing.iter().any(|entry| entry.path == SETTINGS_FILE) {
-        diagnostic.at(Location::file(SETTINGS_FILE)).with_help(format!(
+        diagnostic.with_help(format!(
             "add entities under `{catalog}/` (or set `paths` in `cairn.yaml` to where they are), {allow}"
         ))
     } else {

@@ -33,7 +33,7 @@ fn a_platform_without_entities_is_a_warning_that_fails_ci_and_plan() {
     let outcome = both(&repo);
     assert_eq!(
         described(&outcome, Code::NoEntities),
-        ["cairn.yaml: no entity was read: `catalog/` and `environments/` hold none | add entities under `catalog/` \
+        ["-: no entity was read: `catalog/` and `environments/` hold none | add entities under `catalog/` \
           (or set `paths` in `cairn.yaml` to where they are), or, if the platform is empty on purpose, write \
           `catalog: {allow-empty: true}` in `cairn.yaml`"]
     );
@@ -185,4 +185,25 @@ fn retain_files_keeps_the_findings_of_the_files_given_and_the_broken_rules() {
     outcome.retain_files(&["catalog/a.yaml".to_owned()].into());
     assert_eq!(findings(&outcome.diagnostics), ["E0313 catalog/a.yaml", "E0503 policies/broken.rego"]);
     assert_eq!(outcome.entities(), 6, "the whole platform was read");
+}
+
+#[test]
+fn a_change_is_judged_by_whether_its_head_reads_entities() {
+    // The base is empty; the head adds a team: nothing to warn about at the head.
+    let repo = Repo::with(&[("cairn.yaml", "version: 1\n")]);
+    repo.commit("empty");
+    repo.write("catalog/team.yaml", "identifier: payments\nblueprint: _team\n");
+    repo.commit("a team");
+    let filled = plan(&repo.at("HEAD~1"), &repo.at("HEAD"), now()).expect("a plan");
+    assert_eq!(findings(&filled.outcome.diagnostics), Vec::<String>::new());
+    assert_eq!(filled.verdict(false), Verdict::Pass);
+
+    // The head removes every entity: the warning is the head's, introduced, and fails.
+    repo.remove("catalog/team.yaml");
+    repo.commit("no team");
+    let emptied = plan(&repo.at("HEAD~1"), &repo.at("HEAD"), now()).expect("a plan");
+    assert_eq!(findings(&emptied.introduced().cloned().collect::<Vec<_>>()), ["W0701 -"]);
+    assert_eq!(emptied.verdict(false), Verdict::Fail);
+    let change = crate::check_change(&repo.at("HEAD~1"), &repo.at("HEAD"), now()).expect("a change");
+    assert!(change.read_nothing());
 }
