@@ -69,7 +69,7 @@ codes! {
     NestingLimit = "E0105", Error, "values nest deeper than the configured limit";
     NotUtf8 = "E0106", Error, "the file is not UTF-8 text";
     FileTooLarge = "E0107", Error, "the file is larger than the configured limit";
-    Symlink = "E0108", Error, "a symbolic link in the platform repository is never followed";
+    Symlink = "E0108", Error, "a symbolic link in a folder cairn reads is never followed";
     UnreadableFile = "E0109", Error, "the file could not be read";
     EmptyFile = "W0110", Warning, "the file holds no document";
     NotAMapping = "E0111", Error, "a document is not a mapping (an entity or a blueprint)";
@@ -113,6 +113,9 @@ codes! {
     InvalidWaiver = "E0601", Error, "a waiver in `exceptions/` is not valid";
     ExpiredWaiver = "E0602", Error, "a waiver has expired";
     UnusedWaiver = "W0603", Warning, "a waiver matches no finding";
+    // W07xx: what the platform holds, as a whole.
+    NoEntities = "W0701", Warning, "the check read no entity (and `cairn ci` fails)";
+    UnreadData = "W0702", Warning, "YAML or JSON at the top of the platform is outside the folders cairn reads";
 }
 
 impl Code {

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cairn_diagnostics::{Diagnostic, Severity, SourceMap};
+use cairn_diagnostics::{Code, Diagnostic, Severity, SourceMap};
 use cairn_model::{Catalog, Entity, Timestamp};
 use cairn_policy::{PolicyOptions, PolicySet, Value};
 use cairn_source::Source;
@@ -73,6 +73,31 @@ impl Outcome {
     #[must_use]
     pub fn verdict(&self) -> Verdict {
         Verdict::of(self.rules_broken(), self.count(Severity::Error))
+    }
+
+    /// Whether no entity was read and the settings do not say the platform is empty on purpose
+    /// (`W0701`): a check of nothing proves nothing, so `cairn ci` and `plan`'s verdict fail on it.
+    #[must_use]
+    pub fn read_nothing(&self) -> bool {
+        self.diagnostics.iter().any(|diagnostic| diagnostic.code == Code::NoEntities && diagnostic.counts())
+    }
+
+    /// Keeps only the findings in `files` (paths of the platform) and those that mean the rules
+    /// could not be evaluated (wherever they are, a broken policy set proves nothing about any
+    /// file), and only the unread paths among `files`: `cairn check FILE...` checks the whole
+    /// platform, so that relations resolve, and reports on the files given.
+    pub fn retain_files(&mut self, files: &std::collections::BTreeSet<String>) {
+        self.diagnostics.retain(|diagnostic| {
+            diagnostic.code.breaks_rules()
+                || diagnostic.location.as_ref().is_some_and(|location| files.contains(&location.file))
+        });
+        self.ignored.retain(|path| files.contains(path.split(" (").next().unwrap_or(path)));
+    }
+
+    /// What `cairn ci` concludes of one commit: `verdict`, and a failure when nothing was read.
+    #[must_use]
+    pub fn ci_verdict(&self) -> Verdict {
+        Verdict::of(self.rules_broken(), self.count(Severity::Error) + usize::from(self.read_nothing()))
     }
 }
 

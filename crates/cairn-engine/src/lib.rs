@@ -11,6 +11,7 @@ mod init;
 mod load;
 mod plan;
 mod policy_test;
+mod shape;
 #[cfg(test)]
 mod testing;
 mod verdict;

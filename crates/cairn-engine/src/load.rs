@@ -81,7 +81,8 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
     let mut work = Vec::new();
     for entry in &entries {
         match (entry.kind, layout.role(&entry.path)) {
-            (EntryKind::Symlink, _) => loaded.diagnostics.push(symlink(&entry.path)),
+            (EntryKind::Symlink, _) if layout.reads(&entry.path) => loaded.diagnostics.push(symlink(&entry.path)),
+            (EntryKind::Symlink, _) => loaded.ignored.push(format!("{} (a symbolic link)", entry.path)),
             (EntryKind::Submodule, _) => loaded.ignored.push(format!("{} (a git submodule)", entry.path)),
             (EntryKind::File, FileRole::Blueprint | FileRole::Entity(_) | FileRole::Policy | FileRole::Waiver) => {
                 work.push(entry);
@@ -134,6 +135,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         }
         loaded.diagnostics.extend(result.diagnostics);
     }
+    loaded.diagnostics.extend(crate::shape::findings(&entries, &layout, &loaded.settings, loaded.entities.len()));
     loaded.listing = entries;
 
     if loaded.settings.library.blueprints {

@@ -54,11 +54,12 @@ impl Plan {
         self.outcome.diagnostics.iter().enumerate().filter(|(i, _)| !self.introduced.contains(i)).map(|(_, d)| d)
     }
 
-    /// Broken when the rules could not be evaluated, failed when an error counts: one the change
-    /// introduces, or with `strict` any.
+    /// Broken when the rules could not be evaluated, failed when an error counts (one the change
+    /// introduces, or with `strict` any) or when the head holds no entity (`W0701`, unless the
+    /// settings allow an empty platform).
     #[must_use]
     pub fn verdict(&self, strict: bool) -> Verdict {
-        Verdict::of(self.outcome.rules_broken(), self.failing_errors(strict))
+        Verdict::of(self.outcome.rules_broken(), self.failing_errors(strict) + usize::from(self.outcome.read_nothing()))
     }
 
     /// Errors that count: introduced ones, or with `strict` every one.

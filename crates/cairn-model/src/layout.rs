@@ -30,6 +30,9 @@ pub enum FileRole {
     Ignored,
 }
 
+/// Folders whose files cairn reads besides the configured ones.
+const READ: &[&str] = &["policies/", "exceptions/"];
+
 /// Classifies repository paths (relative, `/`-separated) by the repository's settings.
 #[derive(Clone, Debug)]
 pub struct Layout {
@@ -47,6 +50,32 @@ impl Layout {
             catalog: folder(&settings.paths.catalog),
             environments: folder(&settings.paths.environments),
         }
+    }
+
+    /// Whether `path` is `cairn.yaml` or in a folder whose files cairn reads (blueprints,
+    /// catalog, environments, `policies/`, `exceptions/`): a link there is a finding, a link
+    /// elsewhere in the repository is none of cairn's business.
+    #[must_use]
+    pub fn reads(&self, path: &str) -> bool {
+        // The folder itself too: a link in place of `catalog/` is a link cairn would read through.
+        let within = |folder: &str| path.starts_with(folder) || path == folder.trim_end_matches('/');
+        path == SETTINGS_FILE
+            || [&self.blueprints, &self.catalog, &self.environments].iter().any(|folder| within(folder))
+            || READ.iter().any(|folder| within(folder))
+    }
+
+    /// The names at the top of the repository that cairn knows: the first folder of each
+    /// configured path, the folders it reads and the reserved ones, sorted.
+    #[must_use]
+    pub fn known_top_level(&self) -> Vec<&str> {
+        let mut known: Vec<&str> = [&self.blueprints, &self.catalog, &self.environments]
+            .iter()
+            .filter_map(|folder| folder.split('/').next())
+            .chain(READ.iter().chain(RESERVED).map(|folder| folder.trim_end_matches('/')))
+            .collect();
+        known.sort_unstable();
+        known.dedup();
+        known
     }
 
     #[must_use]
@@ -93,5 +122,26 @@ mod tests {
         assert_eq!(layout.role("policies/README.md"), FileRole::Reserved);
         assert_eq!(layout.role("exceptions/legacy.yaml"), FileRole::Waiver);
         assert_eq!(layout.role("README.md"), FileRole::Ignored);
+    }
+
+    #[test]
+    fn reads_the_settings_and_the_folders_it_reads() {
+        let settings = Settings {
+            paths: crate::settings::Paths { catalog: "platform/catalog".into(), ..crate::settings::Paths::default() },
+            ..Settings::default()
+        };
+        let layout = Layout::new(&settings);
+        for path in ["cairn.yaml", "blueprints/a", "platform/catalog/x", "environments", "policies/p", "exceptions/e"] {
+            assert!(layout.reads(path), "{path}");
+        }
+        for path in
+            ["catalog/x.yaml", "platform/other", "templates/t", ".github/workflows/w.yml", "docs/a", "blueprintsx"]
+        {
+            assert!(!layout.reads(path), "{path}");
+        }
+        assert_eq!(
+            layout.known_top_level(),
+            [".github", "blueprints", "environments", "exceptions", "platform", "policies", "scorecards", "templates"]
+        );
     }
 }

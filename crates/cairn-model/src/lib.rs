@@ -24,7 +24,7 @@ pub use diff::{ChangeKind, EntityDiff, FieldChange, diff};
 pub use entity::{Entity, RelationValue, Spanned, read_entity};
 pub use identifier::{RULE as IDENTIFIER_RULE, check_identifier};
 pub use layout::{ENVIRONMENT_BLUEPRINT, FileRole, Layout};
-pub use settings::{Library, LimitSettings, Paths, SETTINGS_FILE, Settings};
+pub use settings::{CatalogSettings, Library, LimitSettings, Paths, SETTINGS_FILE, Settings};
 pub use time::{
     Date, SignedDuration, TTL_UNITS, Timestamp, parse_date, parse_now, parse_timestamp, parse_ttl, utc_date,
 };

@@ -21,6 +21,18 @@ pub struct Settings {
     pub limits: LimitSettings,
     #[serde(default)]
     pub library: Library,
+    #[serde(default)]
+    pub catalog: CatalogSettings,
+}
+
+/// What the catalog is expected to hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct CatalogSettings {
+    /// The platform holds no entity on purpose (a new platform, or one that keeps only rules).
+    /// Otherwise a check that reads no entity is a warning (`W0701`) and fails `cairn ci`: it
+    /// usually means cairn was pointed at the wrong folder.
+    pub allow_empty: bool,
 }
 
 /// Where the parts of the platform live, relative to the repository root.
@@ -81,7 +93,13 @@ impl Default for Library {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { version: 1, paths: Paths::default(), limits: LimitSettings::default(), library: Library::default() }
+        Settings {
+            version: 1,
+            paths: Paths::default(),
+            limits: LimitSettings::default(),
+            library: Library::default(),
+            catalog: CatalogSettings::default(),
+        }
     }
 }
 
@@ -166,9 +184,11 @@ mod tests {
     #[test]
     fn reads_every_setting() {
         let (settings, diagnostics) = read(
-            "version: 1\npaths:\n  catalog: platform/catalog\nlimits:\n  max-file-size: 1000\nlibrary:\n  policies: false\n",
+            "version: 1\npaths:\n  catalog: platform/catalog\nlimits:\n  max-file-size: 1000\nlibrary:\n  policies: false\ncatalog:\n  allow-empty: true\n",
         );
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert!(settings.catalog.allow_empty);
+        assert!(!Settings::default().catalog.allow_empty, "an empty catalog is a warning unless said otherwise");
         assert_eq!(settings.paths.catalog, "platform/catalog");
         assert_eq!(settings.limits().max_file_size, 1000);
         assert!(!settings.library.policies && settings.library.blueprints);

@@ -28,7 +28,7 @@ pub struct PlanOptions {
 #[must_use]
 pub fn check_markdown(outcome: &Outcome, commit: &str, links: &Links) -> String {
     let (errors, warnings) = (outcome.count(Severity::Error), outcome.count(Severity::Warning));
-    let mark = if errors > 0 { "❌" } else { "✅" };
+    let mark = if errors > 0 || outcome.read_nothing() { "❌" } else { "✅" };
     let short = commit.get(..12).unwrap_or(commit);
     let mut out =
         format!("{COMMENT_MARKER}\n### {mark} cairn: {errors} errors and {warnings} warnings at `{short}`\n\n");
@@ -61,6 +61,8 @@ pub fn verdict(plan: &Plan, options: PlanOptions) -> String {
     } else if failing > 0 {
         let what = if options.strict { "has" } else { "introduces" };
         format!("this change {what} {}: it must not merge", plural(failing, "error"))
+    } else if plan.outcome.read_nothing() {
+        "the head holds no entity (`W0701`): this change must not merge".to_owned()
     } else {
         "this change can merge: it introduces no error".to_owned()
     }
@@ -339,7 +341,7 @@ pub fn plan_markdown(plan: &Plan, options: PlanOptions, links: &Links) -> String
     // A removed entity's file is gone at the head: it links to the base, where it still is.
     let base = Place { links, prefix, commit: plan.base_commit.as_deref() };
     let mut out = String::new();
-    let failing = plan.failing_errors(options.strict) > 0 || plan.outcome.rules_broken();
+    let failing = plan.failing_errors(options.strict) > 0 || plan.outcome.rules_broken() || plan.outcome.read_nothing();
     let _ = writeln!(
         out,
         "{COMMENT_MARKER}\n### {} cairn: {}\n",

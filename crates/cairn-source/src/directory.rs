@@ -1,8 +1,9 @@
-//! A platform repository as a directory on disk. Links are listed, never followed.
+//! A platform repository as a directory on disk. Links are listed, never followed; what the
+//! repository's `.gitignore` files ignore is skipped, as it is absent from every revision.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::{Contents, EntryKind, FileEntry, SourceError};
 
@@ -19,31 +20,52 @@ pub(crate) fn prefix(root: &Path) -> String {
 }
 
 pub(crate) fn list(root: &Path) -> Result<Vec<FileEntry>, SourceError> {
+    // Only `.gitignore` files, the ones committed with the repository: `.git/info/exclude` and
+    // the user's global excludes file would make one clone's check differ from another's (and
+    // from CI's). As git does, they apply only inside a git repository (`require_git`), and those
+    // of the folders above `root` up to the repository's top apply too (`parents`).
+    let walk = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .git_ignore(true)
+        .parents(true)
+        .require_git(true)
+        .follow_links(false)
+        .filter_entry(|entry| entry.file_name() != ".git")
+        .build();
     let mut files = Vec::new();
-    let mut pending: Vec<(PathBuf, String)> = vec![(root.to_path_buf(), String::new())];
-    while let Some((dir, prefix)) = pending.pop() {
-        let entries = fs::read_dir(&dir).map_err(|error| SourceError::Io { path: dir.clone(), error })?;
-        for entry in entries {
-            let entry = entry.map_err(|error| SourceError::Io { path: dir.clone(), error })?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = format!("{prefix}{name}");
-            // `file_type` does not follow links, unlike `metadata`, and usually needs no system
-            // call of its own: the directory listing says what each entry is.
-            let kind = entry.file_type().map_err(|error| SourceError::Io { path: entry.path(), error })?;
-            if kind.is_symlink() {
-                files.push(FileEntry { path, kind: EntryKind::Symlink, id: None });
-            } else if kind.is_dir() {
-                if name != ".git" {
-                    pending.push((entry.path(), format!("{path}/")));
-                }
-            } else if kind.is_file() {
-                files.push(FileEntry { path, kind: EntryKind::File, id: None });
-            }
+    for entry in walk {
+        let entry = match entry {
+            Ok(entry) => entry,
+            // A `.gitignore` line that is not a valid pattern: git skips such a line too.
+            Err(error) if !error.is_io() => continue,
+            Err(error) => return Err(walk_error(root, error)),
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(root) else { continue };
+        let path = relative.to_string_lossy().replace('\\', "/");
+        // The walker's kind comes from the directory listing: it does not follow links, unlike
+        // `metadata`, and usually needs no system call of its own.
+        let Some(kind) = entry.file_type() else { continue };
+        if kind.is_symlink() {
+            files.push(FileEntry { path, kind: EntryKind::Symlink, id: None });
+        } else if kind.is_file() {
+            files.push(FileEntry { path, kind: EntryKind::File, id: None });
         }
     }
     Ok(files)
 }
 
+/// A folder or a `.gitignore` that cannot be read: the tool failing.
+fn walk_error(root: &Path, error: ignore::Error) -> SourceError {
+    let path = match &error {
+        ignore::Error::WithPath { path, .. } => path.clone(),
+        _ => root.to_path_buf(),
+    };
+    let error = error.into_io_error().unwrap_or_else(|| std::io::Error::other("the directory walk failed"));
+    SourceError::Io { path, error }
+}
 pub(crate) fn read(root: &Path, path: &str, limit: u64) -> Result<Contents, SourceError> {
     let full = root.join(path);
     let io = |error| SourceError::Io { path: full.clone(), error };

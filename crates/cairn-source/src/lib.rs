@@ -3,17 +3,21 @@
 //!
 //! A change between two revisions also has a merge base and, when the head's changes apply onto
 //! the base's tip without conflict, a merged tree (`Source::merge`).
+//! It also finds a platform repository's root from a folder or file inside it (`find_root`).
 //!
 //! Boundary: this crate lists files and returns their bytes. It never follows a symbolic link:
-//! links are listed as such, so that the caller reports them.
+//! links are listed as such, so that the caller reports them. A directory's listing leaves out
+//! what its `.gitignore` files ignore, which no revision holds either.
 
 mod directory;
+mod discover;
 mod error;
 mod git;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use discover::{Root, find_root};
 pub use error::SourceError;
 
 /// What a path of the repository is.
@@ -177,7 +181,8 @@ impl Source {
         }
     }
 
-    /// Every path of the repository, sorted.
+    /// Every path of the repository, sorted. In a directory inside a git work tree, the paths
+    /// that `.gitignore` files ignore are left out.
     pub fn files(&self) -> Result<Vec<FileEntry>, SourceError> {
         let mut files = match self {
             Source::Directory { root, .. } => directory::list(root)?,

@@ -761,3 +761,59 @@ fn a_pull_request_is_judged_as_it_would_merge_into_its_moved_base() {
     assert!(!run.stdout.contains("Domain:store"), "main's rename is not the change's: {}", run.stdout);
     assert!(!run.stdout.contains("Domain:shop"), "main's rename is not the change's: {}", run.stdout);
 }
+
+/// A monorepo whose platform is in `platform/`; the branch adds a broken system there.
+fn monorepo_pull_request() -> (GitRepo, String, String) {
+    let repo = GitRepo::new();
+    repo.write("platform/cairn.yaml", "version: 1\n")
+        .write("platform/catalog/shop.yaml", DOMAIN)
+        .write("platform/catalog/checkout.yaml", &system("checkout", "shop"));
+    let base = repo.commit("Alice", "The base");
+    repo.git(&["checkout", "--quiet", "-b", "change"]);
+    repo.write("platform/catalog/broken.yaml", &system("broken", "nowhere"));
+    let head = repo.commit("Bob", "The change");
+    (repo, base, head)
+}
+
+#[test]
+fn a_platform_in_a_subfolder_judged_from_the_top_reads_nothing_and_fails_instead_of_passing() {
+    let (repo, base, head) = monorepo_pull_request();
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    // `GITHUB_WORKSPACE` is the repository's top, where no `cairn.yaml` is.
+    let run = cairn_ci(&repo, &github.url, &event, &[]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.outputs.starts_with("verdict=fail\n"), "{}", run.outputs);
+    let check = &github.bodies("POST", "/repos/acme/platform/check-runs")[0];
+    let summary = check["output"]["summary"].as_str().expect("a summary");
+    assert!(summary.starts_with("<!-- cairn-plan -->\n### ❌ cairn: the head holds no entity (`W0701`)"), "{summary}");
+    assert!(summary.contains("**W0701** no entity was read"), "{summary}");
+    assert!(summary.contains("the folder `platform` holds 4 YAML or JSON files that cairn does not read"), "{summary}");
+}
+
+#[test]
+fn a_folder_inside_the_platform_is_judged_as_the_whole_platform() {
+    let (repo, base, head) = monorepo_pull_request();
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let inside = repo.path.join("platform/catalog");
+    let run = cairn_ci(&repo, &github.url, &event, &[inside.to_str().expect("UTF-8")]);
+    assert_eq!(run.code, 1, "the broken system: {}{}", run.stdout, run.stderr);
+    assert_eq!(run.outputs, "verdict=fail\nerrors=1\nwarnings=0\n");
+    assert!(run.stderr.contains("note: the platform is `"), "{}", run.stderr);
+    assert!(run.stderr.contains("with a `cairn.yaml`"), "{}", run.stderr);
+}
+
+#[test]
+fn a_platform_empty_on_purpose_passes_ci() {
+    let repo = GitRepo::new();
+    repo.write("cairn.yaml", "catalog:\n  allow-empty: true\n");
+    let base = repo.commit("Alice", "An empty platform");
+    repo.write("README.md", "nothing yet\n");
+    let head = repo.commit("Bob", "A readme");
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let run = cairn_ci(&repo, &github.url, &event, &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.outputs, "verdict=pass\nerrors=0\nwarnings=0\n");
+}

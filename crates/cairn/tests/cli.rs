@@ -80,7 +80,9 @@ fn deep_nesting_is_a_finding_not_a_crash() {
         .expect("write");
     let (code, report) = check_json(dir.path(), &[]);
     assert_eq!(code, 1);
+    // Every file failed to parse, so no entity was read either (W0701).
     insta::assert_snapshot!(finding_lines(&report).join("\n"), @r"
+    null:null:null W0701 warning no entity was read: `catalog/` and `environments/` hold none
     catalog/block.yaml:65:65 E0105 error values nest deeper than 64 levels
     catalog/deep.json:1:65 E0105 error values nest deeper than 64 levels
     catalog/flow.yaml:1:256 E0105 error values nest deeper than 64 levels
@@ -95,7 +97,13 @@ fn a_file_that_is_not_utf8_is_located() {
         .expect("write");
     let (code, report) = check_json(dir.path(), &[]);
     assert_eq!(code, 1);
-    assert_eq!(finding_lines(&report), ["catalog/latin1.yaml:2:11 E0106 error the file is not UTF-8 text"]);
+    assert_eq!(
+        finding_lines(&report),
+        [
+            "null:null:null W0701 warning no entity was read: `catalog/` and `environments/` hold none",
+            "catalog/latin1.yaml:2:11 E0106 error the file is not UTF-8 text"
+        ]
+    );
 }
 
 #[cfg(unix)]
@@ -112,6 +120,7 @@ fn symbolic_links_are_never_followed() {
     assert_eq!(code, 1);
     assert_eq!(report["summary"]["entities"], 0, "nothing was read through a link");
     insta::assert_snapshot!(finding_lines(&report).join("\n"), @r"
+    null:null:null W0701 warning no entity was read: `catalog/` and `environments/` hold none
     catalog/link.yaml:1:1 E0108 error `catalog/link.yaml` is a symbolic link, which cairn never follows
     catalog/linked-folder:1:1 E0108 error `catalog/linked-folder` is a symbolic link, which cairn never follows
     ");

@@ -16,6 +16,7 @@ use support::{GitRepo, Run, copy_tree, project_dir};
 /// branches of the fixture repository (see `Fixture`), so they stand for themselves.
 const PLACEHOLDERS: &[(&str, &str)] = &[
     ("[PATH]", "."),
+    ("FILE...", "environments/staging.yaml"),
     ("REV", "HEAD"),
     ("[DIR]", "{scratch}/new-platform"),
     ("main", "main"),
@@ -49,6 +50,7 @@ const EXPECTED: &[(&str, Expect)] = &[
     // Using it.
     ("cairn check [PATH]", Expect::prints(0, "of `.` with 8 policies: no findings")),
     ("cairn check [PATH] --rev REV", Expect::prints(0, "files of revision `HEAD`")),
+    ("cairn check FILE...", Expect::prints(0, "of `.` with 8 policies: no findings")),
     ("cairn check --format json", Expect::json(0, "/summary/errors", "0")),
     // One workflow command per finding, and the fixture has none.
     ("cairn check --format github", Expect { stdout: Stdout::Empty, ..Expect::prints(0, "") }),

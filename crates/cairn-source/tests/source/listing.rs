@@ -89,3 +89,51 @@ fn a_path_that_is_not_a_directory_is_refused() {
         assert!(matches!(error, SourceError::NotADirectory(_)), "{error:?}");
     }
 }
+
+/// A repository with `.gitignore` files at the top, in a folder, and above the platform folder,
+/// and files each ignores.
+fn ignoring() -> Repo {
+    let repo = Repo::new();
+    repo.write(".gitignore", "/platform/catalog/generated/\n*.tmp.yaml\n[invalid\n")
+        .write("platform/cairn.yaml", "")
+        .write("platform/catalog/a.yaml", "a")
+        .write("platform/catalog/b.tmp.yaml", "ignored by a pattern of the top folder")
+        .write("platform/catalog/generated/c.yaml", "ignored as a folder")
+        .write("platform/environments/.gitignore", "local.yaml\n")
+        .write("platform/environments/local.yaml", "ignored by the folder's own .gitignore")
+        .write("platform/environments/dev.yaml", "dev");
+    repo
+}
+
+#[test]
+fn a_directory_in_a_work_tree_skips_what_gitignore_files_ignore_as_a_revision_lacks_it() {
+    let repo = ignoring();
+    repo.commit("files");
+    let platform = repo.path().join("platform");
+    let expected = entries(&[
+        ("cairn.yaml", File),
+        ("catalog/a.yaml", File),
+        ("environments/.gitignore", File),
+        ("environments/dev.yaml", File),
+    ]);
+    // The `.gitignore` of the folder above the platform applies too: git reads it.
+    assert_eq!(listing(&Source::directory(&platform).expect("a directory")), expected);
+    assert_eq!(listing(&Source::git(&platform, "HEAD").expect("a revision")), expected);
+}
+
+#[test]
+fn a_directory_outside_git_reads_every_file_as_git_ignores_nothing_there() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join(".gitignore"), "*.yaml\n").expect("written");
+    std::fs::write(dir.path().join("a.yaml"), "a").expect("written");
+    let source = Source::directory(dir.path()).expect("a directory");
+    assert_eq!(listing(&source), entries(&[(".gitignore", File), ("a.yaml", File)]));
+}
+
+#[test]
+fn an_ignored_link_is_not_listed_and_a_listed_one_is_not_followed() {
+    let repo = Repo::new();
+    repo.write(".gitignore", "ignored-link\n").write("a/b.yaml", "b").symlink("a", "ignored-link").symlink("a", "link");
+    let source = Source::directory(repo.path()).expect("a directory");
+    assert_eq!(listing(&source), entries(&[(".gitignore", File), ("a/b.yaml", File), ("link", Symlink)]));
+}

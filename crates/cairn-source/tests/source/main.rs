@@ -2,6 +2,7 @@
 //! directories. Unix only: the fixtures make symbolic links.
 #![cfg(unix)]
 
+mod discover;
 mod listing;
 mod merge;
 mod read;

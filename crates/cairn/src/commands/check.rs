@@ -1,7 +1,7 @@
 //! `cairn check`: one revision (or the files on disk) judged by its own rules, or a change judged
 //! by its base's.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use cairn_engine::EngineError;
@@ -9,14 +9,19 @@ use cairn_report::{HumanOptions, JsonOptions};
 use cairn_source::Source;
 use clap::ValueEnum;
 
-use super::{Clock, CodeFilter, Color, Spinner, emit, fail_with_help, note};
+use super::{Clock, CodeFilter, Color, Spinner, emit, fail_with_help, note, platform, say};
 use crate::exit::ExitStatus;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The platform repository: a directory, or with `--rev` a git repository or a folder in one.
+    /// The platform repository: a folder in it (its root is the nearest folder at or above it
+    /// with a `cairn.yaml`), or with `--rev` a folder of a git repository; or a file of it.
     #[arg(default_value = ".")]
     path: PathBuf,
+    /// More files: the whole platform that holds the files is checked, and only their findings
+    /// are reported (for pre-commit, which passes the files it changed).
+    #[arg(value_name = "FILE", conflicts_with_all = ["rev", "base", "head"])]
+    files: Vec<PathBuf>,
     /// Read the repository at this git revision (`main`, `HEAD~3`, a SHA, a tag) from git
     /// objects, instead of the files on disk.
     #[arg(long, value_name = "REV", conflicts_with_all = ["base", "head"])]
@@ -60,16 +65,42 @@ enum Format {
 pub fn run(args: &Args) -> ExitStatus {
     let started = Instant::now();
     let now = args.clock.now();
-    let spinner = Spinner::start(format!("checking `{}`", args.path.display()));
+    let folder = args.files.is_empty() && !args.path.is_file();
+    if !folder && (args.rev.is_some() || args.base.is_some()) {
+        say("error: files given on the command line are read from disk: leave out `--rev`, `--base` and `--head`");
+        return ExitStatus::Failure;
+    }
+    let (path, files) = if folder {
+        (platform::root(&args.path, args.verbose), None)
+    } else {
+        let files: Vec<&Path> =
+            std::iter::once(args.path.as_path()).chain(args.files.iter().map(PathBuf::as_path)).collect();
+        match platform::of_files(&files) {
+            Ok((root, files)) => {
+                if args.verbose {
+                    note(&format!(
+                        "note: the platform is `{}`; only the findings of the files given are reported",
+                        root.display()
+                    ));
+                }
+                (root, Some(files))
+            }
+            Err(error) => {
+                say(&format!("error: {error}"));
+                return ExitStatus::Failure;
+            }
+        }
+    };
+    let spinner = Spinner::start(format!("checking `{}`", path.display()));
     let outcome = if let (Some(base), Some(head)) = (&args.base, &args.head) {
-        Source::git(&args.path, base)
-            .and_then(|base| Source::git(&args.path, head).map(|head| (base, head)))
+        Source::git(&path, base)
+            .and_then(|base| Source::git(&path, head).map(|head| (base, head)))
             .map_err(EngineError::from)
             .and_then(|(base, head)| cairn_engine::check_change(&base, &head, now))
     } else {
         let source = match &args.rev {
-            Some(rev) => Source::git(&args.path, rev),
-            None => Source::directory(&args.path),
+            Some(rev) => Source::git(&path, rev),
+            None => Source::directory(&path),
         };
         source.map_err(EngineError::from).and_then(|source| cairn_engine::check(&source, now))
     };
@@ -78,6 +109,9 @@ pub fn run(args: &Args) -> ExitStatus {
         Ok(outcome) => outcome,
         Err(error) => return fail_with_help(&error, error.help()),
     };
+    if let Some(files) = &files {
+        outcome.retain_files(files);
+    }
     args.codes.apply(&mut outcome);
     if args.verbose {
         for path in &outcome.ignored {

@@ -73,7 +73,13 @@ pub fn run(args: &Args) -> ExitStatus {
         Ok(environment) => environment,
         Err(error) => return fail(&error),
     };
-    let path = args.path.clone().unwrap_or_else(|| environment.workspace.clone());
+    let given = args.path.clone().unwrap_or_else(|| environment.workspace.clone());
+    // A log is read after the fact: say which platform was judged whenever it is not the folder given.
+    let root = cairn_source::find_root(&given);
+    if root.path != given {
+        super::note(&super::platform::describe(&given, &root));
+    }
+    let path = root.path;
     let judgement = match judge(&environment, &path, args.strict, &args.codes, args.clock.now()) {
         Ok(judgement) => judgement,
         // The help comes from the error: a missing commit or merge base says to fetch the history.
@@ -194,7 +200,7 @@ fn judge(
                 prefix: outcome.prefix.clone(),
                 owners: Vec::new(),
                 markdown: cairn_report::check_markdown(&outcome, sha, &links),
-                verdict: outcome.verdict(),
+                verdict: outcome.ci_verdict(),
                 errors: outcome.count(Severity::Error),
                 warnings: outcome.count(Severity::Warning),
                 findings: outcome.diagnostics,

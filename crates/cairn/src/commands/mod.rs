@@ -5,6 +5,7 @@ pub mod check;
 pub mod ci;
 pub mod init;
 pub mod plan;
+pub mod platform;
 pub mod policy;
 pub mod select;
 pub mod terminal;

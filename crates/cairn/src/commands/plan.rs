@@ -12,7 +12,8 @@ use crate::exit::ExitStatus;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The platform repository: a git repository, or a folder in one.
+    /// The platform repository: a folder of a git repository (its root is the nearest folder at
+    /// or above it with a `cairn.yaml`).
     #[arg(default_value = ".")]
     path: PathBuf,
     /// The revision the change starts from; its rules judge the change.
@@ -50,9 +51,10 @@ enum Format {
 }
 
 pub fn run(args: &Args) -> ExitStatus {
+    let path = super::platform::root(&args.path, false);
     let spinner = Spinner::start(format!("planning `{}`..`{}`", args.base, args.head));
-    let plan = Source::git(&args.path, &args.base)
-        .and_then(|base| Source::git(&args.path, &args.head).map(|head| (base, head)))
+    let plan = Source::git(&path, &args.base)
+        .and_then(|base| Source::git(&path, &args.head).map(|head| (base, head)))
         .map_err(EngineError::from)
         .and_then(|(base, head)| cairn_engine::plan(&base, &head, args.clock.now()));
     drop(spinner);

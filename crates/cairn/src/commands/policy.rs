@@ -22,7 +22,8 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct TestArgs {
-    /// A platform repository, or a folder of `.rego` files.
+    /// A platform repository (or a folder in one: its root is the nearest folder at or above it
+    /// with a `cairn.yaml`), or a folder of `.rego` files.
     #[arg(default_value = ".")]
     path: PathBuf,
     /// Run only the tests whose full name (`data.pkg.test_name`) matches this regular expression.
@@ -53,8 +54,9 @@ pub fn test(args: &TestArgs) -> ExitStatus {
         }
     };
     let select = |name: &str| filter.as_ref().is_none_or(|filter| filter.is_match(name));
-    let spinner = Spinner::start(format!("testing the policies of `{}`", args.path.display()));
-    let outcome = cairn_engine::test_policies(&args.path, &select);
+    let path = super::platform::root(&args.path, false);
+    let spinner = Spinner::start(format!("testing the policies of `{}`", path.display()));
+    let outcome = cairn_engine::test_policies(&path, &select);
     drop(spinner);
     let outcome = match outcome {
         Ok(outcome) => outcome,
