@@ -36,6 +36,10 @@ pub struct Plan {
     pub base_commit: Option<String>,
     /// The base's, the head's and their merge base's commits.
     pub commits: Commits,
+    /// Files of the judged head whose content is the base's tip's, not the head's: in the head
+    /// merged into a base that moved on, the files only the base changed. Links to them name
+    /// `base_commit`; the head's commit has another version of them, or none.
+    pub from_base: BTreeSet<String>,
     /// Indices into `outcome.diagnostics` of the findings this change introduces; the others
     /// were already there at the base.
     pub introduced: BTreeSet<usize>,
@@ -160,6 +164,7 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         head_commit: commits.head.clone(),
         base_commit: base_revision,
         commits,
+        from_base: sides.head.kept_from_base().cloned().unwrap_or_default(),
         introduced,
         entities,
         environments,

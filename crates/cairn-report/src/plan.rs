@@ -1,6 +1,7 @@
 //! Renderings of a `Plan`: for a terminal, for scripts (JSON), and for a pull-request comment
 //! (Markdown: a one-line verdict, a summary table, the details in collapsed sections).
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use cairn_diagnostics::{Diagnostic, Severity, render_human};
@@ -32,7 +33,7 @@ pub fn check_markdown(outcome: &Outcome, commit: &str, links: &Links) -> String 
     let short = commit.get(..12).unwrap_or(commit);
     let mut out =
         format!("{COMMENT_MARKER}\n### {mark} cairn: {errors} errors and {warnings} warnings at `{short}`\n\n");
-    let at = Place { links, prefix: &outcome.prefix, commit: Some(commit) };
+    let at = Place { links, prefix: &outcome.prefix, commit: Some(commit), elsewhere: None };
     let codes = by_code(&outcome.diagnostics);
     if !codes.is_empty() {
         let _ = writeln!(out, "| code | meaning | findings | first |\n| --- | --- | --- | --- |");
@@ -313,6 +314,9 @@ struct Place<'a> {
     links: &'a Links,
     prefix: &'a str,
     commit: Option<&'a str>,
+    /// Files whose content is at another commit than `commit` (a merged tree's files that only
+    /// the base changed: `Plan::from_base`), and that commit.
+    elsewhere: Option<(&'a BTreeSet<String>, Option<&'a str>)>,
 }
 
 impl Place<'_> {
@@ -321,7 +325,11 @@ impl Place<'_> {
     /// whole.
     fn place(&self, file: &str, line: u32) -> String {
         let path = rooted(self.prefix, file);
-        match (&self.links.repository, self.commit) {
+        let commit = match self.elsewhere {
+            Some((files, commit)) if files.contains(file) => commit,
+            _ => self.commit,
+        };
+        match (&self.links.repository, commit) {
             (Some(repository), Some(commit)) => format!(
                 "[{}]({}/blob/{commit}/{}#L{line})",
                 link_text(&format!("{path}:{line}")),
@@ -337,9 +345,11 @@ impl Place<'_> {
 #[must_use]
 pub fn plan_markdown(plan: &Plan, options: PlanOptions, links: &Links) -> String {
     let prefix = plan.outcome.prefix.as_str();
-    let head = Place { links, prefix, commit: plan.head_commit.as_deref() };
+    // A file only the base changed is linked at the base, whose version the merged tree holds.
+    let elsewhere = Some((&plan.from_base, plan.base_commit.as_deref()));
+    let head = Place { links, prefix, commit: plan.head_commit.as_deref(), elsewhere };
     // A removed entity's file is gone at the head: it links to the base, where it still is.
-    let base = Place { links, prefix, commit: plan.base_commit.as_deref() };
+    let base = Place { links, prefix, commit: plan.base_commit.as_deref(), elsewhere: None };
     let mut out = String::new();
     let failing = plan.failing_errors(options.strict) > 0 || plan.outcome.rules_broken() || plan.outcome.read_nothing();
     let _ = writeln!(

@@ -1,6 +1,6 @@
 //! A platform repository as a revision of a git repository, read from tree and blob objects.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use gix::bstr::ByteSlice;
@@ -152,6 +152,8 @@ pub struct Merged {
     head_time: i64,
     folder: String,
     files: Vec<FileEntry>,
+    /// The paths whose merged content is the base's tip's and not the head's.
+    from_base: BTreeSet<String>,
 }
 
 impl Merged {
@@ -175,6 +177,7 @@ impl Merged {
         paths.sort();
         paths.dedup();
         let mut files = Vec::new();
+        let mut from_base = BTreeSet::new();
         let mut conflicts = Vec::new();
         for path in paths {
             let (ours, ancestor, theirs) = (ours.get(path), ancestor.get(path), theirs.get(path));
@@ -187,6 +190,9 @@ impl Merged {
                 continue;
             };
             if let Some(&(kind, id)) = merged {
+                if merged != theirs {
+                    from_base.insert(path.clone());
+                }
                 files.push(FileEntry { path: path.clone(), kind, id });
             }
         }
@@ -201,6 +207,7 @@ impl Merged {
             head_time: head.time,
             folder: base.folder.clone(),
             files,
+            from_base,
         }))
     }
 
@@ -223,6 +230,10 @@ impl Merged {
 
     pub(crate) fn list(&self) -> Vec<FileEntry> {
         self.files.clone()
+    }
+
+    pub(crate) fn kept_from_base(&self) -> &BTreeSet<String> {
+        &self.from_base
     }
 }
 

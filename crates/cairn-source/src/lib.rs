@@ -136,6 +136,17 @@ impl Source {
         }))
     }
 
+    /// For the head merged into a base's tip: the paths whose content comes from the base's tip
+    /// and is not the head's (files only the base changed since the merge base), so that a link
+    /// to one of them names the base's commit, where that content is. Empty for anything else.
+    #[must_use]
+    pub fn kept_from_base(&self) -> Option<&std::collections::BTreeSet<String>> {
+        match self {
+            Source::Merged(merged) => Some(merged.kept_from_base()),
+            Source::Directory { .. } | Source::Git(_) => None,
+        }
+    }
+
     /// Says what is being read, for reports: the directory, or the revision and its commit.
     #[must_use]
     pub fn describe(&self) -> String {

@@ -506,6 +506,30 @@ fn a_plan_after_main_moved_on_lists_only_the_branch_s_changes() {
     assert_ne!(report["mergeBase"], report["head"]["sha"], "{report:#}");
 }
 
+/// On a base that moved on, the comment links each file at the commit that holds the version
+/// judged: the branch's files at the head, a file only main changed at main's tip (the head has
+/// no such file, or another version of it).
+#[test]
+fn a_merged_plan_links_files_only_main_changed_at_main() {
+    let repo = diverged(|main| {
+        main.write("catalog/search.yaml", "identifier: search\nblueprint: Domain\nteam: nobody\n");
+    });
+    let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(["plan", "--base", "main", "--head", "feature", "--format", "markdown"])
+        .current_dir(&repo.path)
+        .env("GITHUB_SERVER_URL", "https://github.example")
+        .env("GITHUB_REPOSITORY", "acme/platform")
+        .output()
+        .expect("the cairn binary runs");
+    let markdown = String::from_utf8(output.stdout).expect("UTF-8");
+    let sha = |rev: &str| repo.git(&["rev-parse", rev]).trim().to_owned();
+    let (main, feature) = (sha("main"), sha("feature"));
+    let blob = |commit: &str, file: &str| format!("https://github.example/acme/platform/blob/{commit}/{file}#L");
+    assert!(markdown.contains(&blob(&main, "catalog/search.yaml")), "{markdown}");
+    assert!(!markdown.contains(&blob(&feature, "catalog/search.yaml")), "{markdown}");
+    assert!(markdown.contains(&blob(&feature, "catalog/warehouse.yaml")), "{markdown}");
+}
+
 /// Scenario (b): main renamed the team the branch's new domain is owned by; the merged result
 /// has an error the branch introduces, and the plan fails.
 #[test]

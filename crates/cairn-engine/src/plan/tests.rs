@@ -373,6 +373,8 @@ fn a_plan_lists_only_the_branch_s_changes_when_main_moved_on() {
     assert_eq!(plan.commits.base, Some(repo.git(&["rev-parse", "main"])));
     assert_eq!(plan.commits.head, Some(repo.git(&["rev-parse", "feature"])));
     assert_eq!(plan.head_commit, plan.commits.head);
+    // The one file the merged tree takes from main is linked at main, where that version is.
+    assert_eq!(plan.from_base.iter().collect::<Vec<_>>(), ["catalog/search.yaml"]);
     assert!(
         plan.outcome.source.starts_with("the merge of `feature` into `main` judged by the rules of revision `main`")
     );
