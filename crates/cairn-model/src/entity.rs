@@ -10,6 +10,14 @@ use cairn_syntax::{Node, Value};
 
 const KNOWN_KEYS: &[&str] = &["identifier", "title", "blueprint", "team", "icon", "properties", "relations"];
 
+/// The fields Port's API adds to every entity it returns, so that an entity exported from Port
+/// carries them: Port sets them itself and ignores them on the way in, and so does cairn, without
+/// a warning. They are the meta-properties `$createdAt`, `$createdBy`, `$updatedAt` and
+/// `$updatedBy` of <https://docs.port.io/build-your-software-catalog/customize-integrations/configure-data-model/setup-blueprint/properties/meta-properties/>
+/// ("value is set upon creation and never changes" / "is updated automatically"), which the API
+/// returns without the `$`.
+const PORT_META_KEYS: &[&str] = &["createdAt", "createdBy", "updatedAt", "updatedBy"];
+
 /// A text value and where it was written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spanned<T> {
@@ -104,6 +112,7 @@ pub fn read_entity(
                 key_spans.push((KNOWN_KEYS[index], entry.key_span));
                 fields[index] = Some(entry.value);
             }
+            None if PORT_META_KEYS.contains(&entry.key.as_str()) => {}
             None => reader.diagnostics.push(
                 Diagnostic::new(Code::UnknownEntityKey, format!("unknown entity key `{}`", entry.key))
                     .at_span(file, entry.key_span)
@@ -255,6 +264,27 @@ mod tests {
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].code, Code::UnknownEntityKey);
         assert!(diagnostics[0].message.contains("`owner`"));
+    }
+
+    #[test]
+    fn ports_meta_fields_are_accepted_silently_and_other_keys_still_warn() {
+        let (entity, diagnostics) = read(
+            "identifier: cart\nblueprint: Service\ncreatedAt: \"2025-01-01T00:00:00.000Z\"\ncreatedBy: auth0|1\nupdatedAt: \"2025-01-02T00:00:00.000Z\"\nupdatedBy: auth0|2\nowner: alice\n",
+            None,
+        );
+        assert_eq!(entity.expect("read").reference().to_string(), "Service:cart");
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["unknown entity key `owner`"]);
+    }
+
+    #[test]
+    fn null_relations_name_nothing() {
+        let (entity, diagnostics) =
+            read("identifier: cart\nblueprint: Service\nrelations: {system: null, apis: single}\n", None);
+        assert!(diagnostics.is_empty());
+        let entity = entity.expect("read");
+        let targets: Vec<Vec<&str>> = entity.relations.iter().map(|r| r.targets().map(|t| t.value).collect()).collect();
+        assert_eq!(targets, [vec![], vec!["single"]]);
     }
 
     #[test]

@@ -8,6 +8,8 @@ use cairn_model::{
     check_identifier,
 };
 
+use jsonschema::error::ValidationErrorKind;
+
 use crate::blueprints::{Schemas, pointer_segments};
 
 /// Blueprints with more entities than this get no "did you mean" for a missing target: the
@@ -84,8 +86,29 @@ impl Check<'_> {
             }
         }
         let Some(validator) = schemas.validator(&blueprint.identifier) else { return };
-        let instance = properties.to_json();
+        // `null` is unset: Port's integrations send `null` for every field their source lacks and
+        // Port's Ocean framework drops null properties before it writes an entity
+        // (https://github.com/port-labs/ocean/pull/1532, "removed null properties"), so a null
+        // property is judged as if it were not written: its type and format are not checked, and
+        // a `required` property given `null` is missing, reported at the `null` (no Port page
+        // found says what Port does then; this follows from `null` being unset).
+        let mut instance = properties.to_json();
+        if let Some(fields) = instance.as_object_mut() {
+            fields.retain(|_, value| !value.is_null());
+        }
         for error in validator.iter_errors(&instance) {
+            if let ValidationErrorKind::Required { property } = error.kind()
+                && let Some(name) = property.as_str()
+                && let Some(null) = properties.get(name)
+            {
+                let message = format!("the required property `{name}` is `null`");
+                let help = format!(
+                    "blueprint `{}` requires `{name}`, and `null` leaves it unset as in Port; give it a value",
+                    blueprint.identifier
+                );
+                self.report(Code::SchemaViolation, message, null.span, help);
+                continue;
+            }
             let segments: Vec<String> = pointer_segments(error.instance_path().as_str()).collect();
             let path: Vec<&str> = segments.iter().map(String::as_str).collect();
             let span = if self.entity.properties.is_some() {
@@ -141,17 +164,16 @@ impl Check<'_> {
     fn shape(&mut self, relation: &RelationValue, declared: &RelationDecl) -> bool {
         let value = &relation.value;
         let problem = match (&value.value, declared.many) {
-            (Value::Null | Value::String(_), false) | (Value::Null, true) => None,
+            // Port takes one identifier for a `many: true` relation as a list of one (seen on the
+            // entities of Port's own integrations, issue 10; no Port page says so), and so does
+            // cairn: `RelationValue::targets` reads it as a list of one.
+            (Value::Null | Value::String(_), _) => None,
             (Value::Sequence(items), true) => items.iter().find(|item| item.as_str().is_none()).map(|item| {
                 (
                     item.span,
                     format!("an item of relation `{}` is {}, not an identifier", relation.name, item.type_name()),
                 )
             }),
-            (Value::String(one), true) => Some((
-                value.span,
-                format!("relation `{}` takes a list (`many: true`), not the single identifier `{one}`", relation.name),
-            )),
             (Value::Sequence(_), false) => Some((
                 value.span,
                 format!("relation `{}` takes one identifier (`many: false`), not a list", relation.name),
@@ -246,4 +268,107 @@ fn schema_help(blueprint: &Blueprint, path: &[String]) -> String {
 
 fn list<'a>(names: impl IntoIterator<Item = &'a String>) -> String {
     names.into_iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use cairn_model::{Limits, parse_file, read_blueprint, read_entity};
+
+    use super::*;
+    use crate::compile_schemas;
+
+    const BLUEPRINTS: &str = "\
+identifier: repository
+---
+identifier: pullRequest
+schema:
+  properties:
+    status: {type: string, enum: [open, closed, merged]}
+    closedAt: {type: string, format: date-time}
+    leadTimeHours: {type: number}
+  required: [status]
+relations:
+  repository: {target: repository, many: false}
+  reviewedIn: {target: repository, many: true}
+  mergedInto: {target: repository, many: false, required: true}
+";
+
+    /// Every finding about the entities of `entities` (YAML documents), as `CODE line:column
+    /// message`, against the blueprints above and the repositories `cart` and `shop`.
+    fn check(entities: &str) -> Vec<String> {
+        let mut blueprints = parse_file("blueprints/all.yaml", BLUEPRINTS.as_bytes(), &Limits::default());
+        let declared =
+            blueprints.documents.drain(..).filter_map(|node| read_blueprint(&blueprints.file, node).0).collect();
+        let text = format!(
+            "identifier: cart\nblueprint: repository\n---\nidentifier: shop\nblueprint: repository\n---\n{entities}"
+        );
+        let mut parsed = parse_file("catalog/e.yaml", text.as_bytes(), &Limits::default());
+        let mut found = Vec::new();
+        let mut read = Vec::new();
+        for node in parsed.documents.drain(..) {
+            let (entity, diagnostics) = read_entity(&parsed.file, node, None);
+            found.extend(diagnostics);
+            read.extend(entity.map(Arc::new));
+        }
+        let (catalog, diagnostics) = Catalog::build(Vec::new(), declared, read);
+        found.extend(diagnostics);
+        let (schemas, diagnostics) = compile_schemas(&catalog);
+        found.extend(diagnostics);
+        for entity in &catalog.entities {
+            found.extend(check_entity(&catalog, &schemas, entity));
+        }
+        found
+            .iter()
+            .map(|finding| {
+                let at = finding.location.as_ref().map(|l| format!("{}:{}", l.start.line, l.start.column));
+                format!("{} {} {}", finding.code.as_str(), at.unwrap_or_default(), finding.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn null_properties_and_relations_are_unset() {
+        let findings = check(
+            "identifier: pr-1\nblueprint: pullRequest\nproperties: {status: open, closedAt: null, leadTimeHours: null}\nrelations: {repository: null, reviewedIn: null, mergedInto: cart}\n",
+        );
+        assert_eq!(findings, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_required_property_given_null_is_missing_and_located_at_the_null() {
+        let findings = check(
+            "identifier: pr-1\nblueprint: pullRequest\nproperties:\n  status: null\n  closedAt: yesterday\nrelations: {mergedInto: cart}\n",
+        );
+        assert_eq!(
+            findings,
+            [
+                "E0303 10:11 the required property `status` is `null`",
+                "E0303 11:13 `properties.closedAt`: \"yesterday\" is not a \"date-time\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_required_relation_given_null_is_not_set() {
+        let findings = check(
+            "identifier: pr-1\nblueprint: pullRequest\nproperties: {status: open}\nrelations: {mergedInto: null}\n",
+        );
+        assert_eq!(findings, ["E0311 10:13 the required relation `mergedInto` is not set"]);
+    }
+
+    #[test]
+    fn a_many_relation_takes_one_identifier_as_a_list_of_one() {
+        let findings = check(
+            "identifier: pr-1\nblueprint: pullRequest\nproperties: {status: open}\nrelations: {reviewedIn: shop, mergedInto: cart}\n---\nidentifier: pr-2\nblueprint: pullRequest\nproperties: {status: open}\nrelations: {reviewedIn: nowhere, mergedInto: [cart]}\n",
+        );
+        assert_eq!(
+            findings,
+            [
+                "E0309 15:25 relation `reviewedIn` names `nowhere`, but there is no `repository` entity `nowhere`",
+                "E0312 15:46 relation `mergedInto` takes one identifier (`many: false`), not a list",
+            ]
+        );
+    }
 }
