@@ -184,7 +184,7 @@ impl Check<'_> {
         };
         let Some((span, message)) = problem else { return true };
         let help = if declared.many {
-            format!("write a list: `{}: [a, b]`", relation.name)
+            format!("write a list, `{0}: [a, b]`, or one identifier, `{0}: a`", relation.name)
         } else {
             format!("write one identifier: `{}: a`", relation.name)
         };
