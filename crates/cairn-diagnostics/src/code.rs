@@ -97,6 +97,7 @@ codes! {
     RelationCardinality = "E0312", Error, "a relation's value does not match its `many` setting";
     UnknownTeam = "E0313", Error, "an entity's team is not a `_team` entity of the catalog";
     WrongFolder = "E0314", Error, "an entity is in a folder reserved for another blueprint";
+    LooseDateTime = "W0315", Warning, "a date-time is in a looser spelling than RFC 3339, which Port accepts";
     // E04xx: settings.
     InvalidSettings = "E0401", Error, "`cairn.yaml` is not valid";
     // E05xx: policies. E0503-E0507 mean the rules could not be evaluated (exit 2).

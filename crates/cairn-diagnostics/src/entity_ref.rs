@@ -51,9 +51,11 @@ impl EntityRef {
     }
 
     /// Splits a written reference into its kind, if it names one, and the rest: everything up to
-    /// the first `:` is the kind, since a blueprint identifier has no `:` while a Port entity
-    /// identifier may. `cart` is `(None, "cart")`; `Component:arn:aws:s3:::b` is
-    /// `(Some("Component"), "arn:aws:s3:::b")`.
+    /// the first `:` is the kind. Port entity identifiers often hold a `:` (ARNs), so the rest is
+    /// the identifier whole: `cart` is `(None, "cart")`; `Component:arn:aws:s3:::b` is
+    /// `(Some("Component"), "arn:aws:s3:::b")`. Port allows a `:` in blueprint identifiers too, but
+    /// rarely uses one; such a blueprint cannot be named in this text form (it reads as a shorter
+    /// kind), and waivers name it with their `blueprint` field instead.
     #[must_use]
     pub fn split(text: &str) -> (Option<&str>, &str) {
         match text.split_once(':') {
@@ -127,6 +129,7 @@ mod tests {
         assert_eq!(EntityRef::parse(":cart"), Err(EntityRefError::Empty(":cart".into())));
         assert_eq!(EntityRef::parse("Component:"), Err(EntityRefError::Empty("Component:".into())));
         assert_eq!(EntityRef::split("cart-*"), (None, "cart-*"));
+        assert_eq!(EntityRef::split("arn:aws:s3:::b"), (Some("arn"), "aws:s3:::b"), "the first `:` always splits");
     }
 
     #[test]

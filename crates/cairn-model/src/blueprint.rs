@@ -8,7 +8,7 @@ use cairn_diagnostics::{ByteSpan, Code, Diagnostic, EntityRef, SourceFile};
 use cairn_syntax::Node;
 use serde::Deserialize;
 
-use crate::identifier::check_identifier;
+use crate::identifier::check_blueprint_identifier;
 
 /// The keys a blueprint may have: cairn's own, then Port's that cairn keeps without using.
 const KNOWN_KEYS: &[&str] = &[
@@ -146,7 +146,7 @@ pub fn read_blueprint(file: &Arc<SourceFile>, node: Node) -> (Option<Blueprint>,
             return (None, diagnostics);
         }
     };
-    if let Some(problem) = check_identifier(&doc.identifier) {
+    if let Some(problem) = check_blueprint_identifier(&doc.identifier) {
         let span = span_of(&node, &["identifier"]);
         diagnostics.push(
             Diagnostic::new(
@@ -154,7 +154,7 @@ pub fn read_blueprint(file: &Arc<SourceFile>, node: Node) -> (Option<Blueprint>,
                 format!("the blueprint identifier `{}` {problem}", doc.identifier),
             )
             .at_span(file, span)
-            .with_help(crate::identifier::RULE),
+            .with_help(crate::identifier::BLUEPRINT_RULE),
         );
     }
     let schema = json.get("schema").cloned().unwrap_or_else(|| serde_json::json!({}));

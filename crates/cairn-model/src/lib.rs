@@ -22,7 +22,9 @@ pub use cairn_syntax::{Entry, Limits, Node, ParsedFile, Value, is_data_file, is_
 pub use catalog::{Catalog, TEAM_BLUEPRINT};
 pub use diff::{ChangeKind, EntityDiff, FieldChange, diff};
 pub use entity::{Entity, RelationValue, Spanned, read_entity};
-pub use identifier::{RULE as IDENTIFIER_RULE, check_identifier};
+pub use identifier::{
+    BLUEPRINT_RULE as BLUEPRINT_IDENTIFIER_RULE, RULE as IDENTIFIER_RULE, check_blueprint_identifier, check_identifier,
+};
 pub use layout::{ENVIRONMENT_BLUEPRINT, FileRole, Layout};
 pub use settings::{CatalogSettings, Library, LimitSettings, Paths, SETTINGS_FILE, Settings};
 pub use time::{

@@ -12,11 +12,14 @@ use cairn_syntax::{Entry, Node, Value};
 
 use crate::blueprint::backticked;
 use crate::entity::Spanned;
-use crate::identifier::check_identifier;
+use crate::identifier::{check_blueprint_identifier, check_identifier};
 use crate::time::{Date, parse_date};
 
 const KEYS: [&str; 5] = ["rule", "entities", "owner", "reason", "expires"];
 const SELECTOR_KEYS: [&str; 3] = ["blueprint", "identifier", "team"];
+// The text form splits at its first `:` (`EntityRef::split`): an identifier holding a `:` (such as
+// `arn:aws:s3:::b`) is written after its blueprint, and a blueprint holding a `:` (Port allows it)
+// is named only by the mapping form.
 const SELECTOR_HELP: &str = "an item of `entities` is `Blueprint:identifier`, an identifier, a glob on the \
     identifier such as `Component:legacy-*`, or a mapping of `blueprint`, `identifier` and `team`";
 
@@ -279,7 +282,9 @@ impl Reader<'_> {
             Value::String(text) => {
                 let (blueprint, identifier) = EntityRef::split(&text);
                 let problem = blueprint
-                    .and_then(|blueprint| check_identifier(blueprint).map(|problem| format!("its blueprint {problem}")))
+                    .and_then(|blueprint| {
+                        check_blueprint_identifier(blueprint).map(|problem| format!("its blueprint {problem}"))
+                    })
                     .or_else(|| check_glob(identifier).map(|problem| format!("its identifier {problem}")));
                 if let Some(problem) = problem {
                     self.invalid(span, format!("`{text}` is not a valid entity selector: {problem}"), SELECTOR_HELP);
@@ -325,7 +330,11 @@ impl Reader<'_> {
                 }
             };
             let Some(text) = self.text(&entry.key, entry.value) else { continue };
-            let check = if entry.key == "identifier" { check_glob } else { check_identifier };
+            let check = match entry.key.as_str() {
+                "identifier" => check_glob,
+                "blueprint" => check_blueprint_identifier,
+                _ => check_identifier,
+            };
             match check(&text.value) {
                 Some(problem) => self.invalid(text.span, format!("`{}` {problem}", entry.key), SELECTOR_HELP),
                 None => *slot = Some(text.value),
@@ -454,7 +463,8 @@ expires: 2026-12-31
             ),
             ("- legacy-payments", "- 42", "5:5 an item of `entities` is a number, not an entity selector"),
             ("- legacy-payments", "- {}", "5:5 the entity selector is empty"),
-            ("- legacy-payments", "- {identifier: legacy.payments}", "5:18 `identifier` contains the character `.`"),
+            ("- legacy-payments", "- {identifier: legacy#payments}", "5:18 `identifier` contains the character `#`"),
+            ("- legacy-payments", "- {blueprint: a=b}", "5:17 `blueprint` contains the character `=`"),
             ("- legacy-payments", "- Component: legacy-payments", "5:5 unknown selector key `Component`"),
             ("team: payments}", "tema: payments}", "7:28 unknown selector key `tema`"),
         ];

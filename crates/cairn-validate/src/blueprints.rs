@@ -14,6 +14,7 @@ use crate::formats::{is_date_time, is_url};
 pub struct Schemas {
     validators: HashMap<String, jsonschema::Validator>,
     team_properties: HashMap<String, Vec<String>>,
+    date_time_properties: HashMap<String, Vec<String>>,
 }
 
 impl Schemas {
@@ -27,6 +28,13 @@ impl Schemas {
     #[must_use]
     pub fn team_properties(&self, blueprint: &str) -> &[String] {
         self.team_properties.get(blueprint).map_or(&[], Vec::as_slice)
+    }
+
+    /// The top-level properties of `blueprint` holding date-times (`format: date-time` or
+    /// `timer`), alone or as the items of an array.
+    #[must_use]
+    pub fn date_time_properties(&self, blueprint: &str) -> &[String] {
+        self.date_time_properties.get(blueprint).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -81,8 +89,27 @@ pub fn compile_schemas(catalog: &Catalog) -> (Schemas, Vec<Diagnostic>) {
         if !team_properties.is_empty() {
             schemas.team_properties.insert(blueprint.identifier.clone(), team_properties);
         }
+        let date_time_properties = blueprint
+            .schema
+            .get("properties")
+            .and_then(serde_json::Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(_, property)| {
+                let format = property_format(property).or_else(|| property.get("items").and_then(property_format));
+                matches!(format, Some("date-time" | "timer"))
+            })
+            .map(|(name, _)| name.clone())
+            .collect::<Vec<_>>();
+        if !date_time_properties.is_empty() {
+            schemas.date_time_properties.insert(blueprint.identifier.clone(), date_time_properties);
+        }
     }
     (schemas, diagnostics)
+}
+
+fn property_format(schema: &serde_json::Value) -> Option<&str> {
+    schema.get("format").and_then(serde_json::Value::as_str)
 }
 
 fn check_relations(catalog: &Catalog, blueprint: &Blueprint, diagnostics: &mut Vec<Diagnostic>) {

@@ -11,6 +11,7 @@ use cairn_model::{
 use jsonschema::error::ValidationErrorKind;
 
 use crate::blueprints::{Schemas, pointer_segments};
+use crate::formats::{DateTimeSpelling, date_time_spelling};
 
 /// Blueprints with more entities than this get no "did you mean" for a missing target: the
 /// search would cost more than the hint is worth.
@@ -124,6 +125,36 @@ impl Check<'_> {
             let message = format!("`{field}`: {error}");
             let help = schema_help(blueprint, &segments);
             self.report(Code::SchemaViolation, message, span, help);
+        }
+        self.date_time_spellings(schemas);
+    }
+
+    /// A warning for each date-time written in a looser spelling than RFC 3339 that Port
+    /// accepts (`crate::formats::date_time_spelling`), naming its RFC 3339 spelling.
+    fn date_time_spellings(&mut self, schemas: &Schemas) {
+        let Some(properties) = self.entity.properties.as_ref() else { return };
+        for name in schemas.date_time_properties(&self.entity.blueprint.value) {
+            let Some(value) = properties.get(name) else { continue };
+            let texts: Vec<(Vec<String>, &str)> = match &value.value {
+                Value::String(text) => vec![(vec![name.clone()], text.as_str())],
+                Value::Sequence(items) => items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, item)| Some((vec![name.clone(), index.to_string()], item.as_str()?)))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (path, text) in texts {
+                if let Some(DateTimeSpelling::Loose { rfc3339 }) = date_time_spelling(text) {
+                    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                    let message = format!(
+                        "`properties.{}`: `{text}` is a date-time Port accepts, but not in RFC 3339",
+                        path.join(".")
+                    );
+                    let help = format!("write `{rfc3339}`, the RFC 3339 spelling of the same instant");
+                    self.report(Code::LooseDateTime, message, self.entity.property_span(&path), help);
+                }
+            }
         }
     }
 
