@@ -106,11 +106,14 @@ impl Catalog {
     /// The entity of `blueprint` with `identifier`.
     #[must_use]
     pub fn entity(&self, blueprint: &str, identifier: &str) -> Option<&Entity> {
-        self.index
-            .get(identifier)?
-            .iter()
-            .find(|(name, _)| name == blueprint)
-            .map(|&(_, position)| &*self.entities[position])
+        self.position(blueprint, identifier).map(|position| &*self.entities[position])
+    }
+
+    /// The position in `entities` of the entity of `blueprint` with `identifier` (the first
+    /// declared, if there are two).
+    #[must_use]
+    pub fn position(&self, blueprint: &str, identifier: &str) -> Option<usize> {
+        self.index.get(identifier)?.iter().find(|(name, _)| name == blueprint).map(|&(_, position)| position)
     }
 
     /// The entity `reference` names.

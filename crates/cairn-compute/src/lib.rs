@@ -1,0 +1,10 @@
+//! What Port derives from a catalog rather than reads from it: each relation resolved to the
+//! entities it points at (written as identifiers, or as a search query over the target
+//! blueprint's entities), and the properties Port computes (mirror, calculation, aggregation).
+//!
+//! Entities are named by their position in `Catalog::entities`, which is stable for one built
+//! catalog. Everything here is a pure function of the catalog: no clock, no I/O.
+
+mod relations;
+
+pub use relations::Relations;
