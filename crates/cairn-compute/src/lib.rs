@@ -7,4 +7,19 @@
 
 mod relations;
 
+use cairn_diagnostics::Diagnostic;
+use cairn_model::Catalog;
+
 pub use relations::Relations;
+
+/// Everything Port derives from one built catalog.
+#[derive(Clone, Debug, Default)]
+pub struct Derived {
+    pub relations: Relations,
+}
+
+/// Derives what Port would from `catalog`, with a finding for each thing that cannot be derived.
+#[must_use]
+pub fn derive(catalog: &Catalog) -> (Derived, Vec<Diagnostic>) {
+    (Derived { relations: Relations::resolve(catalog) }, Vec::new())
+}

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
+use cairn_compute::Derived;
 use cairn_diagnostics::{Code, Diagnostic, Severity, SourceMap};
 use cairn_model::{Catalog, Entity, Timestamp};
 use cairn_policy::{PolicyOptions, PolicySet, Value};
@@ -143,6 +144,12 @@ pub(crate) struct Judged {
     /// The findings of `check_entity` for each entity of `catalog`, in its order (also in
     /// `diagnostics`), for `Known`.
     pub entity_findings: Vec<Vec<Diagnostic>>,
+    /// What Port derives from `catalog` (relations resolved, computed properties).
+    #[expect(
+        dead_code,
+        reason = "the policy input and the plan read it once relation queries and computed properties land"
+    )]
+    pub derived: Derived,
 }
 
 /// The entity findings of another catalog judged by the same rules: an entity the two catalogs
@@ -196,6 +203,8 @@ pub(crate) fn judge_catalog(
 ) -> Judged {
     let (schemas, found) = compile_schemas(&catalog);
     diagnostics.extend(found);
+    let (derived, found) = cairn_compute::derive(&catalog);
+    diagnostics.extend(found);
     let entity_findings: Vec<Vec<Diagnostic>> = catalog
         .entities
         .par_iter()
@@ -228,7 +237,7 @@ pub(crate) fn judge_catalog(
         packages = prepared.packages();
         diagnostics.extend(prepared.evaluate(&catalog, &inputs, revision));
     }
-    Judged { catalog, diagnostics, policies: packages, entity_findings }
+    Judged { catalog, diagnostics, policies: packages, entity_findings, derived }
 }
 
 /// Sorts the findings and gathers what the report needs.
