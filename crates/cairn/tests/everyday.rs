@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use support::{GitRepo, Run, cairn, copy_tree, project_dir};
+use support::{GitRepo, cairn, cairn_with_env, copy_tree, project_dir};
 
 /// A copy of the example platform with one misspelt relation: one E0309 error.
 fn acme_with_one_error() -> tempfile::TempDir {
@@ -23,23 +23,6 @@ fn plant_error(root: &Path) {
     let text = fs::read_to_string(&file).expect("the cart service");
     assert!(text.contains("\n  system: checkout\n"), "the cart service belongs to the checkout system");
     fs::write(&file, text.replace("\n  system: checkout\n", "\n  system: checkuot\n")).expect("plant the error");
-}
-
-/// Runs `cairn` with exactly the environment given (and `PATH`): no `NO_COLOR` unless asked.
-fn cairn_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(env.iter().copied())
-        .output()
-        .expect("the cairn binary runs");
-    Run {
-        code: output.status.code().expect("cairn exits rather than being killed"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
 }
 
 #[test]
@@ -139,7 +122,7 @@ fn quiet_leaves_the_report_and_drops_the_notes() {
 #[test]
 fn colour_follows_no_color_force_color_and_the_flag() {
     let dir = acme_with_one_error();
-    let escape = |run: &Run| run.stdout.contains('\u{1b}');
+    let escape = |run: &support::Run| run.stdout.contains('\u{1b}');
     // stdout is a pipe here: no colour unless forced.
     assert!(!escape(&cairn_with_env(dir.path(), &["check", "."], &[])));
     assert!(escape(&cairn_with_env(dir.path(), &["check", "."], &[("FORCE_COLOR", "1")])));

@@ -272,12 +272,7 @@ impl Fixture {
                 .env("GITHUB_EVENT_NAME", "pull_request")
                 .env("GITHUB_EVENT_PATH", self.scratch.path().join("event.json"));
         }
-        let output = command.env("NO_COLOR", "1").output().expect("the cairn binary runs");
-        Run {
-            code: output.status.code().expect("cairn exits rather than being killed"),
-            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-        }
+        command.env("NO_COLOR", "1").output().expect("the cairn binary runs").into()
     }
 }
 

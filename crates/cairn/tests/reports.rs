@@ -39,19 +39,15 @@ fn repository() -> (GitRepo, String, String) {
 
 /// Runs `cairn` in `dir` as GitHub Actions would for `acme/platform`.
 fn cairn(dir: &std::path::Path, args: &[&str]) -> support::Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
+    Command::new(env!("CARGO_BIN_EXE_cairn"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("GITHUB_SERVER_URL", "https://github.com")
         .env("GITHUB_REPOSITORY", "acme/platform")
         .output()
-        .expect("the cairn binary runs");
-    support::Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
-    }
+        .expect("the cairn binary runs")
+        .into()
 }
 
 /// The official SARIF 2.1.0 schema (tests/sarif/README.md says where it comes from), validating

@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// The project's top-level `tests/` folder.
 #[must_use]
@@ -26,20 +26,40 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl From<Output> for Run {
+    fn from(output: Output) -> Self {
+        Run {
+            code: output.status.code().expect("cairn exits rather than being killed"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
+    }
+}
+
 /// Runs `cairn` with `args` in `dir`.
 #[must_use]
 pub fn cairn(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
+    Command::new(env!("CARGO_BIN_EXE_cairn"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .output()
-        .expect("the cairn binary runs");
-    Run {
-        code: output.status.code().expect("cairn exits rather than being killed"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+        .expect("the cairn binary runs")
+        .into()
+}
+
+/// Runs `cairn` with exactly the environment given (and `PATH`): no `NO_COLOR` unless asked.
+#[must_use]
+pub fn cairn_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .output()
+        .expect("the cairn binary runs")
+        .into()
 }
 
 /// `cairn check --format json` of `dir`, parsed, with the exit code.
