@@ -7,12 +7,11 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
+use support::http::{self, Response};
 use support::{GitRepo, cairn, project_dir};
 
 /// The version of this workspace, as the release tag that publishes it.
@@ -28,38 +27,17 @@ struct FakeReleases {
 
 impl FakeReleases {
     fn start() -> FakeReleases {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
-        let url = format!("http://{}/releases/download", listener.local_addr().expect("an address"));
         let files = Arc::new(Mutex::new(BTreeMap::<String, Vec<u8>>::new()));
         let requested = Arc::new(Mutex::new(Vec::new()));
         let (served, log) = (Arc::clone(&files), Arc::clone(&requested));
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().expect("a stream"));
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() || line.is_empty() {
-                    continue;
-                }
-                loop {
-                    let mut header = String::new();
-                    if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
-                        break;
-                    }
-                }
-                let path = line.split_whitespace().nth(1).unwrap_or("").to_owned();
-                log.lock().expect("the log").push(path.clone());
-                let body = served.lock().expect("the files").get(&path).cloned();
-                let (status, body) = match body {
-                    Some(body) => ("200 OK", body),
-                    None => ("404 Not Found", b"Not Found".to_vec()),
-                };
-                let _ =
-                    write!(stream, "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
-                let _ = stream.write_all(&body);
+        let address = http::serve(move |request| {
+            log.lock().expect("the log").push(request.path.clone());
+            match served.lock().expect("the files").get(&request.path) {
+                Some(body) => Response::new(200, body.clone()),
+                None => Response::new(404, "Not Found"),
             }
         });
-        FakeReleases { url, files, requested }
+        FakeReleases { url: format!("{address}/releases/download"), files, requested }
     }
 
     fn serve(&self, path: &str, body: Vec<u8>) {

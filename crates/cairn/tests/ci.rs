@@ -6,14 +6,13 @@
 mod support;
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 use support::GitRepo;
+use support::http::{self, Response};
 
 /// The token every run passes in `GITHUB_TOKEN`, and the server expects.
 const TOKEN: &str = "ghs_test";
@@ -47,50 +46,18 @@ struct FakeGitHub {
 
 impl FakeGitHub {
     fn start() -> FakeGitHub {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
-        let url = format!("http://{}", listener.local_addr().expect("an address"));
         let state = Arc::new(Mutex::new(State { next_id: 1000, ..State::default() }));
         let shared = Arc::clone(&state);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().expect("a stream"));
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() || line.is_empty() {
-                    continue;
-                }
-                let mut parts = line.split_whitespace();
-                let (method, path) = (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
-                let mut length = 0;
-                let mut authorization = None;
-                loop {
-                    let mut header = String::new();
-                    reader.read_line(&mut header).expect("a header");
-                    if header.trim().is_empty() {
-                        break;
-                    }
-                    if let Some((name, value)) = header.split_once(':') {
-                        if name.eq_ignore_ascii_case("content-length") {
-                            length = value.trim().parse().unwrap_or(0);
-                        } else if name.eq_ignore_ascii_case("authorization") {
-                            authorization = Some(value.trim().to_owned());
-                        }
-                    }
-                }
-                let mut body = vec![0; length];
-                reader.read_exact(&mut body).expect("the body");
-                let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                let received = Received { method, path, body, authorization };
-                let (status, answer) = answer(&mut shared.lock().expect("the state"), &received);
-                let text = answer.to_string();
-                let reason = if status < 300 { "OK" } else { "Error" };
-                let retry = if status == 429 { "retry-after: 0\r\n" } else { "" };
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n{retry}content-length: {}\r\nconnection: close\r\n\r\n{text}",
-                    text.len()
-                );
-            }
+        let url = http::serve(move |request| {
+            let received = Received {
+                method: request.method.clone(),
+                path: request.path.clone(),
+                body: serde_json::from_slice(&request.body).unwrap_or(Value::Null),
+                authorization: request.authorization.clone(),
+            };
+            let (status, answer) = answer(&mut shared.lock().expect("the state"), &received);
+            let response = Response::new(status, answer.to_string()).header("content-type", "application/json");
+            if status == 429 { response.header("retry-after", "0") } else { response }
         });
         FakeGitHub { url, state }
     }
@@ -182,18 +149,10 @@ fn pull(number: u64, teams: &Value) -> Value {
     })
 }
 
-/// Whether `authorization` carries the token: GitHub takes it as `Bearer <token>` (what octocrab
-/// sends) or as the older `token <token>`.
-fn authorized(authorization: Option<&str>) -> bool {
-    authorization.and_then(|value| value.split_once(' ')).is_some_and(|(scheme, token)| {
-        (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("token")) && token.trim() == TOKEN
-    })
-}
-
 /// GitHub's answers, shaped like its documented examples (only the fields cairn reads matter).
 fn answer(state: &mut State, received: &Received) -> (u16, Value) {
     state.received.push(received.clone());
-    if !authorized(received.authorization.as_deref()) {
+    if !http::authorized(received.authorization.as_deref(), TOKEN) {
         return (
             401,
             json!({"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest", "status": "401"}),

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // Each test file uses the part it needs.
 
+pub mod http;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
