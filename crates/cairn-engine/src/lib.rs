@@ -24,6 +24,6 @@ pub use check::{Outcome, check};
 pub use error::EngineError;
 pub use init::{ACTION_VERSION, InitError, Initialized, RootWorkflow, init};
 pub use load::{Loaded, load};
-pub use plan::{ChangeKind, Commits, EntityChange, EnvironmentChange, FieldChange, Plan, expiry, plan};
+pub use plan::{ChangeKind, Commits, EntityChange, EnvironmentChange, FieldChange, JudgedBase, Plan, expiry, plan};
 pub use policy_test::{PolicyTestOutcome, test_policies};
 pub use verdict::Verdict;

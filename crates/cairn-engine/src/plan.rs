@@ -13,7 +13,7 @@ use cairn_model::{
     Catalog, ENVIRONMENT_BLUEPRINT, Entity, EntityDiff, EntityRef, Timestamp, diff, parse_timestamp, parse_ttl,
 };
 pub use cairn_model::{ChangeKind, FieldChange};
-use cairn_source::Source;
+use cairn_source::{Merge, Source};
 
 use crate::change::{Sides, check_change_loaded};
 use crate::check::{Known, Outcome, findings, judge_catalog};
@@ -29,16 +29,14 @@ pub struct Plan {
     /// Describes the base judged against, such as "revision `main` (4b825dc6)" (the merge base
     /// when the head does not merge cleanly into the base's tip).
     pub base: String,
-    /// The head's commit, for links.
-    pub head_commit: Option<String>,
-    /// The commit the diff starts from (the base's tip, or the merge base when the merge
-    /// conflicts), for links to what the change removes.
-    pub base_commit: Option<String>,
     /// The base's, the head's and their merge base's commits.
     pub commits: Commits,
+    /// Which of `commits` the diff starts from: the base's tip, or the merge base when the head
+    /// does not merge cleanly into it.
+    pub judged_base: JudgedBase,
     /// Files of the judged head whose content is the base's tip's, not the head's: in the head
     /// merged into a base that moved on, the files only the base changed. Links to them name
-    /// `base_commit`; the head's commit has another version of them, or none.
+    /// `base_commit()`; the head's commit has another version of them, or none.
     pub from_base: BTreeSet<String>,
     /// Indices into `outcome.diagnostics` of the findings this change introduces; the others
     /// were already there at the base.
@@ -48,6 +46,22 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The head's commit, for links.
+    #[must_use]
+    pub fn head_commit(&self) -> Option<&str> {
+        self.commits.head.as_deref()
+    }
+
+    /// The commit the diff starts from (the base's tip, or the merge base when the merge
+    /// conflicts), for links to what the change removes.
+    #[must_use]
+    pub fn base_commit(&self) -> Option<&str> {
+        match self.judged_base {
+            JudgedBase::Tip => self.commits.base.as_deref(),
+            JudgedBase::MergeBase => self.commits.merge_base.as_deref(),
+        }
+    }
+
     /// The findings this change introduces, in report order.
     pub fn introduced(&self) -> impl Iterator<Item = &Diagnostic> {
         self.outcome.diagnostics.iter().enumerate().filter(|(i, _)| self.introduced.contains(i)).map(|(_, d)| d)
@@ -88,6 +102,16 @@ pub struct Commits {
     /// The best common ancestor of base and head; the base's own commit when the head's history
     /// contains it.
     pub merge_base: Option<String>,
+}
+
+/// Which commit a change is judged from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum JudgedBase {
+    /// The base's tip: the head merges cleanly into it (or either side is a directory).
+    #[default]
+    Tip,
+    /// The merge base: the head conflicts with the base's tip.
+    MergeBase,
 }
 
 /// One entity the change touches.
@@ -135,6 +159,8 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
     // reuses every entity file the base parsed.
     let rules = load_with(base, None, Reuse::Keep)?;
     let base_revision = base.commit();
+    let judged_base =
+        if matches!(merge, Some(Merge::Conflicts { .. })) { JudgedBase::MergeBase } else { JudgedBase::Tip };
     let (base_catalog, built) =
         Catalog::build(rules.bundled_blueprints.clone(), rules.declared_blueprints.clone(), rules.entities.clone());
     let (outcome, head_findings) = check_change_loaded(&sides, &rules, now, Some(&base_catalog))?;
@@ -161,9 +187,8 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         .collect();
     Ok(Plan {
         base: base.describe(),
-        head_commit: commits.head.clone(),
-        base_commit: base_revision,
         commits,
+        judged_base,
         from_base: sides.head.kept_from_base().cloned().unwrap_or_default(),
         introduced,
         entities,

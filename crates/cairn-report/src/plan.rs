@@ -261,7 +261,7 @@ pub fn plan_json(plan: &Plan, options: PlanOptions) -> String {
         message: verdict(plan, options),
         strict: options.strict,
         base: Revision { sha: plan.commits.base.as_deref(), description: &plan.base },
-        head: Revision { sha: plan.head_commit.as_deref(), description: &plan.outcome.source },
+        head: Revision { sha: plan.head_commit(), description: &plan.outcome.source },
         merge_base: plan.commits.merge_base.as_deref(),
         prefix,
         counts: Counts {
@@ -346,10 +346,10 @@ impl Place<'_> {
 pub fn plan_markdown(plan: &Plan, options: PlanOptions, links: &Links) -> String {
     let prefix = plan.outcome.prefix.as_str();
     // A file only the base changed is linked at the base, whose version the merged tree holds.
-    let elsewhere = Some((&plan.from_base, plan.base_commit.as_deref()));
-    let head = Place { links, prefix, commit: plan.head_commit.as_deref(), elsewhere };
+    let elsewhere = Some((&plan.from_base, plan.base_commit()));
+    let head = Place { links, prefix, commit: plan.head_commit(), elsewhere };
     // A removed entity's file is gone at the head: it links to the base, where it still is.
-    let base = Place { links, prefix, commit: plan.base_commit.as_deref(), elsewhere: None };
+    let base = Place { links, prefix, commit: plan.base_commit(), elsewhere: None };
     let mut out = String::new();
     let failing = plan.failing_errors(options.strict) > 0 || plan.outcome.rules_broken() || plan.outcome.read_nothing();
     let _ = writeln!(

@@ -372,7 +372,9 @@ fn a_plan_lists_only_the_branch_s_changes_when_main_moved_on() {
     assert_eq!(plan.commits.merge_base.as_deref(), Some(point.as_str()));
     assert_eq!(plan.commits.base, Some(repo.git(&["rev-parse", "main"])));
     assert_eq!(plan.commits.head, Some(repo.git(&["rev-parse", "feature"])));
-    assert_eq!(plan.head_commit, plan.commits.head);
+    assert_eq!(plan.head_commit(), plan.commits.head.as_deref());
+    // It merges cleanly: the diff starts from main's tip.
+    assert_eq!(plan.base_commit(), plan.commits.base.as_deref());
     // The one file the merged tree takes from main is linked at main, where that version is.
     assert_eq!(plan.from_base.iter().collect::<Vec<_>>(), ["catalog/search.yaml"]);
     assert!(
@@ -437,6 +439,8 @@ fn a_plan_with_a_conflict_judges_the_head_against_the_merge_base() {
         )
     );
     assert_eq!(plan.commits.merge_base.as_deref(), Some(point.as_str()));
+    // Links to what the change removes name the merge base, the commit the diff starts from.
+    assert_eq!(plan.base_commit(), Some(point.as_str()));
     assert!(plan.base.starts_with("the merge base of `main` and `feature`"), "{}", plan.base);
     // A warning: the pull request cannot merge until it is resolved, and is judged again then.
     assert_eq!(plan.verdict(false), Verdict::Pass);
