@@ -67,11 +67,9 @@ fn usage() -> ExitCode {
 }
 
 fn floor(source: &Source, parser: Parser) -> Result<(usize, usize), cairn_source::SourceError> {
-    let entries: Vec<_> = source
-        .files()?
-        .into_iter()
-        .filter(|entry| entry.kind == EntryKind::File && is_data_file(&entry.path))
-        .collect();
+    let listing = source.files()?;
+    let entries: Vec<_> =
+        listing.iter().filter(|entry| entry.kind == EntryKind::File && is_data_file(&entry.path)).collect();
     let limits = Limits::default();
     let documents = entries
         .par_iter()

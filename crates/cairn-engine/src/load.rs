@@ -34,7 +34,7 @@ pub struct Loaded {
     /// Paths not read because they are outside the known folders, or not YAML or JSON.
     pub ignored: Vec<String>,
     /// Every path of the repository, with its blob id when read from git.
-    pub listing: Vec<FileEntry>,
+    pub listing: Arc<[FileEntry]>,
     /// The entity files read from git, by path and blob, when `Reuse::Keep` asked for them: a
     /// load of another revision reuses every file the two share instead of reading it again.
     /// By blob (the bytes), then path (which decides the role), so that a lookup allocates nothing.
@@ -79,7 +79,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
     let limits = loaded.settings.limits();
 
     let mut work = Vec::new();
-    for entry in &entries {
+    for entry in entries.iter() {
         match (entry.kind, layout.role(&entry.path)) {
             (EntryKind::Symlink, _) if layout.reads(&entry.path) => loaded.diagnostics.push(symlink(&entry.path)),
             (EntryKind::Symlink, _) => loaded.ignored.push(format!("{} (a symbolic link)", entry.path)),

@@ -44,7 +44,7 @@ pub fn test_policies(path: &Path, select: &dyn Fn(&str) -> bool) -> Result<Polic
     let mut diagnostics = Vec::new();
     let mut settings = Settings::default();
     let mut files = Vec::new();
-    for entry in &entries {
+    for entry in entries.iter() {
         let wanted = if platform { entry.path.starts_with("policies/") } else { true };
         let is_rego = Path::new(&entry.path).extension().is_some_and(|extension| extension == "rego");
         if entry.path == SETTINGS_FILE && platform {

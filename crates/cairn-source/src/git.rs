@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use gix::bstr::ByteSlice;
 
@@ -151,7 +152,7 @@ pub struct Merged {
     head_commit: gix::ObjectId,
     head_time: i64,
     folder: String,
-    files: Vec<FileEntry>,
+    files: Arc<[FileEntry]>,
     /// The paths whose merged content is the base's tip's and not the head's.
     from_base: BTreeSet<String>,
 }
@@ -206,7 +207,7 @@ impl Merged {
             head_commit: head.commit,
             head_time: head.time,
             folder: base.folder.clone(),
-            files,
+            files: files.into(),
             from_base,
         }))
     }
@@ -228,8 +229,10 @@ impl Merged {
         self.repo.to_thread_local()
     }
 
-    pub(crate) fn list(&self) -> Vec<FileEntry> {
-        self.files.clone()
+    /// The merged listing, sorted by path (the merge walks the paths in order), shared rather
+    /// than copied.
+    pub(crate) fn list(&self) -> Arc<[FileEntry]> {
+        Arc::clone(&self.files)
     }
 
     pub(crate) fn kept_from_base(&self) -> &BTreeSet<String> {

@@ -16,6 +16,7 @@ mod git;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use discover::{Root, find_root};
 pub use error::SourceError;
@@ -193,15 +194,16 @@ impl Source {
     }
 
     /// Every path of the repository, sorted. In a directory inside a git work tree, the paths
-    /// that `.gitignore` files ignore are left out.
-    pub fn files(&self) -> Result<Vec<FileEntry>, SourceError> {
+    /// that `.gitignore` files ignore are left out. A merged tree shares the listing it made
+    /// when it merged; the others list on each call. Shared, so that a caller can keep it.
+    pub fn files(&self) -> Result<Arc<[FileEntry]>, SourceError> {
         let mut files = match self {
             Source::Directory { root, .. } => directory::list(root)?,
             Source::Git(revision) => revision.list()?,
-            Source::Merged(merged) => merged.list(),
+            Source::Merged(merged) => return Ok(merged.list()),
         };
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(files)
+        Ok(files.into())
     }
 
     /// A reader of file contents for one thread: give each worker its own.

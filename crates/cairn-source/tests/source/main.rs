@@ -13,7 +13,7 @@ use cairn_source::{EntryKind, Source};
 
 /// The paths of a source and what each is, in the order `Source::files` gives them.
 fn listing(source: &Source) -> Vec<(String, EntryKind)> {
-    source.files().expect("a listing").into_iter().map(|entry| (entry.path, entry.kind)).collect()
+    source.files().expect("a listing").iter().cloned().map(|entry| (entry.path, entry.kind)).collect()
 }
 
 /// The expected listing, written as `(path, kind)` pairs.

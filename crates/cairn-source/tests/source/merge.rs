@@ -1,5 +1,7 @@
 //! `Source::merge`: the merge base of a change, and its head merged into its base's tip.
 
+use std::sync::Arc;
+
 use cairn_source::{Contents, EntryKind, Merge, Source, SourceError};
 
 use crate::repo::Repo;
@@ -24,7 +26,7 @@ fn merge(repo: &Repo, base: &str, head: &str) -> Merge {
 }
 
 fn text(source: &Source, path: &str) -> String {
-    let entry = source.files().expect("a listing").into_iter().find(|entry| entry.path == path).expect(path);
+    let entry = source.files().expect("a listing").iter().find(|&entry| entry.path == path).cloned().expect(path);
     match source.reader().read(&entry, u64::MAX).expect("readable") {
         Contents::Bytes(bytes) => String::from_utf8(bytes).expect("UTF-8"),
         Contents::TooLarge { size } => panic!("{path} is {size} bytes"),
@@ -67,9 +69,12 @@ fn the_head_s_changes_go_onto_the_base_s_tip() {
     // Blob ids come through, so that a reader of the base reuses what it parsed.
     let base = Source::git(repo.path(), "main").expect("main");
     let id = |source: &Source, path: &str| {
-        source.files().expect("a listing").into_iter().find(|e| e.path == path).and_then(|e| e.blob_id())
+        source.files().expect("a listing").iter().find(|&e| e.path == path).cloned().and_then(|e| e.blob_id())
     };
     assert_eq!(id(&merged, "d"), id(&base, "d"));
+    // The merged tree shares the listing it made when merging rather than copying it per call.
+    let (first, second) = (merged.files().expect("a listing"), merged.files().expect("a listing"));
+    assert!(Arc::ptr_eq(&first, &second));
 }
 
 /// A path both sides changed differently since the merge base (edited, or deleted on one side

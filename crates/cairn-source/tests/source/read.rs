@@ -8,7 +8,7 @@ use crate::repo::Repo;
 
 /// The entry of `path` in `source`.
 fn entry(source: &Source, path: &str) -> FileEntry {
-    source.files().expect("a listing").into_iter().find(|entry| entry.path == path).expect(path)
+    source.files().expect("a listing").iter().find(|&entry| entry.path == path).cloned().expect(path)
 }
 
 /// Bytes that deflate hardly compresses, so that a blob's object file is about as large as it.
@@ -114,7 +114,7 @@ fn blob_ids_are_equal_for_equal_bytes_and_absent_without_git() {
     }
 
     let directory = Source::directory(repo.path()).expect("a directory");
-    for entry in directory.files().expect("a listing") {
+    for entry in directory.files().expect("a listing").iter() {
         assert_eq!(entry.blob_id(), None, "{}", entry.path);
     }
 }

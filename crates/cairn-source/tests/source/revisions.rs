@@ -22,7 +22,7 @@ fn history() -> (Repo, [String; 3]) {
 
 /// The bytes of `path` in `source`.
 fn read(source: &Source, path: &str) -> Vec<u8> {
-    let entry = source.files().expect("a listing").into_iter().find(|entry| entry.path == path).expect(path);
+    let entry = source.files().expect("a listing").iter().find(|&entry| entry.path == path).cloned().expect(path);
     match source.reader().read(&entry, u64::MAX).expect("readable") {
         Contents::Bytes(bytes) => bytes,
         Contents::TooLarge { size } => panic!("{path} is {size} bytes, over no limit"),
