@@ -1,5 +1,7 @@
 //! Reading what a rule evaluated to: conftest's results are a set of messages, or of objects
-//! with `msg` and, in cairn, an optional `field` and `entity`.
+//! with `msg` and, in cairn, an optional `field` and `entity`. An `entity` is the text
+//! `Blueprint:identifier`, split at its first `:`, or, for a blueprint whose identifier holds a
+//! `:` (Port allows one), the mapping `{"blueprint": …, "identifier": …}`, as waivers name it.
 
 use cairn_model::EntityRef;
 use regorus::Value;
@@ -41,10 +43,13 @@ fn read_result(item: &Value) -> Result<RuleResult, String> {
             let Some(msg) = text("msg")? else {
                 return Err(format!("has a result without `msg`: `{}`", short(item)));
             };
-            let entity = text("entity")?
-                .map(|text| EntityRef::parse(&text))
-                .transpose()
-                .map_err(|error| format!("has a result whose `entity` is not an entity: {error}"))?;
+            let entity = match object.get(&Value::from("entity")) {
+                Some(mapping @ Value::Object(_)) => Some(entity_mapping(mapping)?),
+                _ => text("entity")?
+                    .map(|text| EntityRef::parse(&text))
+                    .transpose()
+                    .map_err(|error| format!("has a result whose `entity` is not an entity: {error}"))?,
+            };
             Ok(RuleResult { msg, field: text("field")?, entity })
         }
         other => Err(format!(
@@ -53,6 +58,19 @@ fn read_result(item: &Value) -> Result<RuleResult, String> {
             short(other)
         )),
     }
+}
+
+/// An entity named by the mapping `{"blueprint": …, "identifier": …}`: both parts whole, so a
+/// `:` in either is read as written.
+fn entity_mapping(value: &Value) -> Result<EntityRef, String> {
+    let part = |key: &str| match &value[&Value::from(key)] {
+        Value::String(text) if !text.is_empty() => Ok(text.to_string()),
+        _ => Err(format!(
+            "has a result whose `entity` is a mapping without a non-empty text `{key}`: `{}`",
+            short(value)
+        )),
+    };
+    Ok(EntityRef::new(part("blueprint")?, part("identifier")?))
 }
 
 /// The names an `exception` rule excludes: strings, or lists of strings as conftest writes them.
@@ -115,6 +133,24 @@ mod tests {
         let results = read_results(&value(r#"["plain", {"msg": "m", "field": "properties.tier"}]"#)).expect("results");
         assert_eq!(results[0], RuleResult { msg: "plain".into(), field: None, entity: None });
         assert_eq!(results[1].field.as_deref(), Some("properties.tier"));
+    }
+
+    #[test]
+    fn reads_an_entity_as_text_or_as_a_mapping() {
+        let results = read_results(&value(
+            r#"[{"msg": "a", "entity": "Bucket:arn:aws:s3:::b"},
+                {"msg": "b", "entity": {"blueprint": "gitlab:project", "identifier": "group:repo"}}]"#,
+        ))
+        .expect("results");
+        let named: Vec<(&str, &str)> = results
+            .iter()
+            .map(|result| result.entity.as_ref().expect("an entity"))
+            .map(|entity| (entity.kind(), entity.name()))
+            .collect();
+        // The text splits at its first `:`; the mapping keeps a `:` in the blueprint.
+        assert_eq!(named, [("Bucket", "arn:aws:s3:::b"), ("gitlab:project", "group:repo")]);
+        let error = read_results(&value(r#"[{"msg": "c", "entity": {"blueprint": "Service"}}]"#)).expect_err("no id");
+        assert!(error.contains("without a non-empty text `identifier`"), "{error}");
     }
 
     #[test]
