@@ -5,6 +5,7 @@ mod code;
 mod diagnostic;
 mod entity_ref;
 mod render;
+mod shorten;
 mod source;
 mod suggest;
 
@@ -12,5 +13,6 @@ pub use code::{Code, Severity};
 pub use diagnostic::{Diagnostic, Location, PolicyRule, Related, Waived, rooted};
 pub use entity_ref::{EntityRef, EntityRefError};
 pub use render::render_human;
+pub use shorten::shorten;
 pub use source::{ByteSpan, Position, SourceFile, SourceMap};
 pub use suggest::{did_you_mean, near_names};

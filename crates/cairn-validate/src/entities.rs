@@ -2,7 +2,7 @@
 //! (declared, of the right shape, naming existing entities of the right blueprint, required
 //! ones set) and owning teams.
 
-use cairn_diagnostics::{ByteSpan, Code, Diagnostic, Location, did_you_mean};
+use cairn_diagnostics::{ByteSpan, Code, Diagnostic, Location, did_you_mean, shorten};
 use cairn_model::{
     Blueprint, Catalog, Entity, IDENTIFIER_RULE, Node, RelationDecl, RelationValue, TEAM_BLUEPRINT, Value,
     check_identifier,
@@ -22,7 +22,7 @@ const SUGGESTION_CANDIDATES: usize = 5_000;
 pub fn check_entity(catalog: &Catalog, schemas: &Schemas, entity: &Entity) -> Vec<Diagnostic> {
     let mut check = Check { catalog, entity, diagnostics: Vec::new() };
     if let Some(problem) = check_identifier(&entity.identifier.value) {
-        let message = format!("the identifier `{}` {problem}", entity.identifier.value);
+        let message = format!("the identifier `{}` {problem}", shorten(&entity.identifier.value));
         check.report(Code::InvalidIdentifier, message, entity.identifier.span, IDENTIFIER_RULE.to_owned());
     }
     let Some(blueprint) = catalog.blueprints.get(&entity.blueprint.value) else {
