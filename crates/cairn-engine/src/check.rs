@@ -147,7 +147,7 @@ pub(crate) struct Judged {
     /// What Port derives from `catalog` (relations resolved, computed properties).
     #[expect(
         dead_code,
-        reason = "the policy input and the plan read it once relation queries and computed properties land"
+        reason = "the policy input reads what `derive` gives before it is kept here; the plan's field diff reads it once computed properties land"
     )]
     pub derived: Derived,
 }
@@ -222,7 +222,10 @@ pub(crate) fn judge_catalog(
     diagnostics.extend(found);
     let mut packages = 0;
     if !policies.is_empty() {
-        let inputs = cairn_policy::entity_values(&catalog, revision);
+        let mut inputs = cairn_policy::entity_values(&catalog, revision);
+        cairn_policy::resolve_query_relations(&mut inputs, &catalog, |entity, relation| {
+            derived.relations.targets(entity, relation)
+        });
         let catalog_value = cairn_policy::catalog_value(&catalog, &inputs);
         let mut data = vec![
             (Value::from("catalog"), catalog_value),
