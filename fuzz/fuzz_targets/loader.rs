@@ -1,6 +1,7 @@
 //! Fuzzes cairn's loader: arbitrary bytes through `parse_file` as YAML and as JSON, every
-//! document through `read_entity` (YAML) or `read_blueprint` (JSON), and the text through
-//! `Settings::read` as `cairn.yaml`.
+//! document through `read_entity` (YAML) or `read_blueprint` (JSON), every YAML document and
+//! relation value through `Query::parse` (Port's search query) and each query parsed evaluated
+//! against the entity, and the text through `Settings::read` as `cairn.yaml`.
 //!
 //! Beyond "never panics, never hangs, never exhausts memory", it checks that every finding's
 //! location lies within the file it names: a span that ends past the text, or a line or column
@@ -8,8 +9,9 @@
 
 #![no_main]
 
+use cairn_compute::query::Query;
 use cairn_diagnostics::{Diagnostic, Location, SourceFile};
-use cairn_model::{Limits, Settings, parse_file, read_blueprint, read_entity};
+use cairn_model::{Limits, Settings, Timestamp, parse_file, read_blueprint, read_entity};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
@@ -19,8 +21,21 @@ fuzz_target!(|bytes: &[u8]| {
     let parsed = parse_file("catalog/x.yaml", bytes, &limits);
     check_all(&parsed.file, &parsed.diagnostics, "parse_file(yaml)");
     for document in parsed.documents {
-        let (_entity, diagnostics) = read_entity(&parsed.file, document, None);
+        let (query, diagnostics) = Query::parse(&parsed.file, &document);
+        check_all(&parsed.file, &diagnostics, "Query::parse");
+        let (entity, diagnostics) = read_entity(&parsed.file, document, None);
         check_all(&parsed.file, &diagnostics, "read_entity");
+        let Some(entity) = entity else { continue };
+        if let Some(query) = query {
+            let _ = query.matches(&entity, Timestamp::UNIX_EPOCH);
+        }
+        for relation in &entity.relations {
+            let (query, diagnostics) = Query::parse(&parsed.file, &relation.value);
+            check_all(&parsed.file, &diagnostics, "Query::parse(relation)");
+            if let Some(query) = query {
+                let _ = query.matches(&entity, Timestamp::UNIX_EPOCH);
+            }
+        }
     }
 
     // JSON: every document as a blueprint.

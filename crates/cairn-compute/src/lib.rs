@@ -5,10 +5,11 @@
 //! Entities are named by their position in `Catalog::entities`, which is stable for one built
 //! catalog. Everything here is a pure function of the catalog: no clock, no I/O.
 
+pub mod query;
 mod relations;
 
 use cairn_diagnostics::Diagnostic;
-use cairn_model::Catalog;
+use cairn_model::{Catalog, Timestamp};
 
 pub use relations::Relations;
 
@@ -18,8 +19,10 @@ pub struct Derived {
     pub relations: Relations,
 }
 
-/// Derives what Port would from `catalog`, with a finding for each thing that cannot be derived.
+/// Derives what Port would from `catalog` as of `now` (which date presets of search queries are
+/// relative to), with a finding for each thing that cannot be derived.
 #[must_use]
-pub fn derive(catalog: &Catalog) -> (Derived, Vec<Diagnostic>) {
-    (Derived { relations: Relations::resolve(catalog) }, Vec::new())
+pub fn derive(catalog: &Catalog, now: Timestamp) -> (Derived, Vec<Diagnostic>) {
+    let (relations, findings) = Relations::resolve(catalog, now);
+    (Derived { relations }, findings)
 }

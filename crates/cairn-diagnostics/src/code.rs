@@ -98,6 +98,10 @@ codes! {
     UnknownTeam = "E0313", Error, "an entity's team is not a `_team` entity of the catalog";
     WrongFolder = "E0314", Error, "an entity is in a folder reserved for another blueprint";
     LooseDateTime = "W0315", Warning, "a date-time is in a looser spelling than RFC 3339, which Port accepts";
+    RelationQueryNoMatch = "E0320", Error, "a relation given as a search query matches no entity";
+    RelationQueryManyMatches = "E0321", Error, "a `many: false` relation given as a search query matches more than one entity";
+    InvalidQuery = "E0322", Error, "a search query does not have Port's shape (combinator, rules, operators and values)";
+    RelationQueryOperator = "E0323", Error, "a relation's search query uses an operator Port does not accept in a relation";
     // E04xx: settings.
     InvalidSettings = "E0401", Error, "`cairn.yaml` is not valid";
     // E05xx: policies. E0503-E0507 mean the rules could not be evaluated (exit 2).

@@ -87,7 +87,7 @@ pub(crate) fn check_change_loaded(
     };
     let (base_revision, revision) = (base.commit(), head.commit());
     let judge_base = base_catalog.map(|catalog| Base { catalog, revision: base_revision.as_deref() });
-    let judged = judge(rules, std::mem::take(&mut data.entities), revision.as_deref(), judge_base);
+    let judged = judge(rules, std::mem::take(&mut data.entities), revision.as_deref(), judge_base, now);
 
     // Findings about the rules come from the base; findings about the data from the head.
     let mut diagnostics: Vec<Diagnostic> =
@@ -101,7 +101,7 @@ pub(crate) fn check_change_loaded(
         diagnostics.extend(changed.iter().map(review_needed));
         let mut proposed = load_with(head, None, Reuse::From(rules))?;
         let entities = std::mem::take(&mut proposed.entities);
-        let preview = judge(&proposed, entities, revision.as_deref(), judge_base);
+        let preview = judge(&proposed, entities, revision.as_deref(), judge_base, now);
         let preview_findings = findings(&proposed, preview.diagnostics, &preview.catalog, now);
         diagnostics.extend(impact(&diagnostics, &preview_findings, &preview.catalog));
     }

@@ -113,7 +113,7 @@ pub fn check(source: &Source, now: Timestamp) -> Result<Outcome, EngineError> {
 pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, now: Timestamp) -> Outcome {
     let revision = source.commit();
     let entities = std::mem::take(&mut loaded.entities);
-    let judged = judge(&loaded, entities, revision.as_deref(), None);
+    let judged = judge(&loaded, entities, revision.as_deref(), None, now);
     let diagnostics = findings(&loaded, judged.diagnostics, &judged.catalog, now);
     let described = (source.describe(), source.prefix().to_owned());
     finish(described, diagnostics, loaded, judged.catalog, judged.policies)
@@ -147,7 +147,7 @@ pub(crate) struct Judged {
     /// What Port derives from `catalog` (relations resolved, computed properties).
     #[expect(
         dead_code,
-        reason = "the policy input and the plan read it once relation queries and computed properties land"
+        reason = "the policy input reads what `derive` gives before it is kept here; the plan's field diff reads it once computed properties land"
     )]
     pub derived: Derived,
 }
@@ -180,30 +180,32 @@ impl<'a> Known<'a> {
     }
 }
 
-/// Judges `entities` by the rules of `rules` (its settings, blueprints and policies); `base` is
-/// given when a change is judged.
+/// Judges `entities` by the rules of `rules` (its settings, blueprints and policies) as of `now`
+/// (the date presets of search queries); `base` is given when a change is judged.
 pub(crate) fn judge(
     rules: &Loaded,
     entities: Vec<Arc<Entity>>,
     revision: Option<&str>,
     base: Option<Base<'_>>,
+    now: Timestamp,
 ) -> Judged {
     let built = Catalog::build(rules.bundled_blueprints.clone(), rules.declared_blueprints.clone(), entities);
-    judge_catalog(rules, built, revision, base, None)
+    judge_catalog(rules, built, revision, base, None, now)
 }
 
 /// Judges a built catalog (and the findings of building it) by the rules of `rules`, taking the
-/// findings of entities `known` has judged already.
+/// findings of entities `known` has judged already, as of `now`.
 pub(crate) fn judge_catalog(
     rules: &Loaded,
     (catalog, mut diagnostics): (Catalog, Vec<Diagnostic>),
     revision: Option<&str>,
     base: Option<Base<'_>>,
     known: Option<&Known<'_>>,
+    now: Timestamp,
 ) -> Judged {
     let (schemas, found) = compile_schemas(&catalog);
     diagnostics.extend(found);
-    let (derived, found) = cairn_compute::derive(&catalog);
+    let (derived, found) = cairn_compute::derive(&catalog, now);
     diagnostics.extend(found);
     let entity_findings: Vec<Vec<Diagnostic>> = catalog
         .entities
@@ -220,7 +222,10 @@ pub(crate) fn judge_catalog(
     diagnostics.extend(found);
     let mut packages = 0;
     if !policies.is_empty() {
-        let inputs = cairn_policy::entity_values(&catalog, revision);
+        let mut inputs = cairn_policy::entity_values(&catalog, revision);
+        cairn_policy::resolve_query_relations(&mut inputs, &catalog, |entity, relation| {
+            derived.relations.targets(entity, relation)
+        });
         let catalog_value = cairn_policy::catalog_value(&catalog, &inputs);
         let mut data = vec![
             (Value::from("catalog"), catalog_value),

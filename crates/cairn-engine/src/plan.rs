@@ -171,7 +171,7 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
     // findings unless it looks up an identifier the change touches.
     let touched = entities.iter().map(|change| change.entity.name()).collect();
     let known = Known::new(&outcome.catalog, &head_findings, touched);
-    let judged = judge_catalog(&rules, (base_catalog, built), base_revision.as_deref(), None, Some(&known));
+    let judged = judge_catalog(&rules, (base_catalog, built), base_revision.as_deref(), None, Some(&known), now);
     let before = findings(&rules, judged.diagnostics, &judged.catalog, now);
     // A counted finding is introduced unless it counted at the base too (one the change takes out
     // of a waiver's reach is new to the verdict); a waived one unless it was there at all.

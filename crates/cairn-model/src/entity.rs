@@ -44,6 +44,16 @@ impl RelationValue {
         };
         items.iter().filter_map(|node| node.as_str().map(|value| Spanned { value, span: node.span }))
     }
+
+    /// The value when it is a search query (a mapping with `combinator` or `rules`), which Port's
+    /// API accepts in place of identifiers ("You can also use a search query to define relations
+    /// based on a property of the related entity", `relations` of
+    /// <https://docs.port.io/api-reference/create-an-entity>). cairn-compute resolves it.
+    #[must_use]
+    pub fn query(&self) -> Option<&Node> {
+        let query = self.value.get("combinator").is_some() || self.value.get("rules").is_some();
+        query.then_some(&self.value)
+    }
 }
 
 /// One entity of the catalog.

@@ -40,6 +40,37 @@ pub fn entity_value(entity: &Entity, revision: Option<&str>) -> Value {
     value
 }
 
+/// Puts into each entity's `input` (`inputs`, in catalog order) what each relation given as a
+/// search query resolved to, as Port stores it: the matched identifiers, a list for a
+/// `many: true` relation and one identifier otherwise (`null` when the query matched no entity,
+/// or more than one for a `many: false` relation, which are findings of their own).
+/// `targets(position, relation)` gives the positions in `catalog` of what the relation of the
+/// entity at `position` points at.
+pub fn resolve_query_relations<'a>(
+    inputs: &mut [Value],
+    catalog: &Catalog,
+    targets: impl Fn(usize, &str) -> &'a [usize] + Sync,
+) {
+    inputs.par_iter_mut().zip(catalog.entities.par_iter()).enumerate().for_each(|(position, (input, entity))| {
+        let Some(blueprint) = catalog.blueprints.get(&entity.blueprint.value) else { return };
+        let relations = input.as_object_mut().ok().and_then(|fields| fields.get_mut(&Value::from("relations")));
+        let Some(Ok(relations)) = relations.map(Value::as_object_mut) else { return };
+        for relation in entity.relations.iter().filter(|relation| relation.query().is_some()) {
+            let Some(declared) = blueprint.relations.get(&relation.name) else { continue };
+            let identifiers = targets(position, &relation.name)
+                .iter()
+                .filter_map(|&target| catalog.entities.get(target))
+                .map(|target| Value::from(target.identifier.value.as_str()));
+            let resolved = match (declared.many, targets(position, &relation.name).len()) {
+                (true, _) => Value::from(identifiers.collect::<Vec<_>>()),
+                (false, 1) => identifiers.into_iter().next().unwrap_or(Value::Null),
+                (false, _) => Value::Null,
+            };
+            relations.insert(Value::from(relation.name.as_str()), resolved);
+        }
+    });
+}
+
 /// A parsed YAML or JSON value as a Rego value.
 #[must_use]
 pub fn node_value(node: &Node) -> Value {

@@ -182,7 +182,9 @@ impl Check<'_> {
         }
         for (name, declared) in &blueprint.relations {
             let set = self.entity.relations.iter().find(|relation| &relation.name == name);
-            if declared.required && set.is_none_or(|relation| relation.targets().next().is_none()) {
+            // A relation given as a search query is set: what it resolves to is cairn-compute's.
+            let unset = |relation: &RelationValue| relation.targets().next().is_none() && relation.query().is_none();
+            if declared.required && set.is_none_or(unset) {
                 let span = set.map_or(self.entity.identifier.span, |relation| relation.name_span);
                 let message = format!("the required relation `{name}` is not set");
                 let help = format!("set `relations.{name}` to the identifier of a `{}` entity", declared.target);
@@ -199,6 +201,10 @@ impl Check<'_> {
             // entities of Port's own integrations, issue 10; no Port page says so), and so does
             // cairn: `RelationValue::targets` reads it as a list of one.
             (Value::Null | Value::String(_), _) => None,
+            // A search query (`{combinator, rules}`) in place of identifiers, as Port's API takes
+            // it (`relations` of <https://docs.port.io/api-reference/create-an-entity>):
+            // cairn-compute parses and resolves it, and reports what is wrong with it.
+            (Value::Mapping(_), _) if relation.query().is_some() => None,
             (Value::Sequence(items), true) => items.iter().find(|item| item.as_str().is_none()).map(|item| {
                 (
                     item.span,
@@ -401,5 +407,13 @@ relations:
                 "E0312 15:46 relation `mergedInto` takes one identifier (`many: false`), not a list",
             ]
         );
+    }
+
+    #[test]
+    fn a_relation_given_as_a_search_query_is_set_and_any_other_mapping_is_not_a_relation_value() {
+        let findings = check(
+            "identifier: pr-1\nblueprint: pullRequest\nproperties: {status: open}\nrelations:\n  mergedInto: {combinator: and, rules: [{property: $identifier, operator: '=', value: cart}]}\n  reviewedIn: {rules: []}\n  repository: {identifier: cart}\n",
+        );
+        assert_eq!(findings, ["E0312 13:15 relation `repository` is a mapping, not an identifier"]);
     }
 }

@@ -91,3 +91,68 @@ fn an_outcome_counts_what_it_read() {
     assert_eq!(outcome.policies, 1);
     assert!(outcome.source.starts_with("revision `HEAD` ("), "{}", outcome.source);
 }
+
+/// A platform whose services name their owner by a search query over `person` entities.
+const PEOPLE: Files = &[
+    (
+        "blueprints/person.yaml",
+        "identifier: person\nschema:\n  properties:\n    email: {type: string}\n    role: {type: string}\n",
+    ),
+    (
+        "blueprints/service.yaml",
+        "identifier: service\nrelations:\n  owner: {target: person, required: true}\n  reviewers: {target: person, many: true}\n",
+    ),
+    (
+        "catalog/people.yaml",
+        "identifier: alice\nblueprint: person\nproperties: {email: alice@example.com, role: dev}\n---\n\
+         identifier: bob\nblueprint: person\nproperties: {email: bob@example.com, role: dev}\n",
+    ),
+    (
+        "policies/owner.rego",
+        "package acme.owner\n\n\
+         deny contains msg if {\n\tinput.blueprint == \"service\"\n\tmsg := sprintf(\"owner %v, reviewers %v\", [input.relations.owner, input.relations.reviewers])\n}\n",
+    ),
+];
+
+/// A relation given as a search query resolves over the target blueprint's entities, and a
+/// policy sees what it resolved to as Port stores it: one identifier, or a list for `many: true`.
+#[test]
+fn a_relation_given_as_a_search_query_resolves_and_a_policy_sees_the_identifiers() {
+    let service = (
+        "catalog/cart.yaml",
+        "identifier: cart\nblueprint: service\nrelations:\n  owner:\n    combinator: and\n    rules:\n      - {property: email, operator: \"=\", value: bob@example.com}\n  reviewers: {combinator: and, rules: [{property: role, operator: in, value: [dev]}]}\n",
+    );
+    let files: Vec<(&str, &str)> = PEOPLE.iter().copied().chain([service]).collect();
+    let outcome = check_with(&files, now());
+    let messages: Vec<&str> = outcome.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(findings(&outcome.diagnostics), ["E0501 catalog/cart.yaml"], "{messages:?}");
+    assert_eq!(messages, ["owner bob, reviewers [\"alice\", \"bob\"]"]);
+}
+
+/// A query that matches nothing, or two entities for a `many: false` relation, is a finding at
+/// the query; the policy then sees `null`.
+#[test]
+fn a_relation_query_matching_nothing_or_too_much_is_located() {
+    let service = (
+        "catalog/cart.yaml",
+        "identifier: cart\nblueprint: service\nrelations:\n  owner: {combinator: and, rules: [{property: role, operator: \"=\", value: dev}]}\n  reviewers:\n    combinator: or\n    rules: [{property: email, operator: contains, value: \"@nowhere\"}]\n",
+    );
+    let files: Vec<(&str, &str)> = PEOPLE.iter().copied().chain([service]).collect();
+    let outcome = check_with(&files, now());
+    let located: Vec<String> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let location = d.location.as_ref().expect("located");
+            format!("{} {}:{}:{} {}", d.code, location.file, location.start.line, location.start.column, d.message)
+        })
+        .collect();
+    assert_eq!(
+        located,
+        [
+            "E0501 catalog/cart.yaml:1:1 owner null, reviewers []",
+            "E0321 catalog/cart.yaml:4:10 relation `owner` takes one entity (`many: false`), but its search query matches 2 `person` entities: `alice`, `bob`",
+            "E0320 catalog/cart.yaml:6:5 relation `reviewers` is given a search query that matches no `person` entity",
+        ]
+    );
+}
