@@ -5,6 +5,8 @@
 //! Entities are named by their position in `Catalog::entities`, which is stable for one built
 //! catalog. Everything here is a pure function of the catalog: no clock, no I/O.
 
+pub mod jq;
+mod properties;
 mod relations;
 
 use cairn_diagnostics::Diagnostic;
