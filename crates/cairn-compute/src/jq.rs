@@ -230,8 +230,25 @@ fn to_json(value: &Val) -> Result<Option<serde_json::Value>, CalculationError> {
     }
     match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(serde_json::Value::Null) => Ok(None),
-        Ok(value) => Ok(Some(value)),
+        Ok(value) => Ok(Some(whole_numbers(value))),
         Err(_) => Err(CalculationError::NotJson(text.chars().take(40).collect())),
+    }
+}
+
+/// Whole numbers as integers (jq's `0.5 * 4` is `2.0`; Port's API, in JavaScript, shows `2`).
+fn whole_numbers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) if !number.is_i64() && !number.is_u64() => match number.as_f64() {
+            #[expect(clippy::cast_possible_truncation, reason = "only whole numbers within i64's range are converted")]
+            Some(float) if float.fract() == 0.0 && float.abs() < 9.0e15 => Value::from(float as i64),
+            _ => Value::Number(number),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers).collect()),
+        Value::Object(fields) => {
+            Value::Object(fields.into_iter().map(|(key, value)| (key, whole_numbers(value))).collect())
+        }
+        value => value,
     }
 }
 
@@ -261,6 +278,13 @@ fn load_error(program: &str, error: &jaq_core::load::Error<&str>) -> String {
     }
 }
 
+/// Where `port_to_jq` is: code (at the top, or inside a string's `\( … )` with its depth of open
+/// parentheses), or a double-quoted string.
+enum Frame {
+    Code(usize),
+    Text,
+}
+
 /// Port's jq, as plain jq: single-quoted strings become double-quoted (Port's page writes
 /// `'https://slack.com/' + .properties.x` and `.properties.'prop-with-special-char'`), and
 /// the names cairn does not run are refused.
@@ -270,12 +294,6 @@ fn load_error(program: &str, error: &jaq_core::load::Error<&str>) -> String {
 pub fn port_to_jq(program: &str) -> Result<String, CalculationError> {
     if program.len() > PROGRAM_LIMIT {
         return Err(CalculationError::TooLong(program.len()));
-    }
-    /// Where the scanner is: code (at the top, or inside a string's `\( … )` with its depth of
-    /// open parentheses), or a double-quoted string.
-    enum Frame {
-        Code(usize),
-        Text,
     }
     let mut out = String::with_capacity(program.len() + 8);
     let mut stack = vec![Frame::Code(0)];
@@ -387,7 +405,10 @@ mod tests {
     #[test]
     fn port_single_quotes_read_as_strings() {
         let entity = json!({"identifier": "cart", "properties": {"a-b": "x"}});
-        assert_eq!(evaluate("'https://slack.com/' + .identifier", entity.clone()), Ok(Some(json!("https://slack.com/cart"))));
+        assert_eq!(
+            evaluate("'https://slack.com/' + .identifier", entity.clone()),
+            Ok(Some(json!("https://slack.com/cart")))
+        );
         assert_eq!(evaluate(".properties.'a-b'", entity.clone()), Ok(Some(json!("x"))));
         // A single quote inside a double-quoted string is text.
         assert_eq!(evaluate("\"it's \\(.identifier)\"", entity), Ok(Some(json!("it's cart"))));
@@ -401,10 +422,16 @@ mod tests {
 
     #[test]
     fn failures_are_errors_not_panics() {
-        assert!(matches!(evaluate(".properties.a + 1", json!({"properties": {"a": "x"}})), Err(CalculationError::Failed(_))));
+        assert!(matches!(
+            evaluate(".properties.a + 1", json!({"properties": {"a": "x"}})),
+            Err(CalculationError::Failed(_))
+        ));
         assert!(matches!(evaluate(".properties. +", json!({})), Err(CalculationError::Invalid(_))));
         assert!(matches!(evaluate("nosuchfunction", json!({})), Err(CalculationError::Invalid(_))));
-        assert!(matches!(evaluate("1 / 0", json!({})), Err(CalculationError::Failed(_) | CalculationError::NotJson(_))));
+        assert!(matches!(
+            evaluate("1 / 0", json!({})),
+            Err(CalculationError::Failed(_) | CalculationError::NotJson(_))
+        ));
     }
 
     #[test]

@@ -12,16 +12,21 @@ mod relations;
 use cairn_diagnostics::Diagnostic;
 use cairn_model::Catalog;
 
+pub use properties::{Computed, Kind, computed_kind, entity_json};
 pub use relations::Relations;
 
 /// Everything Port derives from one built catalog.
 #[derive(Clone, Debug, Default)]
 pub struct Derived {
     pub relations: Relations,
+    /// The mirror, calculation and aggregation properties of each entity.
+    pub computed: Computed,
 }
 
 /// Derives what Port would from `catalog`, with a finding for each thing that cannot be derived.
 #[must_use]
 pub fn derive(catalog: &Catalog) -> (Derived, Vec<Diagnostic>) {
-    (Derived { relations: Relations::resolve(catalog) }, Vec::new())
+    let relations = Relations::resolve(catalog);
+    let (computed, diagnostics) = properties::compute(catalog, &relations);
+    (Derived { relations, computed }, diagnostics)
 }

@@ -98,6 +98,12 @@ codes! {
     UnknownTeam = "E0313", Error, "an entity's team is not a `_team` entity of the catalog";
     WrongFolder = "E0314", Error, "an entity is in a folder reserved for another blueprint";
     LooseDateTime = "W0315", Warning, "a date-time is in a looser spelling than RFC 3339, which Port accepts";
+    InvalidMirrorProperty = "E0325", Error, "a mirror property's path does not lead through declared relations to a property";
+    CalculationFailed = "E0326", Error, "a calculation property's jq fails, times out, or gives a value of another type";
+    InvalidAggregationProperty = "E0327", Error, "an aggregation property names a blueprint, property or function that does not exist";
+    ComputedPropertyCycle = "E0328", Error, "computed properties depend on each other in a cycle";
+    ComputedPropertySet = "E0329", Error, "an entity sets a property that Port computes";
+    NotComputed = "W0325", Warning, "a computed property uses something cairn does not compute yet, so it is left unset";
     // E04xx: settings.
     InvalidSettings = "E0401", Error, "`cairn.yaml` is not valid";
     // E05xx: policies. E0503-E0507 mean the rules could not be evaluated (exit 2).
