@@ -15,7 +15,9 @@ mod results;
 mod testing;
 
 pub use evaluate::{Prepared, catalog_input, field_location};
-pub use input::{blueprints_value, catalog_value, change_value, entity_value, entity_values, node_value};
+pub use input::{
+    add_properties, blueprints_value, catalog_value, change_value, entity_value, entity_values, node_value,
+};
 pub use metadata::Scope;
 pub use policy_set::{Package, PolicyOptions, PolicySet, Rule, RuleKind, rule_kind};
 pub use regorus::Value;
