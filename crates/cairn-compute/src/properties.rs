@@ -309,7 +309,7 @@ fn read_aggregation(
         ("entities", "average") => {
             return Err(not_computed(
                 "calculationSpec",
-                "an average of entities per period of `$createdAt` or another time, which needs the time Port wrote each entity",
+                "an average of entities per `averageOf` period (it needs the time Port wrote each entity)",
             ));
         }
         ("property", func @ ("sum" | "average" | "min" | "max" | "median")) => {
