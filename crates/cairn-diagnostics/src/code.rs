@@ -102,6 +102,12 @@ codes! {
     RelationQueryManyMatches = "E0321", Error, "a `many: false` relation given as a search query matches more than one entity";
     InvalidQuery = "E0322", Error, "a search query does not have Port's shape (combinator, rules, operators and values)";
     RelationQueryOperator = "E0323", Error, "a relation's search query uses an operator Port does not accept in a relation";
+    InvalidMirrorProperty = "E0325", Error, "a mirror property's path does not lead through declared relations to a property";
+    CalculationFailed = "E0326", Error, "a calculation property's jq fails, times out, or gives a value of another type";
+    InvalidAggregationProperty = "E0327", Error, "an aggregation property names a blueprint, property or function that does not exist";
+    ComputedPropertyCycle = "E0328", Error, "computed properties depend on each other in a cycle";
+    ComputedPropertySet = "E0329", Error, "an entity sets a property that Port computes";
+    NotComputed = "W0325", Warning, "a computed property uses something cairn does not compute yet, so it is left unset";
     // E04xx: settings.
     InvalidSettings = "E0401", Error, "`cairn.yaml` is not valid";
     // E05xx: policies. E0503-E0507 mean the rules could not be evaluated (exit 2).

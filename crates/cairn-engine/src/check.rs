@@ -145,10 +145,6 @@ pub(crate) struct Judged {
     /// `diagnostics`), for `Known`.
     pub entity_findings: Vec<Vec<Diagnostic>>,
     /// What Port derives from `catalog` (relations resolved, computed properties).
-    #[expect(
-        dead_code,
-        reason = "the policy input reads what `derive` gives before it is kept here; the plan's field diff reads it once computed properties land"
-    )]
     pub derived: Derived,
 }
 
@@ -226,6 +222,14 @@ pub(crate) fn judge_catalog(
         cairn_policy::resolve_query_relations(&mut inputs, &catalog, |entity, relation| {
             derived.relations.targets(entity, relation)
         });
+        // Computed properties are among `input.properties`, where Port's API returns them.
+        for (position, input) in inputs.iter_mut().enumerate() {
+            if let Some(computed) = derived.computed.of(position) {
+                let computed =
+                    computed.iter().map(|(name, value)| (Value::from(name.as_str()), Value::from(value.clone())));
+                cairn_policy::add_properties(input, computed);
+            }
+        }
         let catalog_value = cairn_policy::catalog_value(&catalog, &inputs);
         let mut data = vec![
             (Value::from("catalog"), catalog_value),

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeSet;
 
+use cairn_compute::Computed;
 use cairn_diagnostics::{Diagnostic, Severity};
 use cairn_model::{
     Catalog, ENVIRONMENT_BLUEPRINT, Entity, EntityDiff, EntityRef, Timestamp, diff, parse_timestamp, parse_ttl,
@@ -172,6 +173,13 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
     let touched = entities.iter().map(|change| change.entity.name()).collect();
     let known = Known::new(&outcome.catalog, &head_findings, touched);
     let judged = judge_catalog(&rules, (base_catalog, built), base_revision.as_deref(), None, Some(&known), now);
+    let mut entities = entities;
+    let (head_derived, _) = cairn_compute::derive(&outcome.catalog, now);
+    computed_changes(
+        &mut entities,
+        (&judged.catalog, &judged.derived.computed),
+        (&outcome.catalog, &head_derived.computed),
+    );
     let before = findings(&rules, judged.diagnostics, &judged.catalog, now);
     // A counted finding is introduced unless it counted at the base too (one the change takes out
     // of a waiver's reach is new to the verdict); a waived one unless it was there at all.
@@ -222,6 +230,59 @@ fn described(change: EntityDiff<'_>) -> EntityChange {
         moved_from,
         teams: entity.teams.iter().map(|team| team.value.clone()).collect(),
         fields: change.fields,
+    }
+}
+
+/// Adds the computed properties whose values differ between base and head: a field change each,
+/// marked computed, to the entity's change, or as a change of its own when nothing written in the
+/// entity changed (a system whose count of services changes when a service is added).
+fn computed_changes(entities: &mut Vec<EntityChange>, base: (&Catalog, &Computed), head: (&Catalog, &Computed)) {
+    let mut added = false;
+    for (position, entity) in head.0.entities.iter().enumerate() {
+        if head.0.position(&entity.blueprint.value, &entity.identifier.value) != Some(position) {
+            continue;
+        }
+        let Some(before_position) = base.0.position(&entity.blueprint.value, &entity.identifier.value) else {
+            continue;
+        };
+        let (before, after) = (base.1.of(before_position), head.1.of(position));
+        let names: BTreeSet<&String> =
+            before.into_iter().flatten().chain(after.into_iter().flatten()).map(|(name, _)| name).collect();
+        let fields: Vec<FieldChange> = names
+            .into_iter()
+            .filter_map(|name| {
+                let (old, new) = (base.1.get(before_position, name), head.1.get(position, name));
+                (old != new).then(|| FieldChange {
+                    field: format!("properties.{name}"),
+                    before: old.cloned(),
+                    after: new.cloned(),
+                    computed: true,
+                })
+            })
+            .collect();
+        if fields.is_empty() {
+            continue;
+        }
+        let reference = entity.reference();
+        if let Some(change) = entities.iter_mut().find(|change| change.entity == reference) {
+            change.kind = ChangeKind::Modified;
+            change.fields.extend(fields);
+            change.fields.sort_by(|a, b| a.field.cmp(&b.field));
+        } else {
+            added = true;
+            entities.push(EntityChange {
+                kind: ChangeKind::Modified,
+                entity: reference,
+                file: entity.file.path().to_owned(),
+                line: entity.file.position(entity.span.start).line,
+                moved_from: None,
+                teams: entity.teams.iter().map(|team| team.value.clone()).collect(),
+                fields,
+            });
+        }
+    }
+    if added {
+        entities.sort_by(|a, b| (a.entity.kind(), a.entity.name()).cmp(&(b.entity.kind(), b.entity.name())));
     }
 }
 

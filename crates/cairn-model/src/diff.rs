@@ -30,6 +30,10 @@ pub struct FieldChange {
     pub field: String,
     pub before: Option<Json>,
     pub after: Option<Json>,
+    /// A property Port computes (mirror, calculation, aggregation) rather than one written in the
+    /// entity's file: it changes when what it is computed from does.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub computed: bool,
 }
 
 /// One entity a change touches: its first declaration on each side where it exists.
@@ -147,7 +151,7 @@ fn field_changes(old: &Entity, new: &Entity) -> Vec<FieldChange> {
         .into_iter()
         .filter_map(|field| {
             let (old, new) = (before.remove(&field), after.remove(&field));
-            (old != new).then_some(FieldChange { field, before: old, after: new })
+            (old != new).then_some(FieldChange { field, before: old, after: new, computed: false })
         })
         .collect()
 }

@@ -71,6 +71,16 @@ pub fn resolve_query_relations<'a>(
     });
 }
 
+/// Adds values to `properties` of an entity's `input` (as `entity_value` builds it): the
+/// properties Port computes (mirror, calculation, aggregation), which Port's API returns among
+/// the entity's `properties`.
+pub fn add_properties(input: &mut Value, properties: impl IntoIterator<Item = (Value, Value)>) {
+    let Ok(fields) = input.as_object_mut() else { return };
+    if let Some(Ok(written)) = fields.get_mut(&Value::from("properties")).map(Value::as_object_mut) {
+        written.extend(properties);
+    }
+}
+
 /// A parsed YAML or JSON value as a Rego value.
 #[must_use]
 pub fn node_value(node: &Node) -> Value {

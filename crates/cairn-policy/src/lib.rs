@@ -16,7 +16,8 @@ mod testing;
 
 pub use evaluate::{Prepared, catalog_input, field_location};
 pub use input::{
-    blueprints_value, catalog_value, change_value, entity_value, entity_values, node_value, resolve_query_relations,
+    add_properties, blueprints_value, catalog_value, change_value, entity_value, entity_values, node_value,
+    resolve_query_relations,
 };
 pub use metadata::Scope;
 pub use policy_set::{Package, PolicyOptions, PolicySet, Rule, RuleKind, rule_kind};

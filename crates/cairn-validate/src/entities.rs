@@ -60,6 +60,18 @@ struct Check<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// The blueprint keys of the properties Port computes, and what each is called. Port's pages
+/// describe their values as computed by Port from the blueprint
+/// (<https://docs.port.io/build-your-software-catalog/customize-integrations/configure-data-model/setup-blueprint/properties/mirror-property/>,
+/// `.../calculation-property/`, `.../aggregation-property/`); none says what Port does with one
+/// written into an entity's `properties`, so cairn reports it, naming the kind, where it would
+/// report any property the schema does not declare.
+const COMPUTED: [(&str, &str); 3] = [
+    ("mirrorProperties", "a mirror property"),
+    ("calculationProperties", "a calculation property"),
+    ("aggregationProperties", "an aggregation property"),
+];
+
 impl Check<'_> {
     fn report(&mut self, code: Code, message: String, span: ByteSpan, help: String) {
         self.diagnostics.push(
@@ -75,6 +87,20 @@ impl Check<'_> {
         let properties = self.entity.properties.as_ref().unwrap_or(&empty);
         for entry in properties.as_mapping().unwrap_or_default() {
             if !blueprint.properties.contains(&entry.key) {
+                if let Some((key, noun)) =
+                    COMPUTED.iter().find(|(key, _)| blueprint.node.at_path([*key, entry.key.as_str()]).is_some())
+                {
+                    let message = format!(
+                        "`{}` is {noun} of blueprint `{}`: Port computes it, an entity cannot set it",
+                        entry.key, blueprint.identifier
+                    );
+                    let help = format!(
+                        "remove `{}` from the entity; Port computes it from `{key}.{}` in the blueprint, and so does cairn",
+                        entry.key, entry.key
+                    );
+                    self.report(Code::ComputedPropertySet, message, entry.key_span, help);
+                    continue;
+                }
                 let help = match did_you_mean(&entry.key, blueprint.properties.iter().map(String::as_str)) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None if blueprint.properties.is_empty() => {

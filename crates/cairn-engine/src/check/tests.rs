@@ -156,3 +156,64 @@ fn a_relation_query_matching_nothing_or_too_much_is_located() {
         ]
     );
 }
+
+/// Blueprints with each kind of computed property, and entities of them.
+const COMPUTED: &[(&str, &str)] = &[
+    (
+        "blueprints/computed.yaml",
+        "identifier: service\nschema:\n  properties:\n    cpu: {type: number}\n    replicas: {type: number}\n\
+         relations:\n  system: {target: system}\n\
+         mirrorProperties:\n  tier: {title: Tier, path: system.tier}\n\
+         calculationProperties:\n  cores: {title: Cores, type: number, calculation: .properties.cpu * .properties.replicas}\n\
+         ---\nidentifier: system\nschema:\n  properties:\n    tier: {type: string}\n\
+         aggregationProperties:\n  services: {title: Services, target: service, calculationSpec: {calculationBy: entities, func: count}}\n",
+    ),
+    ("catalog/payments.yaml", "identifier: payments\nblueprint: system\nproperties:\n  tier: gold\n"),
+    (
+        "catalog/pay.yaml",
+        "identifier: pay\nblueprint: service\nproperties:\n  cpu: 2\n  replicas: 3\nrelations:\n  system: payments\n\
+         ---\nidentifier: refund\nblueprint: service\nproperties:\n  cpu: 1\n  replicas: 1\nrelations:\n  system: payments\n",
+    ),
+];
+
+#[test]
+fn policies_see_calculation_mirror_and_aggregation_values_in_input_properties() {
+    let policy = (
+        "policies/computed.rego",
+        "package acme.computed\n\n\
+         deny contains sprintf(\"%s has %v cores on a %s system\", [input.identifier, input.properties.cores, input.properties.tier]) if {\n\
+         \tinput.blueprint == \"service\"\n\tinput.properties.cores == input.properties.cpu * input.properties.replicas\n\tinput.properties.cores > 4\n}\n\n\
+         deny contains sprintf(\"%s has %v services\", [input.identifier, input.properties.services]) if input.properties.services == 2\n",
+    );
+    let mut files = COMPUTED.to_vec();
+    files.push(policy);
+    let outcome = check_with(&files, now());
+    let messages: Vec<&str> = outcome.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["pay has 6 cores on a gold system", "payments has 2 services"],
+        "{:?}",
+        findings(&outcome.diagnostics)
+    );
+}
+
+#[test]
+fn setting_a_computed_property_in_an_entity_says_port_computes_it() {
+    let mut files = COMPUTED.to_vec();
+    files.push((
+        "catalog/extra.yaml",
+        "identifier: extra\nblueprint: service\nproperties:\n  cpu: 1\n  replicas: 1\n  cores: 4\n  tier: gold\n",
+    ));
+    let outcome = check_with(&files, now());
+    let messages: Vec<(&str, &str)> = outcome.diagnostics.iter().map(|d| (d.code_name(), d.message.as_str())).collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "E0329",
+                "`cores` is a calculation property of blueprint `service`: Port computes it, an entity cannot set it"
+            ),
+            ("E0329", "`tier` is a mirror property of blueprint `service`: Port computes it, an entity cannot set it"),
+        ]
+    );
+}

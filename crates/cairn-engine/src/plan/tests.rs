@@ -460,3 +460,47 @@ fn a_plan_of_a_head_that_contains_its_base_compares_the_two() {
 fn plan_of(repo: &Repo, base: &str, head: &str) -> Plan {
     plan(&repo.at(base), &repo.at(head), now()).expect("a plan")
 }
+
+#[test]
+fn a_computed_value_that_changes_is_a_field_change_marked_computed() {
+    let blueprints = (
+        "blueprints/computed.yaml",
+        "identifier: service\nschema:\n  properties:\n    cpu: {type: number}\n    replicas: {type: number}\n\
+         relations:\n  system: {target: system}\n\
+         calculationProperties:\n  cores: {type: number, calculation: .properties.cpu * .properties.replicas}\n\
+         ---\nidentifier: system\n\
+         aggregationProperties:\n  services: {target: service, calculationSpec: {calculationBy: entities, func: count}}\n",
+    );
+    let plan = plan_change(
+        &[
+            blueprints,
+            ("catalog/payments.yaml", "identifier: payments\nblueprint: system\n"),
+            (
+                "catalog/pay.yaml",
+                "identifier: pay\nblueprint: service\nproperties: {cpu: 2, replicas: 3}\nrelations: {system: payments}\n",
+            ),
+        ],
+        |repo| {
+            repo.write("catalog/pay.yaml", "identifier: pay\nblueprint: service\nproperties: {cpu: 2, replicas: 5}\nrelations: {system: payments}\n");
+            repo.write(
+                "catalog/refund.yaml",
+                "identifier: refund\nblueprint: service\nrelations: {system: payments}\n",
+            );
+        },
+    );
+    assert_eq!(
+        entity_changes(&plan),
+        [
+            "Modified service:pay catalog/pay.yaml properties.cores: 6 -> 10 properties.replicas: 3 -> 5",
+            "Added service:refund catalog/refund.yaml",
+            "Modified system:payments catalog/payments.yaml properties.services: 1 -> 2",
+        ]
+    );
+    let computed: Vec<(&str, bool)> = plan
+        .entities
+        .iter()
+        .flat_map(|change| &change.fields)
+        .map(|field| (field.field.as_str(), field.computed))
+        .collect();
+    assert_eq!(computed, [("properties.cores", true), ("properties.replicas", false), ("properties.services", true)]);
+}

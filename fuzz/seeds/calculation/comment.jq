@@ -1,0 +1,1 @@
+.relations | to_entries | map(.key) | join(",") # comment

@@ -1,0 +1,1 @@
+if (.properties.tags | length) > 1 then .properties.tags[0] else null end

@@ -1,0 +1,1 @@
+.properties.created | fromdateiso8601

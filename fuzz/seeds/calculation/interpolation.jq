@@ -1,0 +1,1 @@
+"it is \(.identifier | ascii_upcase) (\(.properties.cpu))"

@@ -1,0 +1,1 @@
+reduce .properties.tags[] as $t ({}; .[$t] = true)

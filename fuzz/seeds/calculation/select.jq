@@ -1,0 +1,1 @@
+[.properties.nested.k[] | select(. != null)] | add
