@@ -215,9 +215,12 @@ fn computed_properties(blueprint: &Node) -> BTreeSet<&str> {
 
 /// Each item's path in the repository, without its extension.
 fn paths(items: &BTreeMap<Key, Item>) -> BTreeMap<Key, String> {
-    let blueprint_names = names(items.keys().flat_map(|(kind, blueprint, identifier)| {
-        [if *kind == Kind::Blueprint { identifier.as_str() } else { blueprint.as_str() }]
-    }));
+    let blueprint_names = names(
+        items
+            .keys()
+            .map(|(kind, blueprint, identifier)| if *kind == Kind::Blueprint { identifier } else { blueprint })
+            .map(String::as_str),
+    );
     let mut groups: BTreeMap<(Kind, &str), Vec<&str>> = BTreeMap::new();
     for (kind, blueprint, identifier) in items.keys() {
         groups.entry((*kind, blueprint)).or_default().push(identifier);

@@ -166,6 +166,7 @@ fn response(document: Node, file: &Arc<SourceFile>, items: &mut Vec<Item>, diagn
         } else if STATUS.contains(&key)
             || (key == "failedBlueprints" && matches!(&entry.value.value, Value::Sequence(list) if list.is_empty()))
         {
+            // How the request went: nothing to import.
         } else {
             diagnostics.push(
                 Diagnostic::new(Code::ExportKeyNotRead, format!("`{key}` is not imported"))
