@@ -115,9 +115,11 @@ pub(crate) fn convert(exports: &[Export]) -> Imported {
         }
         files.insert(path, text);
     }
-    let mut settings = String::from("# Written by `cairn import port` from a Port export (docs/import.md).\nversion: 1\n");
+    let mut settings =
+        String::from("# Written by `cairn import port` from a Port export (docs/import.md).\nversion: 1\n");
     if summary.entities + summary.teams + summary.environments == 0 {
-        settings.push_str("# The export held no entity: an empty catalog is on purpose.\ncatalog:\n  allow-empty: true\n");
+        settings
+            .push_str("# The export held no entity: an empty catalog is on purpose.\ncatalog:\n  allow-empty: true\n");
     }
     files.insert(SETTINGS_FILE.to_owned(), settings);
 
@@ -145,11 +147,14 @@ fn key_of(item: &Item, diagnostics: &mut Vec<Diagnostic>) -> Option<Key> {
         Kind::Entity | Kind::Scorecard => {
             let Some(blueprint) = item.text("blueprint") else {
                 diagnostics.push(
-                    Diagnostic::new(Code::ImportNoIdentifier, format!("the {noun} `{identifier}` names no `blueprint`"))
-                        .at(item.location_of("blueprint"))
-                        .with_help(format!(
-                            "Port's responses name each {noun}'s blueprint; add `\"blueprint\": \"…\"` to the {noun}"
-                        )),
+                    Diagnostic::new(
+                        Code::ImportNoIdentifier,
+                        format!("the {noun} `{identifier}` names no `blueprint`"),
+                    )
+                    .at(item.location_of("blueprint"))
+                    .with_help(format!(
+                        "Port's responses name each {noun}'s blueprint; add `\"blueprint\": \"…\"` to the {noun}"
+                    )),
                 );
                 return None;
             };

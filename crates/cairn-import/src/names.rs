@@ -17,8 +17,8 @@ const MAX_STEM: usize = 100;
 /// Names Windows refuses for a file whatever its extension
 /// (https://learn.microsoft.com/en-us/windows/win32/fileio/naming-a-file).
 const WINDOWS_RESERVED: &[&str] = &[
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1",
-    "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2",
+    "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
 /// The names of `identifiers`, which share one folder: each is `plain(identifier)` unless that
@@ -98,7 +98,8 @@ mod tests {
 
     #[test]
     fn plain_identifiers_keep_their_name_and_others_carry_a_hash() {
-        let ids = ["checkout", "org/repo", "org_repo", "arn:aws:s3:::bucket", "café", ".", "..", "", "CON", "v1.2.3", "a."];
+        let ids =
+            ["checkout", "org/repo", "org_repo", "arn:aws:s3:::bucket", "café", ".", "..", "", "CON", "v1.2.3", "a."];
         let names = names(ids);
         assert_eq!(names["checkout"], "checkout");
         assert_eq!(names["v1.2.3"], "v1.2.3");

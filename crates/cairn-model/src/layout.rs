@@ -143,7 +143,17 @@ mod tests {
         }
         assert_eq!(
             layout.known_top_level(),
-            [".github", "actions", "blueprints", "environments", "exceptions", "platform", "policies", "scorecards", "templates"]
+            [
+                ".github",
+                "actions",
+                "blueprints",
+                "environments",
+                "exceptions",
+                "platform",
+                "policies",
+                "scorecards",
+                "templates"
+            ]
         );
     }
 }

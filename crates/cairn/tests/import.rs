@@ -17,7 +17,7 @@ fn exported(name: &str) -> (tempfile::TempDir, Vec<String>) {
     let mut files: Vec<String> = fs::read_dir(temp.path().join("export"))
         .expect("the export")
         .map(|entry| entry.expect("an entry").file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".json"))
+        .filter(|name| Path::new(name).extension().is_some_and(|extension| extension == "json"))
         .map(|name| format!("export/{name}"))
         .collect();
     files.sort();
@@ -119,7 +119,11 @@ fn a_folder_with_files_is_refused_unless_forced_and_force_keeps_the_users_files(
 
     let forced = import(temp.path(), &files, &["--force"]);
     assert_eq!(forced.code, 0, "{}", forced.stderr);
-    assert!(forced.stdout.ends_with("0 files created, 1 replaced, 12 unchanged; run `cairn check platform` to check it\n"), "{}", forced.stdout);
+    assert!(
+        forced.stdout.ends_with("0 files created, 1 replaced, 12 unchanged; run `cairn check platform` to check it\n"),
+        "{}",
+        forced.stdout
+    );
     assert!(fs::read_to_string(&checkout).expect("replaced").starts_with("identifier: checkout\n"));
     assert_eq!(fs::read_to_string(platform.join("catalog/notes.md")).expect("kept"), "mine");
 }
