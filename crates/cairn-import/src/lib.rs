@@ -95,3 +95,6 @@ pub fn import_port(paths: &[&Path]) -> Imported {
     imported.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     imported
 }
+
+#[cfg(test)]
+mod tests;

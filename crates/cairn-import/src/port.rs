@@ -195,9 +195,11 @@ fn response(document: Node, file: &Arc<SourceFile>, items: &mut Vec<Item>, diagn
 }
 
 fn not_an_item(file: &SourceFile, node: &Node, kind: Kind) -> Diagnostic {
-    Diagnostic::new(Code::ExportItemUnknown, format!("a {} is {}, not an object", kind.noun(), node.type_name()))
+    let article = if matches!(kind, Kind::Entity | Kind::Action) { "an" } else { "a" };
+    let noun = kind.noun();
+    Diagnostic::new(Code::ExportItemUnknown, format!("{article} {noun} is {}, not an object", node.type_name()))
         .at_span(file, node.span)
-        .with_help(format!("a {} in Port's export is an object with an `identifier`", kind.noun()))
+        .with_help(format!("{article} {noun} in Port's export is an object with an `identifier`"))
 }
 
 /// `{ok: false, error, message}`: the export saved an error instead of data.
