@@ -4,6 +4,7 @@
 //! carried.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use cairn_diagnostics::{Code, Diagnostic, EntityRef, Location, SourceMap, did_you_mean};
 use cairn_model::{ENVIRONMENT_BLUEPRINT, Entry, Limits, Node, SETTINGS_FILE, TEAM_BLUEPRINT, Value, parse_file};
@@ -62,7 +63,7 @@ pub(crate) fn convert(exports: &[Export]) -> Imported {
     let mut unknown = BTreeSet::new();
     for ((kind, blueprint, identifier), item) in &items {
         if *kind == Kind::Entity && !exported.contains(blueprint.as_str()) && !bundled.contains(blueprint) {
-            diagnostics.push(unknown_blueprint(blueprint, identifier, item, &exported, &bundled));
+            diagnostics.push(unknown_blueprint(blueprint, identifier, item, &exported, bundled));
             unknown.insert((blueprint.clone(), identifier.clone()));
         }
     }
@@ -202,11 +203,15 @@ fn unknown_blueprint(
 
 /// The identifiers of cairn's bundled blueprints, which apply to the imported repository
 /// (`library.blueprints` is on by default) when the export does not replace them.
-fn bundled_blueprints() -> BTreeSet<String> {
-    cairn_library::files_in("blueprints")
-        .flat_map(|file| parse_file(file.path, file.contents.as_bytes(), &Limits::default()).documents)
-        .filter_map(|document| document.get("identifier").and_then(Node::as_str).map(str::to_owned))
-        .collect()
+/// Read once per process: they are part of the binary.
+fn bundled_blueprints() -> &'static BTreeSet<String> {
+    static BUNDLED: OnceLock<BTreeSet<String>> = OnceLock::new();
+    BUNDLED.get_or_init(|| {
+        cairn_library::files_in("blueprints")
+            .flat_map(|file| parse_file(file.path, file.contents.as_bytes(), &Limits::default()).documents)
+            .filter_map(|document| document.get("identifier").and_then(Node::as_str).map(str::to_owned))
+            .collect()
+    })
 }
 
 /// The properties a blueprint declares as computed by Port.
