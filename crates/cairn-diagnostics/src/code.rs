@@ -127,6 +127,14 @@ codes! {
     // W07xx: what the platform holds, as a whole.
     NoEntities = "W0701", Warning, "the check read no entity (and `cairn ci` fails)";
     UnreadData = "W0702", Warning, "YAML or JSON at the top of the platform is outside the folders cairn reads";
+    // E08xx: `cairn import`: what an export holds that the import cannot carry.
+    ExportUnreadable = "E0801", Error, "a Port export cannot be read, or is an error response";
+    ExportItemUnknown = "E0802", Error, "an item of a Port export is not a blueprint, entity, scorecard or action";
+    ImportUnknownBlueprint = "E0803", Error, "an exported entity's blueprint is neither in the export nor bundled with cairn";
+    ImportFileClash = "E0804", Error, "two exported items map to one file of the imported repository";
+    ImportDuplicate = "E0805", Error, "an item is exported twice with different contents";
+    ImportNoIdentifier = "E0806", Error, "an exported item lacks the text `identifier` (or `blueprint`) it is filed under";
+    ExportKeyNotRead = "W0801", Warning, "a key of a Port export response is not imported";
 }
 
 impl Code {

@@ -7,9 +7,11 @@ use crate::settings::{SETTINGS_FILE, Settings};
 /// The blueprint that files under the environments folder declare.
 pub const ENVIRONMENT_BLUEPRINT: &str = "Environment";
 
-/// Folders that later parts of cairn read (policies, scorecards, templates, waivers): their
-/// files are not "ignored", they are just not entities or blueprints.
-const RESERVED: &[&str] = &["policies", "scorecards", "templates", "exceptions", ".github"];
+/// Folders that later parts of cairn read (policies, scorecards, self-service actions,
+/// templates, waivers): their files are not "ignored", they are just not entities or
+/// blueprints. `cairn import port` writes Port's scorecards and actions into `scorecards/` and
+/// `actions/` (docs/import.md).
+const RESERVED: &[&str] = &["policies", "scorecards", "actions", "templates", "exceptions", ".github"];
 
 /// What a file of the repository is to cairn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,7 +143,17 @@ mod tests {
         }
         assert_eq!(
             layout.known_top_level(),
-            [".github", "blueprints", "environments", "exceptions", "platform", "policies", "scorecards", "templates"]
+            [
+                ".github",
+                "actions",
+                "blueprints",
+                "environments",
+                "exceptions",
+                "platform",
+                "policies",
+                "scorecards",
+                "templates"
+            ]
         );
     }
 }

@@ -9,7 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 mod commands;
 mod exit;
 
-use commands::{check, ci, init, plan, policy};
+use commands::{check, ci, import, init, plan, policy};
 
 /// Policy evaluation allocates and frees many small values; mimalloc does that faster than the
 /// system allocator (measured in docs/benchmarks.md).
@@ -40,6 +40,9 @@ enum Command {
     Check(check::Args),
     /// Write a new platform repository, from cairn's bundled libraries, that passes `cairn check`.
     Init(init::Args),
+    /// Turn data exported from another tool into a platform repository.
+    #[command(subcommand)]
+    Import(import::Command),
     /// Work with policies.
     #[command(subcommand)]
     Policy(policy::Command),
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
     let status = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Import(command) => import::run(&command),
         Command::Policy(policy::Command::Test(args)) => policy::test(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Ci(args) => ci::run(&args),

@@ -22,6 +22,8 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     ("main", "main"),
     ("pr", "pr"),
     ("[--dry-run]", "--dry-run"),
+    ("EXPORT...", "{project}/tests/fixtures/port-export/blueprints.json"),
+    ("DIR", "{scratch}/imported"),
 ];
 
 /// The section whose commands run in the fixture platform repository; the commands of every
@@ -72,6 +74,11 @@ const EXPECTED: &[(&str, Expect)] = &[
     (
         "cairn init [DIR]",
         Expect { then_passes: Some("cairn check [DIR]"), ..Expect::prints(0, "a new platform repository is in") },
+    ),
+    // "a platform repository that passes `cairn check`"; the export here is blueprints alone.
+    (
+        "cairn import port EXPORT... --out DIR",
+        Expect { then_passes: Some("cairn check DIR"), ..Expect::prints(0, "imported 3 blueprints") },
     ),
     ("cairn completions bash", Expect::prints(0, "complete -F _cairn")),
 ];
@@ -241,7 +248,12 @@ impl Fixture {
     /// `token` with its placeholder substituted, or `None` when it is not a placeholder.
     fn substitute(&self, token: &str) -> Option<String> {
         let scratch = self.scratch.path().to_str().expect("a UTF-8 temp path");
-        PLACEHOLDERS.iter().find(|(name, _)| *name == token).map(|(_, value)| value.replace("{scratch}", scratch))
+        let project = project_dir();
+        let project = project.to_str().expect("a UTF-8 project path");
+        PLACEHOLDERS
+            .iter()
+            .find(|(name, _)| *name == token)
+            .map(|(_, value)| value.replace("{scratch}", scratch).replace("{project}", project))
     }
 
     /// The arguments of `command` (after `cairn`), placeholders substituted.

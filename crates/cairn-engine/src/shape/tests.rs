@@ -91,10 +91,11 @@ fn yaml_or_json_outside_the_folders_cairn_reads_is_a_warning_with_a_did_you_mean
         (".pre-commit-config.yaml", "repos: []\n"),
         (".github/workflows/ci.yml", "on: push\n"),
         ("templates/t.yaml", "reserved: true\n"),
+        ("actions/deploy.yaml", "identifier: deploy\n"),
         ("scripts/build.sh", "not data\n"),
     ]);
     let outcome = both(&repo);
-    let known = "the folders cairn knows are `blueprints/`, `catalog/`, `environments/`, `exceptions/`, `policies/`, \
+    let known = "the folders cairn knows are `actions/`, `blueprints/`, `catalog/`, `environments/`, `exceptions/`, `policies/`, \
                  `scorecards/`, `templates/`: move the files into one, or set `paths` in `cairn.yaml`";
     assert_eq!(
         described(&outcome, Code::UnreadData),

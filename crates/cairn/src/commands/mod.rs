@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod ci;
+pub mod import;
 pub mod init;
 pub mod plan;
 pub mod platform;
