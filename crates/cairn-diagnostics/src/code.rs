@@ -98,6 +98,8 @@ codes! {
     UnknownTeam = "E0313", Error, "an entity's team is not a `_team` entity of the catalog";
     WrongFolder = "E0314", Error, "an entity is in a folder reserved for another blueprint";
     LooseDateTime = "W0315", Warning, "a date-time is in a looser spelling than RFC 3339, which Port accepts";
+    ListOfOtherKind = "E0330", Error, "a list file holds blueprints where entities are read, or entities where blueprints are";
+    UnreadListKey = "W0330", Warning, "a list file has a key besides its `blueprints` or `entities` list, which is not read";
     // E04xx: settings.
     InvalidSettings = "E0401", Error, "`cairn.yaml` is not valid";
     // E05xx: policies. E0503-E0507 mean the rules could not be evaluated (exit 2).
