@@ -110,8 +110,8 @@ impl Blueprint {
     }
 
     /// The declared properties that have a `default`, with it, in the order written. Port
-    /// fills a property that an entity is created without with its default ("Default value
-    /// for this property in case an entity is created without explicitly providing a value",
+    /// gives a property its default when an entity is created without a value for it (the
+    /// `default` row of the table on
     /// https://docs.port.io/build-your-software-catalog/customize-integrations/configure-data-model/setup-blueprint/properties/),
     /// so a default is what the entity holds in Port.
     pub fn defaults(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
