@@ -1,6 +1,7 @@
 //! Fuzzes cairn's loader: arbitrary bytes through `parse_file` as YAML and as JSON, every
-//! document through `read_entity` (YAML) or `read_blueprint` (JSON), and the text through
-//! `Settings::read` as `cairn.yaml`.
+//! document through `list_items` (a list under `entities` or `blueprints`) and then
+//! `read_entity` (YAML) or `read_blueprint` (JSON), and the text through `Settings::read` as
+//! `cairn.yaml`.
 //!
 //! Beyond "never panics, never hangs, never exhausts memory", it checks that every finding's
 //! location lies within the file it names: a span that ends past the text, or a line or column
@@ -9,26 +10,34 @@
 #![no_main]
 
 use cairn_diagnostics::{Diagnostic, Location, SourceFile};
-use cairn_model::{Limits, Settings, parse_file, read_blueprint, read_entity};
+use cairn_model::{Limits, ListOf, Settings, list_items, parse_file, read_blueprint, read_entity};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
     let limits = Limits::default();
 
-    // YAML: every document as an entity.
-    let parsed = parse_file("catalog/x.yaml", bytes, &limits);
+    // YAML: every document as an entity, as a `port.yml` is read.
+    let parsed = parse_file("services/x/port.yml", bytes, &limits);
     check_all(&parsed.file, &parsed.diagnostics, "parse_file(yaml)");
     for document in parsed.documents {
-        let (_entity, diagnostics) = read_entity(&parsed.file, document, None);
-        check_all(&parsed.file, &diagnostics, "read_entity");
+        let (items, diagnostics) = list_items(&parsed.file, document, ListOf::Entities);
+        check_all(&parsed.file, &diagnostics, "list_items(entities)");
+        for item in items {
+            let (_entity, diagnostics) = read_entity(&parsed.file, item, None);
+            check_all(&parsed.file, &diagnostics, "read_entity");
+        }
     }
 
     // JSON: every document as a blueprint.
-    let parsed = parse_file("catalog/x.json", bytes, &limits);
+    let parsed = parse_file("blueprints/x.json", bytes, &limits);
     check_all(&parsed.file, &parsed.diagnostics, "parse_file(json)");
     for document in parsed.documents {
-        let (_blueprint, diagnostics) = read_blueprint(&parsed.file, document);
-        check_all(&parsed.file, &diagnostics, "read_blueprint");
+        let (items, diagnostics) = list_items(&parsed.file, document, ListOf::Blueprints);
+        check_all(&parsed.file, &diagnostics, "list_items(blueprints)");
+        for item in items {
+            let (_blueprint, diagnostics) = read_blueprint(&parsed.file, item);
+            check_all(&parsed.file, &diagnostics, "read_blueprint");
+        }
     }
 
     // The same text as the settings file.
