@@ -109,12 +109,15 @@ pub(crate) fn invalid_schema(field: &str, error: &ValidationError<'_>) -> (Strin
     let types = PORT_TYPES.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ");
     match (keyword, value.as_ref(), error.kind()) {
         ("type", Value::String(name), _) => {
-            let mut help = format!("the property types are {types}");
-            if name == "enum" {
-                help.push_str("; for a choice of values write `type: string` with `enum: [a, b]`");
-            } else if let Some(close) = did_you_mean(name, PORT_TYPES.iter().copied()) {
-                help.push_str(&format!("; did you mean `{close}`?"));
-            }
+            let hint = if name == "enum" {
+                Some("for a choice of values write `type: string` with `enum: [a, b]`".to_owned())
+            } else {
+                did_you_mean(name, PORT_TYPES.iter().copied()).map(|close| format!("did you mean `{close}`?"))
+            };
+            let help = match hint {
+                Some(hint) => format!("the property types are {types}; {hint}"),
+                None => format!("the property types are {types}"),
+            };
             (format!("`{field}` is `{name}`, which is not a type Port has"), help)
         }
         ("pattern", Value::String(_), ValidationErrorKind::Format { .. }) => (
