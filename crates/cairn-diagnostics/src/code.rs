@@ -108,6 +108,8 @@ codes! {
     ComputedPropertyCycle = "E0328", Error, "computed properties depend on each other in a cycle";
     ComputedPropertySet = "E0329", Error, "an entity sets a property that Port computes";
     NotComputed = "W0325", Warning, "a computed property uses something cairn does not compute yet, so it is left unset";
+    ListOfOtherKind = "E0330", Error, "a list file holds blueprints where entities are read, or entities where blueprints are";
+    UnreadListKey = "W0330", Warning, "a list file has a key besides its `blueprints` or `entities` list, which is not read";
     // E04xx: settings.
     InvalidSettings = "E0401", Error, "`cairn.yaml` is not valid";
     // E05xx: policies. E0503-E0507 mean the rules could not be evaluated (exit 2).

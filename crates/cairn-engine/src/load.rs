@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
 use cairn_model::{
-    Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, SETTINGS_FILE, Settings, Waiver, is_data_file,
-    parse_file, read_blueprint, read_entity, read_waiver, too_large,
+    Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, ListOf, SETTINGS_FILE, Settings, Waiver,
+    is_data_file, list_items, parse_file, read_blueprint, read_entity, read_waiver, too_large,
 };
 use cairn_source::{BlobId, Contents, EntryKind, FileEntry, Reader, Source};
 use rayon::prelude::*;
@@ -225,7 +225,23 @@ pub(crate) fn text_file(path: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, B
 fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) -> FileResult {
     let parsed = parse_file(path, bytes, limits);
     let mut result = FileResult { diagnostics: parsed.diagnostics, ..FileResult::default() };
+    // A list under `blueprints` or `entities` is read item by item, as a bare list is.
+    let holds = match role {
+        FileRole::Blueprint => Some(ListOf::Blueprints),
+        FileRole::Entity(_) => Some(ListOf::Entities),
+        _ => None,
+    };
+    let mut documents = Vec::new();
     for document in parsed.documents {
+        if let Some(holds) = holds {
+            let (items, diagnostics) = list_items(&parsed.file, document, holds);
+            documents.extend(items);
+            result.diagnostics.extend(diagnostics);
+        } else {
+            documents.push(document);
+        }
+    }
+    for document in documents {
         match role {
             FileRole::Blueprint => {
                 let (blueprint, diagnostics) = read_blueprint(&parsed.file, document);

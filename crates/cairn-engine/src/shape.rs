@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, did_you_mean};
-use cairn_model::{FileRole, Layout, SETTINGS_FILE, Settings, is_data_file};
+use cairn_model::{FileRole, Layout, SETTINGS_FILE, Settings, is_data_file, is_port_file};
 use cairn_source::{EntryKind, FileEntry};
 
 /// The findings about what the listing holds, given how many entities were read.
@@ -71,6 +71,11 @@ fn unread(listing: &[FileEntry], layout: &Layout) -> Vec<Diagnostic> {
 fn unread_file(path: &str) -> Diagnostic {
     let help = match did_you_mean(path, [SETTINGS_FILE]) {
         Some(settings) => format!("cairn reads its settings from `{settings}` only: rename the file"),
+        // Only read here when `cairn.yaml` turned `port.yml` files off.
+        None if is_port_file(path) => {
+            "`catalog: {port-yml: false}` in `cairn.yaml` turns off reading `port.yml` files: remove it to read this one"
+                .to_owned()
+        }
         None => "cairn reads entities from the catalog and environments folders only: move the file into one, \
                  or out of the platform"
             .to_owned(),

@@ -108,6 +108,19 @@ impl Blueprint {
     pub fn span_of(&self, path: &[&str]) -> ByteSpan {
         span_of(&self.node, path)
     }
+
+    /// The declared properties that have a `default`, with it, in the order written. Port
+    /// gives a property its default when an entity is created without a value for it (the
+    /// `default` row of the table on
+    /// https://docs.port.io/build-your-software-catalog/customize-integrations/configure-data-model/setup-blueprint/properties/),
+    /// so a default is what the entity holds in Port.
+    pub fn defaults(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+        let properties = self.schema.get("properties").and_then(serde_json::Value::as_object);
+        self.properties.iter().filter_map(move |name| {
+            let default = properties?.get(name)?.get("default")?;
+            Some((name.as_str(), default))
+        })
+    }
 }
 
 /// The span at `path` in `node`, or the nearest existing ancestor's.

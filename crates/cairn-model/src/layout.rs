@@ -35,12 +35,30 @@ pub enum FileRole {
 /// Folders whose files cairn reads besides the configured ones.
 const READ: &[&str] = &["policies/", "exceptions/"];
 
+/// The names of Port's GitOps entity files. Port's GitHub app reads `port.yml` in any folder of
+/// a repository (its `specPath` defaults to `**/port.yml`:
+/// https://docs.port.io/build-your-software-catalog/sync-data-to-catalog/git/github/gitops and
+/// port-labs/port-docs `archive/gitops/github-app-gitops/advanced-configuration.md`); its
+/// Bitbucket Server GitOps reads `port.yaml`
+/// (https://docs.port.io/build-your-software-catalog/custom-integration/webhook/examples/bitbucket-server/gitops).
+/// Either holds one entity or a list of them.
+pub const PORT_FILES: &[&str] = &["port.yml", "port.yaml"];
+
+/// Whether `path` is a `port.yml` or `port.yaml` file, in any folder.
+#[must_use]
+pub fn is_port_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    PORT_FILES.contains(&name)
+}
+
 /// Classifies repository paths (relative, `/`-separated) by the repository's settings.
 #[derive(Clone, Debug)]
 pub struct Layout {
     blueprints: String,
     catalog: String,
     environments: String,
+    /// `port.yml` and `port.yaml` files outside the folders above are entity files.
+    port_files: bool,
 }
 
 impl Layout {
@@ -51,6 +69,7 @@ impl Layout {
             blueprints: folder(&settings.paths.blueprints),
             catalog: folder(&settings.paths.catalog),
             environments: folder(&settings.paths.environments),
+            port_files: settings.catalog.port_yml,
         }
     }
 
@@ -62,6 +81,7 @@ impl Layout {
         // The folder itself too: a link in place of `catalog/` is a link cairn would read through.
         let within = |folder: &str| path.starts_with(folder) || path == folder.trim_end_matches('/');
         path == SETTINGS_FILE
+            || matches!(self.role(path), FileRole::Entity(_))
             || [&self.blueprints, &self.catalog, &self.environments].iter().any(|folder| within(folder))
             || READ.iter().any(|folder| within(folder))
     }
@@ -99,7 +119,11 @@ impl Layout {
         } else if path.starts_with("exceptions/") && data {
             FileRole::Waiver
         } else if RESERVED.iter().any(|folder| path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))) {
+            // A `port.yml` in a template is part of what the template renders, not data.
             FileRole::Reserved
+        } else if self.port_files && is_port_file(path) {
+            // Anywhere else, as Port's GitOps reads it: at the root, or in a service's folder.
+            FileRole::Entity(None)
         } else {
             FileRole::Ignored
         }
@@ -124,6 +148,31 @@ mod tests {
         assert_eq!(layout.role("policies/README.md"), FileRole::Reserved);
         assert_eq!(layout.role("exceptions/legacy.yaml"), FileRole::Waiver);
         assert_eq!(layout.role("README.md"), FileRole::Ignored);
+    }
+
+    #[test]
+    fn port_files_anywhere_are_entity_files_unless_turned_off() {
+        let layout = Layout::new(&Settings::default());
+        for path in ["port.yml", "port.yaml", "services/cart/port.yml", "catalog/port.yml"] {
+            assert_eq!(layout.role(path), FileRole::Entity(None), "{path}");
+            assert!(layout.reads(path), "{path}");
+        }
+        // The folders with a role of their own keep it.
+        assert_eq!(layout.role("blueprints/port.yml"), FileRole::Blueprint);
+        assert_eq!(layout.role("environments/port.yml"), FileRole::Entity(Some("Environment")));
+        assert_eq!(layout.role("templates/service/port.yml"), FileRole::Reserved);
+        assert_eq!(layout.role(".github/port.yml"), FileRole::Reserved);
+        for path in ["port.json", "services/cart/my-port.yml", "services/port.yml.bak", "Port.yml"] {
+            assert_eq!(layout.role(path), FileRole::Ignored, "{path}");
+        }
+        let off = Settings {
+            catalog: crate::settings::CatalogSettings { port_yml: false, ..Default::default() },
+            ..Settings::default()
+        };
+        let layout = Layout::new(&off);
+        assert_eq!(layout.role("services/cart/port.yml"), FileRole::Ignored);
+        assert!(!layout.reads("services/cart/port.yml"));
+        assert_eq!(layout.role("catalog/port.yml"), FileRole::Entity(None));
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod diff;
 mod entity;
 mod identifier;
 mod layout;
+mod list;
 mod settings;
 mod time;
 mod waiver;
@@ -25,7 +26,8 @@ pub use entity::{Entity, RelationValue, Spanned, read_entity};
 pub use identifier::{
     BLUEPRINT_RULE as BLUEPRINT_IDENTIFIER_RULE, RULE as IDENTIFIER_RULE, check_blueprint_identifier, check_identifier,
 };
-pub use layout::{ENVIRONMENT_BLUEPRINT, FileRole, Layout};
+pub use layout::{ENVIRONMENT_BLUEPRINT, FileRole, Layout, PORT_FILES, is_port_file};
+pub use list::{ListOf, list_items};
 pub use settings::{CatalogSettings, Library, LimitSettings, Paths, SETTINGS_FILE, Settings};
 pub use time::{
     Date, SignedDuration, TTL_UNITS, Timestamp, parse_date, parse_now, parse_timestamp, parse_ttl, utc_date,

@@ -25,14 +25,23 @@ pub struct Settings {
     pub catalog: CatalogSettings,
 }
 
-/// What the catalog is expected to hold.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+/// What the catalog is expected to hold, and where besides the catalog folder it is read from.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct CatalogSettings {
     /// The platform holds no entity on purpose (a new platform, or one that keeps only rules).
     /// Otherwise a check that reads no entity is a warning (`W0701`) and fails `cairn ci`: it
     /// usually means cairn was pointed at the wrong folder.
     pub allow_empty: bool,
+    /// Entities are read from every `port.yml` and `port.yaml` of the repository, as Port's
+    /// GitOps reads them (its GitHub app's default `specPath` is `**/port.yml`). On by default.
+    pub port_yml: bool,
+}
+
+impl Default for CatalogSettings {
+    fn default() -> Self {
+        CatalogSettings { allow_empty: false, port_yml: true }
+    }
 }
 
 /// Where the parts of the platform live, relative to the repository root.
@@ -77,7 +86,7 @@ impl Default for LimitSettings {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Library {
-    /// The bundled blueprints (`_team`, `Domain`, `System`, `Component`, `API`, `Resource`,
+    /// The bundled blueprints (`_team`, `_user`, `Domain`, `System`, `Component`, `API`, `Resource`,
     /// `Environment`). A blueprint of the repository with the same identifier replaces one.
     pub blueprints: bool,
     /// The bundled policies (`cairn.library.*`): off unless the repository enables them, so
@@ -189,6 +198,11 @@ mod tests {
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert!(settings.catalog.allow_empty);
         assert!(!Settings::default().catalog.allow_empty, "an empty catalog is a warning unless said otherwise");
+        assert!(
+            settings.catalog.port_yml && Settings::default().catalog.port_yml,
+            "port.yml files are read by default"
+        );
+        assert!(!read("catalog:\n  port-yml: false\n").0.catalog.port_yml);
         assert_eq!(settings.paths.catalog, "platform/catalog");
         assert_eq!(settings.limits().max_file_size, 1000);
         assert!(!settings.library.policies && settings.library.blueprints);

@@ -3,14 +3,41 @@
 
 use std::collections::BTreeMap;
 
-use cairn_model::{Catalog, ChangeKind, Entity, EntityDiff, Node, Value as NodeValue};
+use cairn_model::{Blueprint, Catalog, ChangeKind, Entity, EntityDiff, Node, Value as NodeValue};
 use rayon::prelude::*;
 use regorus::Value;
 
 /// Every entity of `catalog` as the `input` of per-entity rules, in catalog order.
 #[must_use]
 pub fn entity_values(catalog: &Catalog, revision: Option<&str>) -> Vec<Value> {
-    catalog.entities.par_iter().map(|entity| entity_value(entity, revision)).collect()
+    catalog
+        .entities
+        .par_iter()
+        .map(|entity| {
+            let mut value = entity_value(entity, revision);
+            if let Some(blueprint) = catalog.blueprints.get(&entity.blueprint.value) {
+                with_defaults(&mut value, blueprint);
+            }
+            value
+        })
+        .collect()
+}
+
+/// Gives each property the entity leaves out (or sets to `null`) its blueprint's `default`,
+/// as Port does and as Port's API then returns the entity (`Blueprint::defaults` cites Port).
+fn with_defaults(value: &mut Value, blueprint: &Blueprint) {
+    let mut defaults = blueprint.defaults().peekable();
+    if defaults.peek().is_none() {
+        return;
+    }
+    let Ok(fields) = value.as_object_mut() else { return };
+    let Some(Ok(properties)) = fields.get_mut(&Value::from("properties")).map(Value::as_object_mut) else { return };
+    for (name, default) in defaults {
+        let name = Value::from(name);
+        if properties.get(&name).is_none_or(|value| *value == Value::Null) {
+            properties.insert(name, Value::from(default.clone()));
+        }
+    }
 }
 
 /// One entity in the shape of `input`.
@@ -178,7 +205,7 @@ pub(crate) fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
 mod tests {
     use std::sync::Arc;
 
-    use cairn_model::{Limits, diff, parse_file, read_entity};
+    use cairn_model::{Limits, diff, parse_file, read_blueprint, read_entity};
 
     use super::*;
 
@@ -229,5 +256,33 @@ mod tests {
         assert_eq!(edited["before"]["source"]["revision"], Value::from("base"));
         assert_eq!(change["removed"]["System"]["gone"]["source"]["revision"], Value::from("base"));
         assert_eq!(change["added"]["API"]["new"]["source"]["revision"], Value::from("head"));
+    }
+
+    #[test]
+    fn a_property_left_out_or_null_is_its_default_as_port_returns_it() {
+        let parsed = parse_file(
+            "blueprints/job.yaml",
+            b"identifier: job\nschema:\n  properties:\n    state: {type: string, default: queued}\n    tries: {type: number, default: 0}\n    owner: {type: string}\n",
+            &Limits::default(),
+        );
+        let blueprints = parsed.documents.into_iter().filter_map(|node| read_blueprint(&parsed.file, node).0).collect();
+        let parsed = parse_file(
+            "catalog/jobs.yaml",
+            b"- {identifier: a, blueprint: job}\n- {identifier: b, blueprint: job, properties: {state: done, tries: null}}\n",
+            &Limits::default(),
+        );
+        let entities = parsed
+            .documents
+            .into_iter()
+            .filter_map(|node| read_entity(&parsed.file, node, None).0.map(Arc::new))
+            .collect();
+        let catalog = Catalog::build(Vec::new(), blueprints, entities).0;
+        let values = entity_values(&catalog, None);
+        let properties = |index: usize| values[index]["properties"].clone();
+        assert_eq!(properties(0)["state"], Value::from("queued"));
+        assert_eq!(properties(0)["tries"], Value::from(0));
+        assert_eq!(properties(0)["owner"], Value::Undefined, "no default, nothing filled");
+        assert_eq!(properties(1)["state"], Value::from("done"), "a value written wins");
+        assert_eq!(properties(1)["tries"], Value::from(0));
     }
 }

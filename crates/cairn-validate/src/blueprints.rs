@@ -66,14 +66,15 @@ pub fn compile_schemas(catalog: &Catalog) -> (Schemas, Vec<Diagnostic>) {
             Err(error) => {
                 let mut path = vec!["schema".to_owned()];
                 path.extend(pointer_segments(error.instance_path().as_str()));
+                let (message, help) = crate::messages::invalid_schema(&path.join("."), &error);
                 let path: Vec<&str> = path.iter().map(String::as_str).collect();
                 diagnostics.push(
                     Diagnostic::new(
                         Code::InvalidSchema,
-                        format!("the schema of blueprint `{}` is invalid: {error}", blueprint.identifier),
+                        format!("the schema of blueprint `{}` is invalid: {message}", blueprint.identifier),
                     )
                     .at_span(&blueprint.file, blueprint.span_of(&path))
-                    .with_help("`schema` is a JSON Schema for the entity's `properties`: see https://json-schema.org"),
+                    .with_help(help),
                 );
             }
         }

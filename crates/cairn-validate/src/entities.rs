@@ -120,10 +120,27 @@ impl Check<'_> {
         // a `required` property given `null` is missing, reported at the `null` (no Port page
         // found says what Port does then; this follows from `null` being unset).
         let mut instance = properties.to_json();
+        // Port fills a property left out with its `default` before it checks `required`
+        // (`Blueprint::defaults` cites Port's page), so a required property with a default is
+        // never missing; a property given `null` is left out (above) and takes it too. A
+        // default that breaks its own schema is the blueprint's fault, not this entity's.
+        let mut defaulted = Vec::new();
         if let Some(fields) = instance.as_object_mut() {
             fields.retain(|_, value| !value.is_null());
+            for (name, default) in blueprint.defaults() {
+                if !fields.contains_key(name) {
+                    fields.insert(name.to_owned(), default.clone());
+                    defaulted.push(name);
+                }
+            }
         }
         for error in validator.iter_errors(&instance) {
+            if pointer_segments(error.instance_path().as_str())
+                .next()
+                .is_some_and(|name| defaulted.contains(&name.as_str()))
+            {
+                continue;
+            }
             if let ValidationErrorKind::Required { property } = error.kind()
                 && let Some(name) = property.as_str()
                 && let Some(null) = properties.get(name)
@@ -148,7 +165,7 @@ impl Check<'_> {
             } else {
                 format!("properties.{}", segments.join("."))
             };
-            let message = format!("`{field}`: {error}");
+            let message = crate::messages::violation(&field, &error);
             let help = schema_help(blueprint, &segments);
             self.report(Code::SchemaViolation, message, span, help);
         }
@@ -361,7 +378,27 @@ relations:
     /// Every finding about the entities of `entities` (YAML documents), as `CODE line:column
     /// message`, against the blueprints above and the repositories `cart` and `shop`.
     fn check(entities: &str) -> Vec<String> {
-        let mut blueprints = parse_file("blueprints/all.yaml", BLUEPRINTS.as_bytes(), &Limits::default());
+        check_with(BLUEPRINTS, entities)
+    }
+
+    /// The findings and helps of `blueprints` alone.
+    fn check_helps(blueprints: &str) -> (Vec<String>, Vec<String>) {
+        let mut parsed = parse_file("blueprints/all.yaml", blueprints.as_bytes(), &Limits::default());
+        let declared = parsed.documents.drain(..).filter_map(|node| read_blueprint(&parsed.file, node).0).collect();
+        let (catalog, _) = Catalog::build(Vec::new(), declared, Vec::new());
+        let (_, found) = compile_schemas(&catalog);
+        let helps = found.iter().map(|finding| finding.help.clone().unwrap_or_default()).collect();
+        (found.iter().map(line).collect(), helps)
+    }
+
+    fn line(finding: &Diagnostic) -> String {
+        let at = finding.location.as_ref().map(|l| format!("{}:{}", l.start.line, l.start.column));
+        format!("{} {} {}", finding.code.as_str(), at.unwrap_or_default(), finding.message)
+    }
+
+    /// `check` against the blueprints `blueprints` (which must declare `repository`).
+    fn check_with(blueprints: &str, entities: &str) -> Vec<String> {
+        let mut blueprints = parse_file("blueprints/all.yaml", blueprints.as_bytes(), &Limits::default());
         let declared =
             blueprints.documents.drain(..).filter_map(|node| read_blueprint(&blueprints.file, node).0).collect();
         let text = format!(
@@ -408,8 +445,21 @@ relations:
             findings,
             [
                 "E0303 10:11 the required property `status` is `null`",
-                "E0303 11:13 `properties.closedAt`: \"yesterday\" is not a \"date-time\"",
+                "E0303 11:13 `properties.closedAt` is `yesterday`, which is not a date-time as Port accepts it, such as `2026-01-26T01:39:15Z` (RFC 3339)",
             ]
+        );
+    }
+
+    #[test]
+    fn a_required_property_with_a_default_may_be_left_out_or_null() {
+        let blueprints = "identifier: repository\n---\nidentifier: job\nschema:\n  properties:\n    state: {type: string, enum: [queued, done], default: queued}\n    tries: {type: number, default: 0}\n  required: [state, tries]\n";
+        let findings = check_with(
+            blueprints,
+            "identifier: j1\nblueprint: job\n---\nidentifier: j2\nblueprint: job\nproperties: {state: null, tries: 2}\n---\nidentifier: j3\nblueprint: job\nproperties: {state: started}\n",
+        );
+        assert_eq!(
+            findings,
+            ["E0303 16:21 `properties.state` is `started`, which is not one of the allowed values: `queued`, `done`"]
         );
     }
 
@@ -441,5 +491,53 @@ relations:
             "identifier: pr-1\nblueprint: pullRequest\nproperties: {status: open}\nrelations:\n  mergedInto: {combinator: and, rules: [{property: $identifier, operator: '=', value: cart}]}\n  reviewedIn: {rules: []}\n  repository: {identifier: cart}\n",
         );
         assert_eq!(findings, ["E0312 13:15 relation `repository` is a mapping, not an identifier"]);
+    }
+
+    /// Every JSON Schema finding a Port user can meet, in plain words naming the field and
+    /// what is allowed.
+    #[test]
+    fn schema_findings_are_said_in_plain_words() {
+        let blueprints = "identifier: repository\n---\nidentifier: svc\nschema:\n  properties:\n    tier: {type: string, enum: [gold, silver]}\n    replicas: {type: number, minimum: 1, maximum: 9}\n    name: {type: string, minLength: 3, maxLength: 5, pattern: '^[a-z]+$'}\n    site: {type: string, format: url}\n    tags: {type: array, items: {type: string}, maxItems: 1}\n    meta: {type: object, properties: {a: {type: string}}, required: [a], additionalProperties: false}\n    port: {anyOf: [{type: number}, {type: string, pattern: '^[0-9]+$'}]}\n  required: [tier]\n";
+        let findings = check_with(
+            blueprints,
+            "identifier: s\nblueprint: svc\nproperties:\n  replicas: 12\n  name: AB\n  site: example\n  tags: [a, 2]\n  meta: {b: 1}\n  port: http\n---\nidentifier: t\nblueprint: svc\nproperties:\n  tier: bronze\n  replicas: '3'\n  name: abcdefg\n  port: [1]\n",
+        );
+        assert_eq!(
+            findings,
+            [
+                "E0303 10:3 the required property `tier` is not set",
+                "E0303 14:9 `properties.meta` has `b`, which its schema does not allow",
+                "E0303 14:9 `properties.meta` has no `a`, which its schema requires",
+                "E0303 11:9 `properties.name` is `AB`, 2 characters long, shorter than the minimum of 3",
+                "E0303 11:9 `properties.name` is `AB`, which does not match the pattern `^[a-z]+$`",
+                "E0303 15:9 `properties.port` is `http`, which matches none of the 2 shapes its schema allows: it is the string `http`, not a number; or it is `http`, which does not match the pattern `^[0-9]+$`",
+                "E0303 10:13 `properties.replicas` is `12`, above the maximum of `9`",
+                "E0303 12:9 `properties.site` is `example`, which is not a URL, such as `https://example.com`",
+                "E0303 13:9 `properties.tags` has 2 items, more than the maximum of 1",
+                "E0303 13:13 `properties.tags.1` is the number `2`, not a string",
+                "E0303 22:9 `properties.name` is `abcdefg`, 7 characters long, longer than the maximum of 5",
+                "E0303 23:9 `properties.port` is `[1]`, which matches none of the 2 shapes its schema allows: it is a list, not a number; or it is a list, not a string",
+                "E0303 21:13 `properties.replicas` is the string `3`, not a number",
+                "E0303 20:9 `properties.tier` is `bronze`, which is not one of the allowed values: `gold`, `silver`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_blueprint_type_port_does_not_have_is_said_in_plain_words() {
+        let blueprints = "identifier: repository\n---\nidentifier: svc\nschema:\n  properties:\n    tier: {type: enum, enum: [gold, silver]}\n---\nidentifier: db\nschema:\n  properties:\n    size: {type: strin}\n";
+        let (catalog_findings, helps) = check_helps(blueprints);
+        assert_eq!(
+            catalog_findings,
+            [
+                "E0203 11:18 the schema of blueprint `db` is invalid: `schema.properties.size.type` is `strin`, which is not a type Port has",
+                "E0203 6:18 the schema of blueprint `svc` is invalid: `schema.properties.tier.type` is `enum`, which is not a type Port has",
+            ]
+        );
+        assert_eq!(
+            helps[1],
+            "the property types are `string`, `number`, `boolean`, `array`, `object`; for a choice of values write `type: string` with `enum: [a, b]`"
+        );
+        assert!(helps[0].ends_with("; did you mean `string`?"), "{}", helps[0]);
     }
 }

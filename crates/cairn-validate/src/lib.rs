@@ -9,6 +9,7 @@
 mod blueprints;
 mod entities;
 mod formats;
+mod messages;
 
 pub use blueprints::{Schemas, compile_schemas};
 pub use entities::{check_entity, looked_up};

@@ -567,3 +567,28 @@ fn a_policy_raised_to_an_error_is_previewed_in_the_plan() {
         assert!(run.stdout.contains(preview), "{format}: {}", run.stdout);
     }
 }
+
+/// A `port.yml` in a service's folder is read as Port's GitOps reads it, and its enum violation
+/// is reported at its line, on disk and at a revision alike; one that `.gitignore` ignores is
+/// not read on disk (no revision holds it).
+#[test]
+fn a_port_yml_in_a_service_folder_is_checked_at_its_line() {
+    let repo = GitRepo::new();
+    repo.write("catalog/shop.yaml", DOMAIN)
+        .write("services/checkout/README.md", "# checkout\n")
+        .write(
+            "services/checkout/port.yml",
+            "identifier: checkout\nblueprint: System\nproperties:\n  lifecycle: live\nrelations:\n  domain: shop\n",
+        )
+        .write(".gitignore", "vendor/\n")
+        .write("vendor/lib/port.yml", "identifier: [broken\n");
+    repo.commit("Alice", "Describe checkout in its own folder");
+    let expected =
+        ["services/checkout/port.yml:4:14 E0303 error `properties.lifecycle` is `live`, which is not one of the \
+         allowed values: `experimental`, `production`, `deprecated`"];
+    let (code, findings) = check_rev(&repo.path, ".", "HEAD");
+    assert_eq!((code, findings), (1, expected.map(str::to_owned).to_vec()), "at HEAD");
+    let run = cairn(&repo.path, &["check", ".", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!((run.code, finding_lines(&report)), (1, expected.map(str::to_owned).to_vec()), "on disk");
+}

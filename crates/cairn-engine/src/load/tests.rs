@@ -64,6 +64,73 @@ fn a_directory_and_its_commit_read_the_same() {
     assert_eq!(directory.settings, git.settings);
 }
 
+/// `port.yml` and `port.yaml` files anywhere are entity files (one entity or a list), and
+/// files that list blueprints or entities under a key read as many, each at its item; the same
+/// on disk and at a revision. A `port.yml` at the top is not "unread data" (`W0702`).
+#[test]
+fn port_files_and_list_files_read_as_many() {
+    let repo = Repo::with(CLEAN);
+    repo.write_all(&[
+        (
+            "port.yml",
+            "identifier: storefront
+blueprint: Domain
+team: payments
+",
+        ),
+        (
+            "services/api/port.yaml",
+            "- identifier: api
+  blueprint: System
+  relations: {domain: storefront}
+- identifier: web
+  blueprint: System
+",
+        ),
+        ("blueprints/more.json", "{\"blueprints\": [{\"identifier\": \"Queue\"}, {\"identifier\": \"Topic\"}]}\n"),
+        ("catalog/queues.yaml", "entities:\n  - identifier: orders\n    blueprint: Queue\nblueprints: []\n"),
+        ("services/api/port.json", "{}\n"),
+    ]);
+    for (read, loaded) in both(&repo) {
+        let mut read_entities = entities(&loaded);
+        read_entities.sort();
+        assert_eq!(
+            read_entities,
+            [
+                "Component:cart catalog/cart.yaml",
+                "Domain:shop catalog/shop.yaml",
+                "Domain:storefront port.yml",
+                "Queue:orders catalog/queues.yaml",
+                "System:api services/api/port.yaml",
+                "System:checkout catalog/checkout.yaml",
+                "System:web services/api/port.yaml",
+                "_team:payments catalog/teams.yaml",
+            ],
+            "{read}"
+        );
+        let blueprints: Vec<&str> =
+            loaded.declared_blueprints.iter().map(|blueprint| blueprint.identifier.as_str()).collect();
+        assert_eq!(blueprints, ["Queue", "Topic"], "{read}");
+        assert_eq!(
+            findings(&loaded.diagnostics),
+            ["E0330 catalog/queues.yaml", "W0702 services/api/port.json"],
+            "{read}"
+        );
+        let web = loaded.entities.iter().find(|entity| entity.identifier.value == "web").expect("read");
+        assert_eq!(web.file.position(web.span.start).line, 4, "{read}: located at its item");
+    }
+
+    repo.write("cairn.yaml", "catalog:\n  port-yml: false\n");
+    for (read, loaded) in both(&repo) {
+        assert!(!entities(&loaded).iter().any(|entity| entity.contains("port.y")), "{read}");
+        assert_eq!(
+            findings(&loaded.diagnostics),
+            ["E0330 catalog/queues.yaml", "W0702 port.yml", "W0702 services/api/port.json"],
+            "{read}"
+        );
+    }
+}
+
 /// A file over `limits.max-file-size` is a finding and is not read at all: its bytes, which
 /// would not parse, give no finding of their own, and it is not among the files read.
 #[test]
