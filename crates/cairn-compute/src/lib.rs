@@ -29,7 +29,7 @@ pub struct Derived {
 #[must_use]
 pub fn derive(catalog: &Catalog, now: Timestamp) -> (Derived, Vec<Diagnostic>) {
     let (relations, mut findings) = Relations::resolve(catalog, now);
-    let (computed, diagnostics) = properties::compute(catalog, &relations);
+    let (computed, diagnostics) = properties::compute(catalog, &relations, now);
     findings.extend(diagnostics);
     (Derived { relations, computed }, findings)
 }

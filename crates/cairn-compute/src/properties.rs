@@ -12,11 +12,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use cairn_diagnostics::{Code, Diagnostic, Location};
-use cairn_model::{Blueprint, Catalog, Entity};
+use cairn_model::{Blueprint, Catalog, Entity, Timestamp};
 use cairn_syntax::Node;
 use serde_json::Value;
 
 use crate::jq::Calculation;
+use crate::query::Query;
 use crate::relations::Relations;
 
 /// The meta-properties a mirror path may end at (Port's meta-properties page; they are written
@@ -92,7 +93,7 @@ pub fn computed_kind(blueprint: &Blueprint, name: &str) -> Option<Kind> {
 enum Rule {
     Mirror { relations: Vec<String>, last: String, many: bool },
     Calculation { ty: Option<String> },
-    Aggregation { target: String, func: Func, property: Option<String>, paths: Vec<PathFilter> },
+    Aggregation { target: String, func: Func, property: Option<String>, paths: Vec<PathFilter>, filter: Option<Query> },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -119,7 +120,8 @@ struct Definition {
 }
 
 /// Computes every computed property of `catalog`'s entities.
-pub(crate) fn compute(catalog: &Catalog, relations: &Relations) -> (Computed, Vec<Diagnostic>) {
+/// `now` is the time the date presets of an aggregation's `query` filter are relative to.
+pub(crate) fn compute(catalog: &Catalog, relations: &Relations, now: Timestamp) -> (Computed, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut definitions: BTreeMap<&str, BTreeMap<String, Definition>> = BTreeMap::new();
     let mut calculations = HashMap::new();
@@ -149,6 +151,7 @@ pub(crate) fn compute(catalog: &Catalog, relations: &Relations) -> (Computed, Ve
         slots: vec![HashMap::new(); catalog.entities.len()],
         cycles: BTreeSet::new(),
         diagnostics,
+        now,
     };
     let mut values = vec![BTreeMap::new(); catalog.entities.len()];
     for (position, entity) in catalog.entities.iter().enumerate() {
@@ -340,16 +343,29 @@ fn read_aggregation(
             ));
         }
     };
-    if node.get("query").is_some() {
-        return Err(not_computed("query", "a `query` filter"));
-    }
+    // The `query` filter (Port's aggregation page: "filter the target entities"), a search query
+    // judged by the evaluator relation queries and scorecards share, over each target entity's
+    // properties as written and its meta-properties.
+    let filter = match node.get("query") {
+        Some(query) => match Query::parse(&blueprint.file, query) {
+            (Some(query), _) => Some(query),
+            (None, findings) => {
+                let first = findings
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| *invalid("query", "its `query` is not a search query".to_owned()));
+                return Err(Box::new(first));
+            }
+        },
+        None => None,
+    };
     let paths = match node.get("pathFilter") {
         Some(filters) => {
             read_path_filters(catalog, blueprint, target, filters).map_err(|message| invalid("pathFilter", message))?
         }
         None => Vec::new(),
     };
-    Ok(Rule::Aggregation { target: target_name.to_owned(), func, property, paths })
+    Ok(Rule::Aggregation { target: target_name.to_owned(), func, property, paths, filter })
 }
 
 /// The `pathFilter` of an aggregation (Port's aggregation page, "Path Filter"): each path of
@@ -413,6 +429,7 @@ struct Engine<'a> {
     slots: Vec<HashMap<String, Slot>>,
     cycles: BTreeSet<(String, String)>,
     diagnostics: Vec<Diagnostic>,
+    now: Timestamp,
 }
 
 impl Engine<'_> {
@@ -469,8 +486,12 @@ impl Engine<'_> {
         match &definition.rule {
             Rule::Mirror { relations, last, many } => self.mirror(entity, relations, last, *many),
             Rule::Calculation { ty } => self.calculate(entity, name, ty.as_deref()),
-            Rule::Aggregation { target, func, property, paths } => {
-                let related = self.related(entity, target, paths);
+            Rule::Aggregation { target, func, property, paths, filter } => {
+                let mut related = self.related(entity, target, paths);
+                if let Some(filter) = filter {
+                    let now = self.now;
+                    related.retain(|&at| filter.matches(&*self.catalog.entities[at], now));
+                }
                 self.aggregate(&related, *func, property.as_deref())
             }
         }
@@ -714,7 +735,7 @@ mod tests {
     fn check(blueprints: &str, entities: &str) -> (impl Fn(&str, &str, &str) -> Option<Value>, Vec<Diagnostic>) {
         let catalog = catalog(blueprints, entities);
         let (relations, _) = Relations::resolve(&catalog, cairn_model::Timestamp::UNIX_EPOCH);
-        let (computed, diagnostics): (Computed, _) = compute(&catalog, &relations);
+        let (computed, diagnostics): (Computed, _) = compute(&catalog, &relations, cairn_model::Timestamp::UNIX_EPOCH);
         let lookup = move |blueprint: &str, identifier: &str, name: &str| {
             computed.get(catalog.position(blueprint, identifier).expect("declared"), name).cloned()
         };
@@ -850,30 +871,35 @@ mod tests {
     }
 
     #[test]
-    fn aggregations_by_path_filter_and_the_ones_cairn_does_not_compute() {
+    fn aggregations_by_path_filter_and_query_and_the_ones_cairn_does_not_compute() {
         let blueprints = "identifier: cluster\nrelations: {deployments: {target: deployment, many: true}}\n\
             aggregationProperties:\n\
             \x20 direct: {target: deployment, pathFilter: [{path: [deployments]}], calculationSpec: {calculationBy: entities, func: count}}\n\
-            \x20 open: {target: deployment, query: {combinator: and, rules: []}, calculationSpec: {calculationBy: entities, func: count}}\n\
+            \x20 open: {target: deployment, query: {combinator: and, rules: [{property: status, operator: '=', value: open}]}, calculationSpec: {calculationBy: entities, func: count}}\n\
+            \x20 bad: {target: deployment, query: {combinator: xor, rules: []}, calculationSpec: {calculationBy: entities, func: count}}\n\
             \x20 weekly: {target: deployment, calculationSpec: {calculationBy: entities, func: average, averageOf: week}}\n\
             \x20 odd: {target: deployment, calculationSpec: {calculationBy: entities, func: mode}}\n\
             \x20 lost: {target: nowhere, calculationSpec: {calculationBy: entities, func: count}}\n\
-            ---\nidentifier: deployment\naggregationProperties:\n\
+            ---\nidentifier: deployment\nschema: {properties: {status: {type: string}}}\naggregationProperties:\n\
             \x20 clusters: {target: cluster, pathFilter: [{path: [deployments], fromBlueprint: cluster}], calculationSpec: {calculationBy: entities, func: count}}\n";
-        let entities = "identifier: c1\nblueprint: cluster\nrelations: {deployments: [d1, d2]}\n---\nidentifier: c2\nblueprint: cluster\nrelations: {deployments: [d1]}\n---\n\
-            identifier: d1\nblueprint: deployment\n---\nidentifier: d2\nblueprint: deployment\n";
+        let entities = "identifier: c1\nblueprint: cluster\nrelations: {deployments: [d1, d2]}\n---\nidentifier: c2\nblueprint: cluster\nrelations: {deployments: [d2]}\n---\n\
+            identifier: d1\nblueprint: deployment\nproperties: {status: open}\n---\nidentifier: d2\nblueprint: deployment\nproperties: {status: closed}\n";
         let (get, diagnostics) = check(blueprints, entities);
         assert_eq!(get("cluster", "c1", "direct"), Some(json!(2)));
         assert_eq!(get("cluster", "c2", "direct"), Some(json!(1)));
-        assert_eq!(get("deployment", "d1", "clusters"), Some(json!(2)));
-        assert_eq!(get("deployment", "d2", "clusters"), Some(json!(1)));
-        assert_eq!(get("cluster", "c1", "open"), None);
+        assert_eq!(get("deployment", "d1", "clusters"), Some(json!(1)));
+        assert_eq!(get("deployment", "d2", "clusters"), Some(json!(2)));
+        // The `query` filter keeps the related deployments whose status is open.
+        assert_eq!(get("cluster", "c1", "open"), Some(json!(1)));
+        assert_eq!(get("cluster", "c2", "open"), Some(json!(0)));
+        assert_eq!(get("cluster", "c1", "bad"), None);
         let found: Vec<(Code, String)> = codes(&diagnostics);
+        let mut kinds: Vec<Code> = found.iter().map(|(code, _)| *code).collect();
+        kinds.sort_by_key(ToString::to_string);
         assert_eq!(
-            found.iter().map(|(code, _)| *code).collect::<Vec<_>>(),
-            [Code::NotComputed, Code::NotComputed, Code::InvalidAggregationProperty, Code::InvalidAggregationProperty],
+            kinds,
+            [Code::InvalidQuery, Code::InvalidAggregationProperty, Code::InvalidAggregationProperty, Code::NotComputed],
             "{found:?}"
         );
-        assert!(found.iter().any(|(_, m)| m == "the aggregation property `open` of `cluster` uses a `query` filter, which cairn does not compute yet"), "{found:?}");
     }
 }
