@@ -150,7 +150,7 @@ pub fn read_blueprint(file: &Arc<SourceFile>, node: Node) -> (Option<Blueprint>,
             let path = error.path().to_string();
             let segments: Vec<&str> = if path == "." { Vec::new() } else { path.split('.').collect() };
             let span = span_of(&node, &segments);
-            let message = error.into_inner().to_string();
+            let message = crate::plain::serde_message(&segments.join("."), &error.into_inner().to_string());
             diagnostics.push(
                 Diagnostic::new(Code::InvalidBlueprint, format!("invalid blueprint: {message}"))
                     .at_span(file, span)

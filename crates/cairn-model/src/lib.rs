@@ -11,6 +11,7 @@ mod entity;
 mod identifier;
 mod layout;
 mod list;
+mod plain;
 mod settings;
 mod time;
 mod waiver;
