@@ -19,6 +19,8 @@ pub use relations::Relations;
 /// Everything Port derives from one built catalog.
 #[derive(Clone, Debug, Default)]
 pub struct Derived {
+    /// The relations given as a search query; and every relation, named by identifier too, when
+    /// a blueprint of the catalog declares a computed property (which may follow them).
     pub relations: Relations,
     /// The mirror, calculation and aggregation properties of each entity.
     pub computed: Computed,
@@ -28,7 +30,16 @@ pub struct Derived {
 /// relative to), with a finding for each thing that cannot be derived.
 #[must_use]
 pub fn derive(catalog: &Catalog, now: Timestamp) -> (Derived, Vec<Diagnostic>) {
-    let (relations, mut findings) = Relations::resolve(catalog, now);
+    // Relations named by identifier are resolved only when a computed property may follow them:
+    // for 100,000 entities, resolving them all took longer than reading the files
+    // (docs/benchmarks.md). Relations given as a search query are always resolved, for their
+    // findings and for what policies see.
+    let any_computed = catalog
+        .blueprints
+        .values()
+        .any(|blueprint| Kind::ALL.iter().any(|kind| blueprint.node.get(kind.key()).is_some()));
+    let (relations, mut findings) =
+        if any_computed { Relations::resolve(catalog, now) } else { Relations::resolve_queries(catalog, now) };
     let (computed, diagnostics) = properties::compute(catalog, &relations, now);
     findings.extend(diagnostics);
     (Derived { relations, computed }, findings)

@@ -38,7 +38,23 @@ impl Relations {
     /// entity for a `many: false` relation is a finding.
     #[must_use]
     pub fn resolve(catalog: &Catalog, now: Timestamp) -> (Relations, Vec<Diagnostic>) {
+        Relations::resolve_some(catalog, now, false)
+    }
+
+    /// As `resolve`, for the relations given as a search query only (with the same findings):
+    /// a relation named by identifier points at nothing here.
+    #[must_use]
+    pub fn resolve_queries(catalog: &Catalog, now: Timestamp) -> (Relations, Vec<Diagnostic>) {
+        Relations::resolve_some(catalog, now, true)
+    }
+
+    fn resolve_some(catalog: &Catalog, now: Timestamp, queries_only: bool) -> (Relations, Vec<Diagnostic>) {
         let mut findings = Vec::new();
+        if queries_only
+            && !catalog.entities.iter().any(|entity| entity.relations.iter().any(|relation| relation.query().is_some()))
+        {
+            return (Relations::default(), findings);
+        }
         let targets = catalog
             .entities
             .iter()
@@ -49,6 +65,7 @@ impl Relations {
                 entity
                     .relations
                     .iter()
+                    .filter(|relation| !queries_only || relation.query().is_some())
                     .filter_map(|relation| {
                         let declared = blueprint.relations.get(&relation.name)?;
                         let positions = if relation.query().is_some() {
@@ -205,6 +222,11 @@ mod tests {
         assert_eq!(relations.targets(position("service", "pay"), "system"), [position("system", "pay")]);
         assert!(relations.targets(cart, "undeclared").is_empty());
         assert_eq!(relations.of(cart).count(), 2);
+        // Only relations given as a search query: none here.
+        let (queries, findings) = Relations::resolve_queries(&catalog, now());
+        assert!(findings.is_empty());
+        assert!(queries.targets(cart, "system").is_empty());
+        assert_eq!(queries.of(cart).count(), 0);
     }
 
     const PEOPLE: &str = "identifier: service\nrelations:\n  owner: {target: user}\n  reviewers: {target: user, many: true}\n---\n\
@@ -217,6 +239,8 @@ mod tests {
     fn resolved(entities: &str) -> (Catalog, Relations, Vec<String>) {
         let catalog = catalog(PEOPLE, &format!("{USERS}{entities}"));
         let (relations, findings) = Relations::resolve(&catalog, now());
+        let (_, query_findings) = Relations::resolve_queries(&catalog, now());
+        assert_eq!(findings, query_findings, "resolving only the queries finds the same");
         let findings = findings
             .iter()
             .map(|finding| {
