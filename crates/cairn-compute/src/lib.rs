@@ -9,6 +9,8 @@ pub mod jq;
 mod properties;
 pub mod query;
 mod relations;
+#[cfg(test)]
+mod testing;
 
 use cairn_diagnostics::Diagnostic;
 use cairn_model::{Catalog, Timestamp};

@@ -709,27 +709,12 @@ pub fn entity_json(entity: &Entity) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use cairn_diagnostics::{Code, Diagnostic};
-    use cairn_model::{Catalog, Limits, parse_file, read_blueprint, read_entity};
     use serde_json::{Value, json};
 
     use super::{Computed, compute};
     use crate::Relations;
-
-    fn catalog(blueprints: &str, entities: &str) -> Catalog {
-        let read = |path: &str, text: &str| {
-            let parsed = parse_file(path, text.as_bytes(), &Limits::default());
-            (parsed.file, parsed.documents)
-        };
-        let (file, documents) = read("blueprints.yaml", blueprints);
-        let blueprints = documents.into_iter().filter_map(|node| read_blueprint(&file, node).0).collect();
-        let (file, documents) = read("entities.yaml", entities);
-        let entities =
-            documents.into_iter().filter_map(|node| read_entity(&file, node, None).0.map(Arc::new)).collect();
-        Catalog::build(Vec::new(), blueprints, entities).0
-    }
+    use crate::testing::catalog;
 
     /// Computes over the catalog; returns a lookup of `blueprint:identifier` and property.
     fn check(blueprints: &str, entities: &str) -> (impl Fn(&str, &str, &str) -> Option<Value>, Vec<Diagnostic>) {

@@ -181,27 +181,14 @@ fn resolve_query(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
-    use cairn_model::{Catalog, Limits, Timestamp, parse_file, parse_timestamp, read_blueprint, read_entity};
+    use cairn_model::{Catalog, Timestamp, parse_timestamp};
 
     use super::Relations;
+    use crate::testing::catalog;
 
     fn now() -> Timestamp {
         parse_timestamp("2026-12-03T12:00:00Z").expect("a date-time")
-    }
-
-    fn catalog(blueprints: &str, entities: &str) -> Catalog {
-        let read = |path: &str, text: &str| {
-            let parsed = parse_file(path, text.as_bytes(), &Limits::default());
-            (parsed.file, parsed.documents)
-        };
-        let (file, documents) = read("blueprints.yaml", blueprints);
-        let blueprints = documents.into_iter().filter_map(|node| read_blueprint(&file, node).0).collect();
-        let (file, documents) = read("entities.yaml", entities);
-        let entities =
-            documents.into_iter().filter_map(|node| read_entity(&file, node, None).0.map(Arc::new)).collect();
-        Catalog::build(Vec::new(), blueprints, entities).0
     }
 
     #[test]
