@@ -137,6 +137,19 @@ codes! {
     ImportDuplicate = "E0805", Error, "an item is exported twice with different contents";
     ImportNoIdentifier = "E0806", Error, "an exported item lacks the text `identifier` (or `blueprint`) it is filed under";
     ExportKeyNotRead = "W0801", Warning, "a key of a Port export response is not imported";
+    // E094x-E097x: golden-path templates, `cairn render` and its output folder.
+    InvalidTemplate = "E0940", Error, "a template's `template.yaml` does not have the template shape";
+    TemplateFileMissing = "E0941", Error, "a template's output names a template file that is not in its folder";
+    TemplateSyntax = "E0942", Error, "a template file is not valid minijinja (Jinja2) syntax";
+    TemplateUndefined = "E0943", Error, "a template reads a variable or attribute that is not defined";
+    TemplateFailed = "E0944", Error, "a template failed while it rendered (an unknown filter or function, a bad argument, a failing lookup)";
+    TemplateLimit = "E0945", Error, "a template ran out of fuel or recursed deeper than the limit";
+    OutputTooLarge = "E0946", Error, "a rendered file is larger than the limit";
+    UnsafeOutputPath = "E0947", Error, "a rendered output path leaves the output folder or is not a plain relative path";
+    OutputCaseCollision = "E0948", Error, "two rendered output paths differ only in case";
+    OutputConflict = "E0949", Error, "two sources render the same output path";
+    TemplateWithoutSpec = "W0950", Warning, "a folder under `templates/` has no `template.yaml`, so nothing renders it";
+    MissingWorkload = "W0951", Warning, "a template requires a workload the entity does not have, so it is not rendered for it";
 }
 
 impl Code {
