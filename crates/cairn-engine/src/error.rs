@@ -8,6 +8,8 @@ use cairn_source::SourceError;
 pub enum EngineError {
     /// The repository or revision cannot be opened or listed.
     Source(SourceError),
+    /// `--entity` or `--environment` of `cairn render` names nothing in the catalog.
+    UnknownSelection(String),
 }
 
 impl EngineError {
@@ -16,6 +18,9 @@ impl EngineError {
     pub fn help(&self) -> Option<String> {
         match self {
             EngineError::Source(error) => error.help(),
+            EngineError::UnknownSelection(_) => {
+                Some("`--entity` takes `Blueprint:identifier` and `--environment` an `Environment`'s identifier".into())
+            }
         }
     }
 }
@@ -24,6 +29,7 @@ impl fmt::Display for EngineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EngineError::Source(error) => error.fmt(f),
+            EngineError::UnknownSelection(message) => f.write_str(message),
         }
     }
 }
@@ -33,6 +39,7 @@ impl std::error::Error for EngineError {
         match self {
             // Transparent: the source error's message is this one's, so its cause comes next.
             EngineError::Source(error) => error.source(),
+            EngineError::UnknownSelection(_) => None,
         }
     }
 }

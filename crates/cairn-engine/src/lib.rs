@@ -11,6 +11,7 @@ mod init;
 mod load;
 mod plan;
 mod policy_test;
+mod render;
 mod shape;
 #[cfg(test)]
 mod testing;
@@ -19,6 +20,7 @@ mod waivers;
 
 pub use cairn_diagnostics::Severity;
 pub use cairn_model::{Timestamp, parse_now};
+pub use cairn_render::{MANIFEST_FILE, Rendered, WriteError, Written, write};
 pub use change::check_change;
 pub use check::{Outcome, check};
 pub use error::EngineError;
@@ -26,4 +28,5 @@ pub use init::{ACTION_VERSION, InitError, Initialized, RootWorkflow, init};
 pub use load::{Loaded, load};
 pub use plan::{ChangeKind, Commits, EntityChange, EnvironmentChange, FieldChange, JudgedBase, Plan, expiry, plan};
 pub use policy_test::{PolicyTestOutcome, test_policies};
+pub use render::{RenderOptions, Rendering, render};
 pub use verdict::Verdict;

@@ -9,6 +9,7 @@ use cairn_model::{
     Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, ListOf, SETTINGS_FILE, Settings, Waiver,
     is_data_file, list_items, parse_file, read_blueprint, read_entity, read_waiver, too_large,
 };
+use cairn_render::Templates;
 use cairn_source::{BlobId, Contents, EntryKind, FileEntry, Reader, Source};
 use rayon::prelude::*;
 
@@ -30,6 +31,9 @@ pub struct Loaded {
     pub policies: Vec<Arc<SourceFile>>,
     /// The waivers of `exceptions/`.
     pub waivers: Vec<Waiver>,
+    /// The golden-path templates (`templates/**`, and the bundled ones when
+    /// `library.templates` is on), read and compiled once; their findings are in `diagnostics`.
+    pub templates: Option<Arc<Templates>>,
     pub diagnostics: Vec<Diagnostic>,
     /// Paths not read because they are outside the known folders, or not YAML or JSON.
     pub ignored: Vec<String>,
@@ -84,7 +88,10 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
             (EntryKind::Symlink, _) if layout.reads(&entry.path) => loaded.diagnostics.push(symlink(&entry.path)),
             (EntryKind::Symlink, _) => loaded.ignored.push(format!("{} (a symbolic link)", entry.path)),
             (EntryKind::Submodule, _) => loaded.ignored.push(format!("{} (a git submodule)", entry.path)),
-            (EntryKind::File, FileRole::Blueprint | FileRole::Entity(_) | FileRole::Policy | FileRole::Waiver) => {
+            (
+                EntryKind::File,
+                FileRole::Blueprint | FileRole::Entity(_) | FileRole::Policy | FileRole::Waiver | FileRole::Template,
+            ) => {
                 work.push(entry);
             }
             (EntryKind::File, FileRole::Ignored) => loaded.ignored.push(entry.path.clone()),
@@ -99,6 +106,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         _ => None,
     };
     let keep = matches!(reuse, Reuse::Keep);
+    let mut template_files = Vec::new();
     let results: Vec<(Option<FileKey>, Arc<FileResult>)> = work
         .par_iter()
         .map_init(
@@ -133,6 +141,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
             loaded.files.push(Arc::clone(&policy));
             loaded.policies.push(policy);
         }
+        template_files.extend(result.template);
         loaded.diagnostics.extend(result.diagnostics);
     }
     loaded.diagnostics.extend(crate::shape::findings(&entries, &layout, &loaded.settings, loaded.entities.len()));
@@ -156,7 +165,22 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         }
     }
     loaded.policies.sort_by(|a, b| a.path().cmp(b.path()));
+    let bundled = cairn_render::bundled_files(&bundled_templates(&loaded.settings));
+    if !template_files.is_empty() || !bundled.is_empty() {
+        template_files.sort_by(|a: &Arc<SourceFile>, b| a.path().cmp(b.path()));
+        let templates = Templates::read(template_files, bundled);
+        loaded.files.extend(templates.files.iter().cloned());
+        loaded.diagnostics.extend(templates.diagnostics.iter().cloned());
+        loaded.templates = Some(Arc::new(templates));
+    }
     Ok(loaded)
+}
+
+/// The bundled golden-path templates as (path, text) pairs (`templates/<name>/…`), when
+/// `library.templates` turns them on. None are bundled yet: cairn-library's embedded
+/// `templates/` folder plugs in here.
+fn bundled_templates(_settings: &Settings) -> Vec<(&'static str, &'static str)> {
+    Vec::new()
 }
 
 fn read_settings(reader: &Reader<'_>, entry: &FileEntry, loaded: &mut Loaded) {
@@ -188,6 +212,7 @@ struct FileResult {
     blueprints: Vec<Blueprint>,
     entities: Vec<Arc<Entity>>,
     policy: Option<Arc<SourceFile>>,
+    template: Option<Arc<SourceFile>>,
     waivers: Vec<Waiver>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -195,6 +220,12 @@ struct FileResult {
 fn load_file(reader: &Reader<'_>, entry: &FileEntry, role: FileRole, limits: &Limits) -> FileResult {
     let diagnostic = match reader.read(entry, limits.max_file_size) {
         Ok(Contents::Bytes(bytes)) if role == FileRole::Policy => return read_text(&entry.path, bytes),
+        Ok(Contents::Bytes(bytes)) if role == FileRole::Template => {
+            return match text_file(&entry.path, bytes) {
+                Ok(file) => FileResult { template: Some(file), ..FileResult::default() },
+                Err(diagnostic) => FileResult { diagnostics: vec![*diagnostic], ..FileResult::default() },
+            };
+        }
         Ok(Contents::Bytes(bytes)) => return parse_documents(&entry.path, &bytes, role, limits),
         Ok(Contents::TooLarge { size }) => too_large(&entry.path, size, limits),
         Err(error) => unreadable(&entry.path, &error),
@@ -263,7 +294,12 @@ fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) ->
                 result.waivers.extend(waiver);
                 result.diagnostics.extend(diagnostics);
             }
-            FileRole::Settings | FileRole::Policy | FileRole::PolicyTest | FileRole::Reserved | FileRole::Ignored => {}
+            FileRole::Settings
+            | FileRole::Policy
+            | FileRole::PolicyTest
+            | FileRole::Template
+            | FileRole::Reserved
+            | FileRole::Ignored => {}
         }
     }
     result.file = Some(parsed.file);

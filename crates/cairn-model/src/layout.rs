@@ -7,11 +7,10 @@ use crate::settings::{SETTINGS_FILE, Settings};
 /// The blueprint that files under the environments folder declare.
 pub const ENVIRONMENT_BLUEPRINT: &str = "Environment";
 
-/// Folders that later parts of cairn read (policies, scorecards, self-service actions,
-/// templates, waivers): their files are not "ignored", they are just not entities or
-/// blueprints. `cairn import port` writes Port's scorecards and actions into `scorecards/` and
+/// Folders that later parts of cairn read (scorecards, self-service actions): their files are
+/// not "ignored", they are just not entities or blueprints. `cairn import port` writes Port's scorecards and actions into `scorecards/` and
 /// `actions/` (docs/import.md).
-const RESERVED: &[&str] = &["policies", "scorecards", "actions", "templates", "exceptions", ".github"];
+const RESERVED: &[&str] = &["policies", "scorecards", "actions", "exceptions", ".github"];
 
 /// What a file of the repository is to cairn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +25,9 @@ pub enum FileRole {
     PolicyTest,
     /// A waiver under `exceptions/`.
     Waiver,
+    /// A file of a golden-path template under `templates/<name>/` (`template.yaml` and the
+    /// template files beside it): read as text by cairn-render, never an entity.
+    Template,
     /// Read by another part of cairn.
     Reserved,
     /// Outside the known folders, or not YAML or JSON: not read.
@@ -33,7 +35,7 @@ pub enum FileRole {
 }
 
 /// Folders whose files cairn reads besides the configured ones.
-const READ: &[&str] = &["policies/", "exceptions/"];
+const READ: &[&str] = &["policies/", "exceptions/", "templates/"];
 
 /// The names of Port's GitOps entity files. Port's GitHub app reads `port.yml` in any folder of
 /// a repository (its `specPath` defaults to `**/port.yml`:
@@ -118,6 +120,10 @@ impl Layout {
             if rest.ends_with("_test.rego") { FileRole::PolicyTest } else { FileRole::Policy }
         } else if path.starts_with("exceptions/") && data {
             FileRole::Waiver
+        } else if path.starts_with("templates/") {
+            // Any file: a template renders text of any kind, and a `port.yml` in a template is
+            // part of what it renders, not data.
+            FileRole::Template
         } else if RESERVED.iter().any(|folder| path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))) {
             // A `port.yml` in a template is part of what the template renders, not data.
             FileRole::Reserved
@@ -160,7 +166,8 @@ mod tests {
         // The folders with a role of their own keep it.
         assert_eq!(layout.role("blueprints/port.yml"), FileRole::Blueprint);
         assert_eq!(layout.role("environments/port.yml"), FileRole::Entity(Some("Environment")));
-        assert_eq!(layout.role("templates/service/port.yml"), FileRole::Reserved);
+        assert_eq!(layout.role("templates/service/port.yml"), FileRole::Template);
+        assert_eq!(layout.role("templates/service/deployment.yaml.j2"), FileRole::Template);
         assert_eq!(layout.role(".github/port.yml"), FileRole::Reserved);
         for path in ["port.json", "services/cart/my-port.yml", "services/port.yml.bak", "Port.yml"] {
             assert_eq!(layout.role(path), FileRole::Ignored, "{path}");
@@ -182,11 +189,19 @@ mod tests {
             ..Settings::default()
         };
         let layout = Layout::new(&settings);
-        for path in ["cairn.yaml", "blueprints/a", "platform/catalog/x", "environments", "policies/p", "exceptions/e"] {
+        for path in [
+            "cairn.yaml",
+            "blueprints/a",
+            "platform/catalog/x",
+            "environments",
+            "policies/p",
+            "exceptions/e",
+            "templates/t",
+        ] {
             assert!(layout.reads(path), "{path}");
         }
         for path in
-            ["catalog/x.yaml", "platform/other", "templates/t", ".github/workflows/w.yml", "docs/a", "blueprintsx"]
+            ["catalog/x.yaml", "platform/other", "scorecards/s", ".github/workflows/w.yml", "docs/a", "blueprintsx"]
         {
             assert!(!layout.reads(path), "{path}");
         }

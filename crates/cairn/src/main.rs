@@ -9,7 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 mod commands;
 mod exit;
 
-use commands::{check, ci, import, init, plan, policy};
+use commands::{check, ci, import, init, plan, policy, render};
 
 /// Policy evaluation allocates and frees many small values; mimalloc does that faster than the
 /// system allocator (measured in docs/benchmarks.md).
@@ -58,6 +58,12 @@ enum Command {
     ///
     /// Exits by the verdict (0 pass, 1 fail), or 2 when it cannot run.
     Ci(ci::Args),
+    /// Render the golden-path templates (`templates/<name>/`) over the catalog into an output
+    /// folder, with a manifest of every file (docs/golden-paths.md).
+    ///
+    /// Exits 0 when the folder was written, 1 when a finding is an error (nothing is written),
+    /// 2 when the repository cannot be read or the folder cannot be written.
+    Render(render::Args),
     /// Print the shell completion script for SHELL on stdout.
     ///
     /// bash: `cairn completions bash > ~/.local/share/bash-completion/completions/cairn`;
@@ -79,6 +85,7 @@ fn main() -> ExitCode {
         Command::Policy(policy::Command::Test(args)) => policy::test(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Ci(args) => ci::run(&args),
+        Command::Render(args) => render::run(&args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "cairn", &mut script);

@@ -8,6 +8,7 @@ pub mod init;
 pub mod plan;
 pub mod platform;
 pub mod policy;
+pub mod render;
 pub mod select;
 pub mod terminal;
 
