@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
+use cairn_score::Workload;
 use cairn_model::{
     Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, ListOf, SETTINGS_FILE, Settings, Waiver,
     is_data_file, list_items, parse_file, read_blueprint, read_entity, read_waiver, too_large,
@@ -26,6 +27,9 @@ pub struct Loaded {
     pub declared_blueprints: Vec<Blueprint>,
     pub bundled_blueprints: Vec<Blueprint>,
     pub entities: Vec<Arc<Entity>>,
+    /// The Score workloads of the catalog folder (`score.yaml`, `*.score.yaml`), each checked
+    /// against Score's schema as it was read; those without a `metadata.name` are left out.
+    pub workloads: Vec<Arc<Workload>>,
     /// The repository's policies (`policies/**/*.rego`, tests left out).
     pub policies: Vec<Arc<SourceFile>>,
     /// The waivers of `exceptions/`.
@@ -84,7 +88,10 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
             (EntryKind::Symlink, _) if layout.reads(&entry.path) => loaded.diagnostics.push(symlink(&entry.path)),
             (EntryKind::Symlink, _) => loaded.ignored.push(format!("{} (a symbolic link)", entry.path)),
             (EntryKind::Submodule, _) => loaded.ignored.push(format!("{} (a git submodule)", entry.path)),
-            (EntryKind::File, FileRole::Blueprint | FileRole::Entity(_) | FileRole::Policy | FileRole::Waiver) => {
+            (
+                EntryKind::File,
+                FileRole::Blueprint | FileRole::Entity(_) | FileRole::Policy | FileRole::Waiver | FileRole::Workload,
+            ) => {
                 work.push(entry);
             }
             (EntryKind::File, FileRole::Ignored) => loaded.ignored.push(entry.path.clone()),
@@ -128,6 +135,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         loaded.files.extend(result.file);
         loaded.declared_blueprints.extend(result.blueprints);
         loaded.entities.extend(result.entities);
+        loaded.workloads.extend(result.workloads);
         loaded.waivers.extend(result.waivers);
         if let Some(policy) = result.policy {
             loaded.files.push(Arc::clone(&policy));
@@ -187,6 +195,7 @@ struct FileResult {
     file: Option<Arc<SourceFile>>,
     blueprints: Vec<Blueprint>,
     entities: Vec<Arc<Entity>>,
+    workloads: Vec<Arc<Workload>>,
     policy: Option<Arc<SourceFile>>,
     waivers: Vec<Waiver>,
     diagnostics: Vec<Diagnostic>,
@@ -225,6 +234,13 @@ pub(crate) fn text_file(path: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, B
 fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) -> FileResult {
     let parsed = parse_file(path, bytes, limits);
     let mut result = FileResult { diagnostics: parsed.diagnostics, ..FileResult::default() };
+    if role == FileRole::Workload {
+        let (workload, diagnostics) = cairn_score::read_workload(&parsed.file, parsed.documents);
+        result.workloads.extend(workload.map(Arc::new));
+        result.diagnostics.extend(diagnostics);
+        result.file = Some(parsed.file);
+        return result;
+    }
     // A list under `blueprints` or `entities` is read item by item, as a bare list is.
     let holds = match role {
         FileRole::Blueprint => Some(ListOf::Blueprints),
@@ -263,7 +279,12 @@ fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) ->
                 result.waivers.extend(waiver);
                 result.diagnostics.extend(diagnostics);
             }
-            FileRole::Settings | FileRole::Policy | FileRole::PolicyTest | FileRole::Reserved | FileRole::Ignored => {}
+            FileRole::Settings
+            | FileRole::Policy
+            | FileRole::PolicyTest
+            | FileRole::Workload
+            | FileRole::Reserved
+            | FileRole::Ignored => {}
         }
     }
     result.file = Some(parsed.file);
