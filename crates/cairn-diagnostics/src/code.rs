@@ -137,6 +137,16 @@ codes! {
     ImportDuplicate = "E0805", Error, "an item is exported twice with different contents";
     ImportNoIdentifier = "E0806", Error, "an exported item lacks the text `identifier` (or `blueprint`) it is filed under";
     ExportKeyNotRead = "W0801", Warning, "a key of a Port export response is not imported";
+    // E0901-E0919: Score workloads (score.dev/v1b1) under the catalog folder.
+    ScoreSchema = "E0901", Error, "a Score workload breaks Score's schema (`score.dev/v1b1`)";
+    ScoreDocuments = "E0902", Error, "a Score file holds more than one document";
+    WorkloadUnknownComponent = "E0903", Error, "a Score workload's `metadata.name` names no `Component` entity";
+    DuplicateWorkload = "E0904", Error, "two Score workloads name one component";
+    PlaceholderUnknownResource = "E0905", Error, "a placeholder names a resource the workload does not declare";
+    PlaceholderUnknownOutput = "E0906", Error, "a placeholder names an output its resource does not have";
+    PlaceholderUnknownMetadata = "E0907", Error, "a placeholder names a `metadata` key the workload does not set";
+    PlaceholderInvalid = "E0908", Error, "a placeholder is neither `${metadata.KEY}` nor `${resources.NAME.OUTPUT}`";
+    PlaceholderUnterminated = "W0909", Warning, "a `${` has no closing `}`, so Score keeps it as written";
     // E094x-E097x: golden-path templates, `cairn render` and its output folder.
     InvalidTemplate = "E0940", Error, "a template's `template.yaml` does not have the template shape";
     TemplateFileMissing = "E0941", Error, "a template's output names a template file that is not in its folder";

@@ -94,6 +94,7 @@ pub(crate) fn check_change_loaded(
         rules.diagnostics.iter().filter(|d| is_rule_finding(d, &base_layout)).cloned().collect();
     diagnostics.extend(data.diagnostics.iter().filter(|d| !is_rule_finding(d, &base_layout)).cloned());
     diagnostics.extend(judged.diagnostics);
+    diagnostics.extend(crate::workloads::findings(&data.workloads, &judged.catalog));
     crate::waivers::apply(&mut diagnostics, &rules.waivers, &judged.catalog, now);
     diagnostics.extend(conflicts.iter().map(|path| conflict(path, base)));
 

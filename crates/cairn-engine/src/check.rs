@@ -124,6 +124,7 @@ pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, now: Timestamp) 
 pub(crate) fn findings(loaded: &Loaded, judged: Vec<Diagnostic>, catalog: &Catalog, now: Timestamp) -> Vec<Diagnostic> {
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(judged);
+    diagnostics.extend(crate::workloads::findings(&loaded.workloads, catalog));
     crate::waivers::apply(&mut diagnostics, &loaded.waivers, catalog, now);
     diagnostics
 }

@@ -17,6 +17,7 @@ mod shape;
 mod testing;
 mod verdict;
 mod waivers;
+mod workloads;
 
 pub use cairn_diagnostics::Severity;
 pub use cairn_model::{Timestamp, parse_now};

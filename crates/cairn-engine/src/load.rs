@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
+use cairn_score::Workload;
 use cairn_model::{
     Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, ListOf, SETTINGS_FILE, Settings, Waiver,
     is_data_file, list_items, parse_file, read_blueprint, read_entity, read_waiver, too_large,
@@ -27,6 +28,9 @@ pub struct Loaded {
     pub declared_blueprints: Vec<Blueprint>,
     pub bundled_blueprints: Vec<Blueprint>,
     pub entities: Vec<Arc<Entity>>,
+    /// The Score workloads of the catalog folder (`score.yaml`, `*.score.yaml`), each checked
+    /// against Score's schema as it was read; those without a `metadata.name` are left out.
+    pub workloads: Vec<Arc<Workload>>,
     /// The repository's policies (`policies/**/*.rego`, tests left out).
     pub policies: Vec<Arc<SourceFile>>,
     /// The waivers of `exceptions/`.
@@ -90,7 +94,12 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
             (EntryKind::Submodule, _) => loaded.ignored.push(format!("{} (a git submodule)", entry.path)),
             (
                 EntryKind::File,
-                FileRole::Blueprint | FileRole::Entity(_) | FileRole::Policy | FileRole::Waiver | FileRole::Template,
+                FileRole::Blueprint
+                | FileRole::Entity(_)
+                | FileRole::Policy
+                | FileRole::Waiver
+                | FileRole::Template
+                | FileRole::Workload,
             ) => {
                 work.push(entry);
             }
@@ -136,6 +145,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         loaded.files.extend(result.file);
         loaded.declared_blueprints.extend(result.blueprints);
         loaded.entities.extend(result.entities);
+        loaded.workloads.extend(result.workloads);
         loaded.waivers.extend(result.waivers);
         if let Some(policy) = result.policy {
             loaded.files.push(Arc::clone(&policy));
@@ -211,6 +221,7 @@ struct FileResult {
     file: Option<Arc<SourceFile>>,
     blueprints: Vec<Blueprint>,
     entities: Vec<Arc<Entity>>,
+    workloads: Vec<Arc<Workload>>,
     policy: Option<Arc<SourceFile>>,
     template: Option<Arc<SourceFile>>,
     waivers: Vec<Waiver>,
@@ -256,6 +267,13 @@ pub(crate) fn text_file(path: &str, bytes: Vec<u8>) -> Result<Arc<SourceFile>, B
 fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) -> FileResult {
     let parsed = parse_file(path, bytes, limits);
     let mut result = FileResult { diagnostics: parsed.diagnostics, ..FileResult::default() };
+    if role == FileRole::Workload {
+        let (workload, diagnostics) = cairn_score::read_workload(&parsed.file, parsed.documents);
+        result.workloads.extend(workload.map(Arc::new));
+        result.diagnostics.extend(diagnostics);
+        result.file = Some(parsed.file);
+        return result;
+    }
     // A list under `blueprints` or `entities` is read item by item, as a bare list is.
     let holds = match role {
         FileRole::Blueprint => Some(ListOf::Blueprints),
@@ -298,6 +316,7 @@ fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) ->
             | FileRole::Policy
             | FileRole::PolicyTest
             | FileRole::Template
+            | FileRole::Workload
             | FileRole::Reserved
             | FileRole::Ignored => {}
         }

@@ -25,6 +25,9 @@ pub enum FileRole {
     PolicyTest,
     /// A waiver under `exceptions/`.
     Waiver,
+    /// A Score workload under the catalog folder (`is_score_file`): read by cairn-score, not as
+    /// entities.
+    Workload,
     /// A file of a golden-path template under `templates/<name>/` (`template.yaml` and the
     /// template files beside it): read as text by cairn-render, never an entity.
     Template,
@@ -51,6 +54,18 @@ pub const PORT_FILES: &[&str] = &["port.yml", "port.yaml"];
 pub fn is_port_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     PORT_FILES.contains(&name)
+}
+
+/// Whether `path` is named as a Score workload file: `score.yaml`, `score.yml`, or
+/// `NAME.score.yaml`/`NAME.score.yml`, in any folder: the names Score's CLIs use (score-k8s'
+/// `generate` example is `score-k8s generate score.yaml *.score.yaml`, score-spec/score-k8s
+/// `internal/command/generate.go`).
+#[must_use]
+pub fn is_score_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    ["score.yaml", "score.yml"].iter().any(|score| {
+        name == *score || name.strip_suffix(score).is_some_and(|stem| stem.len() > 1 && stem.ends_with('.'))
+    })
 }
 
 /// Classifies repository paths (relative, `/`-separated) by the repository's settings.
@@ -112,6 +127,8 @@ impl Layout {
             FileRole::Blueprint
         } else if path.starts_with(&self.environments) && data {
             FileRole::Entity(Some(ENVIRONMENT_BLUEPRINT))
+        } else if path.starts_with(&self.catalog) && is_score_file(path) {
+            FileRole::Workload
         } else if path.starts_with(&self.catalog) && data {
             FileRole::Entity(None)
         } else if let Some(rest) = path.strip_prefix("policies/")
@@ -148,6 +165,15 @@ mod tests {
         assert_eq!(layout.role("catalog/x/y/z.yml"), FileRole::Entity(None));
         assert_eq!(layout.role("environments/dev.yaml"), FileRole::Entity(Some("Environment")));
         assert_eq!(layout.role("catalog/README.md"), FileRole::Ignored);
+        assert_eq!(layout.role("catalog/payments/score.yaml"), FileRole::Workload);
+        assert_eq!(layout.role("catalog/score.yml"), FileRole::Workload);
+        assert_eq!(layout.role("catalog/a/api.score.yaml"), FileRole::Workload);
+        assert_eq!(layout.role("catalog/a/api.score.yml"), FileRole::Workload);
+        assert_eq!(layout.role("catalog/a/myscore.yaml"), FileRole::Entity(None));
+        assert_eq!(layout.role("catalog/a/.score.yaml"), FileRole::Entity(None));
+        assert_eq!(layout.role("catalog/a/score.json"), FileRole::Entity(None));
+        assert_eq!(layout.role("blueprints/score.yaml"), FileRole::Blueprint);
+        assert_eq!(layout.role("score.yaml"), FileRole::Ignored);
         assert_eq!(layout.role("catalogue/a.yaml"), FileRole::Ignored);
         assert_eq!(layout.role("policies/a.rego"), FileRole::Policy);
         assert_eq!(layout.role("policies/team/a_test.rego"), FileRole::PolicyTest);
