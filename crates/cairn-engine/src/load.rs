@@ -1,7 +1,7 @@
-//! Loading: list the repository, read `cairn.yaml`, then read and parse every blueprint and
-//! entity file in parallel. Files that cannot be read or parsed become findings.
+//! Loading: list the repository, read `cairn.yaml`, then read and parse every blueprint, entity,
+//! policy, waiver and resource definition file in parallel. Files that cannot be read or parsed become findings.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
@@ -9,6 +9,7 @@ use cairn_model::{
     Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, ListOf, SETTINGS_FILE, Settings, Waiver,
     is_data_file, list_items, parse_file, read_blueprint, read_entity, read_waiver, too_large,
 };
+use cairn_resources::{Definition, check_definitions, read_definition};
 use cairn_source::{BlobId, Contents, EntryKind, FileEntry, Reader, Source};
 use rayon::prelude::*;
 
@@ -30,6 +31,9 @@ pub struct Loaded {
     pub policies: Vec<Arc<SourceFile>>,
     /// The waivers of `exceptions/`.
     pub waivers: Vec<Waiver>,
+    /// The resource definitions of `resources/`, sorted by file and position. Like blueprints,
+    /// they are rules: a change is matched against its base's.
+    pub resource_definitions: Vec<Definition>,
     pub diagnostics: Vec<Diagnostic>,
     /// Paths not read because they are outside the known folders, or not YAML or JSON.
     pub ignored: Vec<String>,
@@ -84,7 +88,14 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
             (EntryKind::Symlink, _) if layout.reads(&entry.path) => loaded.diagnostics.push(symlink(&entry.path)),
             (EntryKind::Symlink, _) => loaded.ignored.push(format!("{} (a symbolic link)", entry.path)),
             (EntryKind::Submodule, _) => loaded.ignored.push(format!("{} (a git submodule)", entry.path)),
-            (EntryKind::File, FileRole::Blueprint | FileRole::Entity(_) | FileRole::Policy | FileRole::Waiver) => {
+            (
+                EntryKind::File,
+                FileRole::Blueprint
+                | FileRole::Entity(_)
+                | FileRole::Policy
+                | FileRole::Waiver
+                | FileRole::ResourceDefinition,
+            ) => {
                 work.push(entry);
             }
             (EntryKind::File, FileRole::Ignored) => loaded.ignored.push(entry.path.clone()),
@@ -129,6 +140,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         loaded.declared_blueprints.extend(result.blueprints);
         loaded.entities.extend(result.entities);
         loaded.waivers.extend(result.waivers);
+        loaded.resource_definitions.extend(result.definitions);
         if let Some(policy) = result.policy {
             loaded.files.push(Arc::clone(&policy));
             loaded.policies.push(policy);
@@ -136,6 +148,12 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         loaded.diagnostics.extend(result.diagnostics);
     }
     loaded.diagnostics.extend(crate::shape::findings(&entries, &layout, &loaded.settings, loaded.entities.len()));
+    if !loaded.resource_definitions.is_empty() {
+        loaded.resource_definitions.sort_by(|a, b| (&a.file, a.span.start).cmp(&(&b.file, b.span.start)));
+        let files: HashSet<&str> =
+            entries.iter().filter(|entry| entry.kind == EntryKind::File).map(|entry| entry.path.as_str()).collect();
+        loaded.diagnostics.extend(check_definitions(&loaded.resource_definitions, |path| files.contains(path)));
+    }
     loaded.listing = entries;
 
     if loaded.settings.library.blueprints {
@@ -189,6 +207,7 @@ struct FileResult {
     entities: Vec<Arc<Entity>>,
     policy: Option<Arc<SourceFile>>,
     waivers: Vec<Waiver>,
+    definitions: Vec<Definition>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -261,6 +280,11 @@ fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) ->
             FileRole::Waiver => {
                 let (waiver, diagnostics) = read_waiver(&parsed.file, document);
                 result.waivers.extend(waiver);
+                result.diagnostics.extend(diagnostics);
+            }
+            FileRole::ResourceDefinition => {
+                let (definition, diagnostics) = read_definition(&parsed.file, document);
+                result.definitions.extend(definition);
                 result.diagnostics.extend(diagnostics);
             }
             FileRole::Settings | FileRole::Policy | FileRole::PolicyTest | FileRole::Reserved | FileRole::Ignored => {}

@@ -26,6 +26,9 @@ pub enum FileRole {
     PolicyTest,
     /// A waiver under `exceptions/`.
     Waiver,
+    /// A resource definition: a YAML or JSON file under the top-level `resources/` folder
+    /// (cairn-resources). Other files there (the templates definitions name) are `Reserved`.
+    ResourceDefinition,
     /// Read by another part of cairn.
     Reserved,
     /// Outside the known folders, or not YAML or JSON: not read.
@@ -33,7 +36,7 @@ pub enum FileRole {
 }
 
 /// Folders whose files cairn reads besides the configured ones.
-const READ: &[&str] = &["policies/", "exceptions/"];
+const READ: &[&str] = &["policies/", "exceptions/", "resources/"];
 
 /// The names of Port's GitOps entity files. Port's GitHub app reads `port.yml` in any folder of
 /// a repository (its `specPath` defaults to `**/port.yml`:
@@ -74,7 +77,7 @@ impl Layout {
     }
 
     /// Whether `path` is `cairn.yaml` or in a folder whose files cairn reads (blueprints,
-    /// catalog, environments, `policies/`, `exceptions/`): a link there is a finding, a link
+    /// catalog, environments, `policies/`, `exceptions/`, `resources/`): a link there is a finding, a link
     /// elsewhere in the repository is none of cairn's business.
     #[must_use]
     pub fn reads(&self, path: &str) -> bool {
@@ -118,6 +121,9 @@ impl Layout {
             if rest.ends_with("_test.rego") { FileRole::PolicyTest } else { FileRole::Policy }
         } else if path.starts_with("exceptions/") && data {
             FileRole::Waiver
+        } else if path.starts_with("resources/") {
+            // Only the top-level folder: a catalog file named `resources.yaml` is an entity file.
+            if data { FileRole::ResourceDefinition } else { FileRole::Reserved }
         } else if RESERVED.iter().any(|folder| path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))) {
             // A `port.yml` in a template is part of what the template renders, not data.
             FileRole::Reserved
@@ -147,6 +153,11 @@ mod tests {
         assert_eq!(layout.role("policies/team/a_test.rego"), FileRole::PolicyTest);
         assert_eq!(layout.role("policies/README.md"), FileRole::Reserved);
         assert_eq!(layout.role("exceptions/legacy.yaml"), FileRole::Waiver);
+        assert_eq!(layout.role("resources/postgres/rds.yaml"), FileRole::ResourceDefinition);
+        assert_eq!(layout.role("resources/postgres/rds.json"), FileRole::ResourceDefinition);
+        assert_eq!(layout.role("resources/postgres/container.yaml.j2"), FileRole::Reserved);
+        assert_eq!(layout.role("catalog/payments/resources.yaml"), FileRole::Entity(None));
+        assert_eq!(layout.role("resources.yaml"), FileRole::Ignored);
         assert_eq!(layout.role("README.md"), FileRole::Ignored);
     }
 
@@ -182,7 +193,15 @@ mod tests {
             ..Settings::default()
         };
         let layout = Layout::new(&settings);
-        for path in ["cairn.yaml", "blueprints/a", "platform/catalog/x", "environments", "policies/p", "exceptions/e"] {
+        for path in [
+            "cairn.yaml",
+            "blueprints/a",
+            "platform/catalog/x",
+            "environments",
+            "policies/p",
+            "exceptions/e",
+            "resources/r",
+        ] {
             assert!(layout.reads(path), "{path}");
         }
         for path in
@@ -200,6 +219,7 @@ mod tests {
                 "exceptions",
                 "platform",
                 "policies",
+                "resources",
                 "scorecards",
                 "templates"
             ]
