@@ -160,6 +160,16 @@ codes! {
     OutputConflict = "E0949", Error, "two sources render the same output path";
     TemplateWithoutSpec = "W0950", Warning, "a folder under `templates/` has no `template.yaml`, so nothing renders it";
     MissingWorkload = "W0951", Warning, "a template requires a workload the entity does not have, so it is not rendered for it";
+    // E0920-E0939: resource definitions (`resources/`) and the requests matched to them (cairn-resources).
+    InvalidResourceDefinition = "E0920", Error, "a resource definition in `resources/` does not have cairn's shape";
+    UnknownResourceDefinitionKey = "E0921", Error, "a resource definition or one of its criteria has a key cairn does not know";
+    DuplicateResourceDefinition = "E0922", Error, "two resource definitions have the same id";
+    MissingResourceTemplate = "E0923", Error, "a resource definition's `files` names a template file that is not in the platform";
+    InvalidResourceRequest = "E0924", Error, "an item of an environment's `resources` cannot be read as a request";
+    DuplicateResourceRequest = "E0925", Error, "an environment requests two resources with the same name";
+    ResourceNoMatch = "E0926", Error, "no resource definition matches a resource request";
+    ResourceAmbiguous = "E0927", Error, "two resource definitions match a resource request equally specifically";
+    ResourceParamsConflict = "E0928", Error, "requests for one shared resource give it different `params`";
 }
 
 impl Code {

@@ -1,5 +1,6 @@
 //! `check_change`: judge a change (a pull request) by the rules of its base. The head's entities
-//! are checked against the base's settings, blueprints, policies and waivers, so that no change
+//! are checked against the base's settings, blueprints, policies, waivers and resource
+//! definitions, so that no change
 //! can weaken the rules that judge it. Every change to those rules is a finding that asks for
 //! review, with a preview of what the head's rules would change: findings that appear,
 //! disappear or change severity.
@@ -123,12 +124,18 @@ struct Changed {
     how: &'static str,
 }
 
-/// Whether `path` holds rules (settings, blueprints, policies, waivers) rather than data.
+/// Whether `path` holds rules (settings, blueprints, policies, waivers, resource definitions)
+/// rather than data.
 fn is_rule_file(path: &str, layout: &Layout) -> bool {
     path.starts_with(BUNDLED_PREFIX)
         || matches!(
             layout.role(path),
-            FileRole::Settings | FileRole::Blueprint | FileRole::Policy | FileRole::PolicyTest | FileRole::Waiver
+            FileRole::Settings
+                | FileRole::Blueprint
+                | FileRole::Policy
+                | FileRole::PolicyTest
+                | FileRole::Waiver
+                | FileRole::ResourceDefinition
         )
 }
 
@@ -137,7 +144,8 @@ fn is_rule_finding(diagnostic: &Diagnostic, layout: &Layout) -> bool {
 }
 
 /// The rule files the change touches: `cairn.yaml`, the blueprints folder (of the base's
-/// settings), `policies/` and `exceptions/`. Files are compared by blob id when both sides come
+/// settings), `policies/`, `exceptions/` and `resources/` (definitions and the templates they
+/// name). Files are compared by blob id when both sides come
 /// from git, otherwise by their bytes, read within the base's size limit (a file over it counts
 /// as modified: it cannot be shown to be the same).
 fn changed_rule_files(base: &Source, before: &Loaded, head: &Source, after: &Loaded, layout: &Layout) -> Vec<Changed> {
@@ -149,6 +157,7 @@ fn changed_rule_files(base: &Source, before: &Loaded, head: &Source, after: &Loa
                 entry.path == SETTINGS_FILE
                     || entry.path.starts_with("policies/")
                     || entry.path.starts_with("exceptions/")
+                    || entry.path.starts_with("resources/")
                     || matches!(layout.role(&entry.path), FileRole::Blueprint)
             })
             .map(|entry| (entry.path.as_str(), entry))

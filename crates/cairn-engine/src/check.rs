@@ -213,6 +213,11 @@ pub(crate) fn judge_catalog(
         })
         .collect();
     diagnostics.extend(entity_findings.iter().flatten().cloned());
+    // Requests are matched only when the platform declares a definition: without any, nothing
+    // says which types exist (docs/golden-paths.md), and a large catalog pays nothing.
+    if !rules.resource_definitions.is_empty() {
+        diagnostics.extend(resource_findings(&rules.resource_definitions, &catalog));
+    }
 
     let options = PolicyOptions { time_limit: Duration::from_millis(rules.settings.limits.policy_time_ms) };
     let (policies, found) = PolicySet::load(&rules.policies, options);
@@ -248,6 +253,14 @@ pub(crate) fn judge_catalog(
         diagnostics.extend(prepared.evaluate(&catalog, &inputs, revision));
     }
     Judged { catalog, diagnostics, policies: packages, entity_findings, derived }
+}
+
+/// Every environment's requests matched to `definitions`: the requests that cannot be read, and
+/// those that match no definition or two equally specific ones, each on the request's line.
+fn resource_findings(definitions: &[cairn_resources::Definition], catalog: &Catalog) -> Vec<Diagnostic> {
+    let (requests, mut diagnostics) = cairn_resources::environment_requests(catalog);
+    diagnostics.extend(cairn_resources::resolve(definitions, &requests).1);
+    diagnostics
 }
 
 /// Sorts the findings and gathers what the report needs.

@@ -1,7 +1,7 @@
-//! Loading: list the repository, read `cairn.yaml`, then read and parse every blueprint and
-//! entity file in parallel. Files that cannot be read or parsed become findings.
+//! Loading: list the repository, read `cairn.yaml`, then read and parse every blueprint, entity,
+//! policy, waiver and resource definition file in parallel. Files that cannot be read or parsed become findings.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
@@ -11,6 +11,7 @@ use cairn_model::{
     is_data_file, list_items, parse_file, read_blueprint, read_entity, read_waiver, too_large,
 };
 use cairn_render::Templates;
+use cairn_resources::{Definition, check_definitions, read_definition};
 use cairn_source::{BlobId, Contents, EntryKind, FileEntry, Reader, Source};
 use rayon::prelude::*;
 
@@ -38,6 +39,9 @@ pub struct Loaded {
     /// The golden-path templates (`templates/**`, and the bundled ones when
     /// `library.templates` is on), read and compiled once; their findings are in `diagnostics`.
     pub templates: Option<Arc<Templates>>,
+    /// The resource definitions of `resources/`, sorted by file and position. Like blueprints,
+    /// they are rules: a change is matched against its base's.
+    pub resource_definitions: Vec<Definition>,
     pub diagnostics: Vec<Diagnostic>,
     /// Paths not read because they are outside the known folders, or not YAML or JSON.
     pub ignored: Vec<String>,
@@ -99,7 +103,8 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
                 | FileRole::Policy
                 | FileRole::Waiver
                 | FileRole::Template
-                | FileRole::Workload,
+                | FileRole::Workload
+                | FileRole::ResourceDefinition,
             ) => {
                 work.push(entry);
             }
@@ -147,6 +152,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         loaded.entities.extend(result.entities);
         loaded.workloads.extend(result.workloads);
         loaded.waivers.extend(result.waivers);
+        loaded.resource_definitions.extend(result.definitions);
         if let Some(policy) = result.policy {
             loaded.files.push(Arc::clone(&policy));
             loaded.policies.push(policy);
@@ -155,6 +161,12 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         loaded.diagnostics.extend(result.diagnostics);
     }
     loaded.diagnostics.extend(crate::shape::findings(&entries, &layout, &loaded.settings, loaded.entities.len()));
+    if !loaded.resource_definitions.is_empty() {
+        loaded.resource_definitions.sort_by(|a, b| (&a.file, a.span.start).cmp(&(&b.file, b.span.start)));
+        let files: HashSet<&str> =
+            entries.iter().filter(|entry| entry.kind == EntryKind::File).map(|entry| entry.path.as_str()).collect();
+        loaded.diagnostics.extend(check_definitions(&loaded.resource_definitions, |path| files.contains(path)));
+    }
     loaded.listing = entries;
 
     if loaded.settings.library.blueprints {
@@ -225,6 +237,7 @@ struct FileResult {
     policy: Option<Arc<SourceFile>>,
     template: Option<Arc<SourceFile>>,
     waivers: Vec<Waiver>,
+    definitions: Vec<Definition>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -319,6 +332,11 @@ fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) ->
             | FileRole::Workload
             | FileRole::Reserved
             | FileRole::Ignored => {}
+            FileRole::ResourceDefinition => {
+                let (definition, diagnostics) = read_definition(&parsed.file, document);
+                result.definitions.extend(definition);
+                result.diagnostics.extend(diagnostics);
+            }
         }
     }
     result.file = Some(parsed.file);

@@ -31,6 +31,9 @@ pub enum FileRole {
     /// A file of a golden-path template under `templates/<name>/` (`template.yaml` and the
     /// template files beside it): read as text by cairn-render, never an entity.
     Template,
+    /// A resource definition: a YAML or JSON file under the top-level `resources/` folder
+    /// (cairn-resources). Other files there (the templates definitions name) are `Reserved`.
+    ResourceDefinition,
     /// Read by another part of cairn.
     Reserved,
     /// Outside the known folders, or not YAML or JSON: not read.
@@ -38,7 +41,7 @@ pub enum FileRole {
 }
 
 /// Folders whose files cairn reads besides the configured ones.
-const READ: &[&str] = &["policies/", "exceptions/", "templates/"];
+const READ: &[&str] = &["policies/", "exceptions/", "templates/", "resources/"];
 
 /// The names of Port's GitOps entity files. Port's GitHub app reads `port.yml` in any folder of
 /// a repository (its `specPath` defaults to `**/port.yml`:
@@ -91,7 +94,7 @@ impl Layout {
     }
 
     /// Whether `path` is `cairn.yaml` or in a folder whose files cairn reads (blueprints,
-    /// catalog, environments, `policies/`, `exceptions/`): a link there is a finding, a link
+    /// catalog, environments, `policies/`, `exceptions/`, `resources/`): a link there is a finding, a link
     /// elsewhere in the repository is none of cairn's business.
     #[must_use]
     pub fn reads(&self, path: &str) -> bool {
@@ -141,8 +144,11 @@ impl Layout {
             // Any file: a template renders text of any kind, and a `port.yml` in a template is
             // part of what it renders, not data.
             FileRole::Template
+        } else if path.starts_with("resources/") {
+            // Only the top-level folder: a catalog file named `resources.yaml` is an entity file.
+            if data { FileRole::ResourceDefinition } else { FileRole::Reserved }
         } else if RESERVED.iter().any(|folder| path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))) {
-            // A `port.yml` in a template is part of what the template renders, not data.
+            // Read by a later part of cairn (scorecards, actions): a `port.yml` there is not data.
             FileRole::Reserved
         } else if self.port_files && is_port_file(path) {
             // Anywhere else, as Port's GitOps reads it: at the root, or in a service's folder.
@@ -179,6 +185,11 @@ mod tests {
         assert_eq!(layout.role("policies/team/a_test.rego"), FileRole::PolicyTest);
         assert_eq!(layout.role("policies/README.md"), FileRole::Reserved);
         assert_eq!(layout.role("exceptions/legacy.yaml"), FileRole::Waiver);
+        assert_eq!(layout.role("resources/postgres/rds.yaml"), FileRole::ResourceDefinition);
+        assert_eq!(layout.role("resources/postgres/rds.json"), FileRole::ResourceDefinition);
+        assert_eq!(layout.role("resources/postgres/container.yaml.j2"), FileRole::Reserved);
+        assert_eq!(layout.role("catalog/payments/resources.yaml"), FileRole::Entity(None));
+        assert_eq!(layout.role("resources.yaml"), FileRole::Ignored);
         assert_eq!(layout.role("README.md"), FileRole::Ignored);
     }
 
@@ -223,6 +234,7 @@ mod tests {
             "policies/p",
             "exceptions/e",
             "templates/t",
+            "resources/r",
         ] {
             assert!(layout.reads(path), "{path}");
         }
@@ -241,6 +253,7 @@ mod tests {
                 "exceptions",
                 "platform",
                 "policies",
+                "resources",
                 "scorecards",
                 "templates"
             ]

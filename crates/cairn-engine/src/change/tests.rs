@@ -301,3 +301,41 @@ fn a_rule_change_previews_findings_that_appear_disappear_or_change_severity() {
         assert_eq!(outcome.verdict(), verdict, "{name}");
     }
 }
+
+/// A pull request that asks for a resource type and adds the definition of it in the same
+/// change is judged by the base's definitions: the request fails, the new definition asks for
+/// review, and the preview says the head's definitions would no longer fail it.
+#[test]
+fn a_head_that_adds_a_resource_definition_is_matched_by_the_bases() {
+    let redis = ("resources/redis.yaml", "id: redis\ntype: redis\n");
+    let outcome = change(&[redis], |repo| {
+        repo.write(
+            "environments/dev.yaml",
+            "identifier: dev\nteam: payments\nproperties:\n  type: development\n  resources:\n    - {name: db, type: postgres}\n",
+        );
+        repo.write("resources/postgres.yaml", "id: pg\ntype: postgres\n");
+    });
+    assert_eq!(
+        findings(&outcome.diagnostics),
+        ["W0510 -", "E0926 environments/dev.yaml", "W0510 resources/postgres.yaml"]
+    );
+    let no_match = &outcome.diagnostics[1];
+    assert_eq!(
+        no_match.message,
+        "no resource definition provides the type `postgres`, which `db` (a `postgres`) in the environment `dev` requests"
+    );
+    assert_eq!(
+        outcome.diagnostics[0].message,
+        "with the head's rules, `E0926` no longer fails 1 entity owned by 1 team"
+    );
+    assert_eq!(outcome.verdict(), Verdict::Fail);
+
+    // A template beside a definition is a rule too.
+    let outcome = change(&[redis, ("resources/redis.j2", "kind: x\n")], |repo| {
+        repo.write("resources/redis.j2", "kind: y\n");
+    });
+    assert_eq!(
+        rule_changes(&outcome),
+        ["this change modifies `resources/redis.j2`, which holds rules that judge the platform: review needed"]
+    );
+}

@@ -217,3 +217,40 @@ fn setting_a_computed_property_in_an_entity_says_port_computes_it() {
         ]
     );
 }
+
+const DEV_WITH_REQUESTS: (&str, &str) = (
+    "environments/dev.yaml",
+    "identifier: dev\nteam: payments\nproperties:\n  type: development\n  resources:\n    - {name: db, type: postgres}\n    - {name: cache, type: redis}\n",
+);
+
+/// With no resource definition, requests are not matched; with one, every request must match
+/// one, and the definitions' own mistakes are findings in their files.
+#[test]
+fn requests_are_matched_once_the_platform_declares_a_definition() {
+    let outcome = check_with(&[DEV_WITH_REQUESTS], now());
+    assert_eq!(findings(&outcome.diagnostics), Vec::<String>::new());
+
+    let definitions = (
+        "resources/postgres.yaml",
+        "id: pg\ntype: postgres\nfiles:\n  out.yaml: missing.j2\n---\nid: pg\ntype: postgres\ncriteria: [{environment: prod}]\n",
+    );
+    let outcome = check_with(&[DEV_WITH_REQUESTS, definitions], now());
+    assert_eq!(
+        findings(&outcome.diagnostics),
+        ["E0926 environments/dev.yaml", "E0923 resources/postgres.yaml", "E0922 resources/postgres.yaml"]
+    );
+    let no_redis = &outcome.diagnostics[0];
+    assert_eq!(no_redis.location.as_ref().map(|l| (l.start.line, l.start.column)), Some((7, 28)));
+    assert_eq!(no_redis.entity.as_ref().map(ToString::to_string).as_deref(), Some("Environment:dev"));
+    assert_eq!(outcome.verdict(), Verdict::Fail);
+}
+
+/// A link under `resources/` is never followed, like one in any folder cairn reads.
+#[test]
+fn a_link_under_resources_is_a_finding() {
+    let repo = Repo::with(CLEAN);
+    repo.write("resources/real.yaml", "id: pg\ntype: postgres\n").symlink("real.yaml", "resources/link.yaml");
+    repo.commit("a link");
+    let outcome = check(&repo.at("HEAD"), now()).expect("a check");
+    assert_eq!(findings(&outcome.diagnostics), ["E0108 resources/link.yaml"]);
+}
