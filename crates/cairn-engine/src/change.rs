@@ -96,6 +96,7 @@ pub(crate) fn check_change_loaded(
     diagnostics.extend(data.diagnostics.iter().filter(|d| !is_rule_finding(d, &base_layout)).cloned());
     diagnostics.extend(judged.diagnostics);
     diagnostics.extend(crate::workloads::findings(&data.workloads, &judged.catalog));
+    diagnostics.extend(crate::check::resource_findings(&rules.resource_definitions, &data.workloads, &judged.catalog));
     crate::waivers::apply(&mut diagnostics, &rules.waivers, &judged.catalog, now);
     diagnostics.extend(conflicts.iter().map(|path| conflict(path, base)));
 

@@ -125,6 +125,7 @@ pub(crate) fn findings(loaded: &Loaded, judged: Vec<Diagnostic>, catalog: &Catal
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(judged);
     diagnostics.extend(crate::workloads::findings(&loaded.workloads, catalog));
+    diagnostics.extend(resource_findings(&loaded.resource_definitions, &loaded.workloads, catalog));
     crate::waivers::apply(&mut diagnostics, &loaded.waivers, catalog, now);
     diagnostics
 }
@@ -213,11 +214,6 @@ pub(crate) fn judge_catalog(
         })
         .collect();
     diagnostics.extend(entity_findings.iter().flatten().cloned());
-    // Requests are matched only when the platform declares a definition: without any, nothing
-    // says which types exist (docs/golden-paths.md), and a large catalog pays nothing.
-    if !rules.resource_definitions.is_empty() {
-        diagnostics.extend(resource_findings(&rules.resource_definitions, &catalog));
-    }
 
     let options = PolicyOptions { time_limit: Duration::from_millis(rules.settings.limits.policy_time_ms) };
     let (policies, found) = PolicySet::load(&rules.policies, options);
@@ -255,12 +251,19 @@ pub(crate) fn judge_catalog(
     Judged { catalog, diagnostics, policies: packages, entity_findings, derived }
 }
 
-/// Every environment's requests matched to `definitions`: the requests that cannot be read, and
-/// those that match no definition or two equally specific ones, each on the request's line.
-fn resource_findings(definitions: &[cairn_resources::Definition], catalog: &Catalog) -> Vec<Diagnostic> {
-    let (requests, mut diagnostics) = cairn_resources::environment_requests(catalog);
-    diagnostics.extend(cairn_resources::resolve(definitions, &requests).1);
-    diagnostics
+/// Every request of the environments and of the workloads matched to `definitions`: those that
+/// cannot be read, and those that match no definition or two equally specific ones, each on the
+/// request's line. Requests are matched only when the platform declares a definition: without
+/// any, nothing says which types exist (docs/golden-paths.md), and a large catalog pays nothing.
+pub(crate) fn resource_findings(
+    definitions: &[cairn_resources::Definition],
+    workloads: &[Arc<cairn_score::Workload>],
+    catalog: &Catalog,
+) -> Vec<Diagnostic> {
+    if definitions.is_empty() {
+        return Vec::new();
+    }
+    crate::orchestrate::request(catalog, workloads, definitions).1
 }
 
 /// Sorts the findings and gathers what the report needs.

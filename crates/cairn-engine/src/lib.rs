@@ -9,6 +9,7 @@ mod check;
 mod error;
 mod init;
 mod load;
+mod orchestrate;
 mod plan;
 mod policy_test;
 mod render;

@@ -5,13 +5,13 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
-use cairn_score::Workload;
 use cairn_model::{
     Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, ListOf, SETTINGS_FILE, Settings, Waiver,
     is_data_file, list_items, parse_file, read_blueprint, read_entity, read_waiver, too_large,
 };
 use cairn_render::Templates;
 use cairn_resources::{Definition, check_definitions, read_definition};
+use cairn_score::Workload;
 use cairn_source::{BlobId, Contents, EntryKind, FileEntry, Reader, Source};
 use rayon::prelude::*;
 
@@ -42,6 +42,8 @@ pub struct Loaded {
     /// The resource definitions of `resources/`, sorted by file and position. Like blueprints,
     /// they are rules: a change is matched against its base's.
     pub resource_definitions: Vec<Definition>,
+    /// The other files of `resources/`, as text: the templates definitions' `files` name.
+    pub resource_templates: Vec<Arc<SourceFile>>,
     pub diagnostics: Vec<Diagnostic>,
     /// Paths not read because they are outside the known folders, or not YAML or JSON.
     pub ignored: Vec<String>,
@@ -104,7 +106,8 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
                 | FileRole::Waiver
                 | FileRole::Template
                 | FileRole::Workload
-                | FileRole::ResourceDefinition,
+                | FileRole::ResourceDefinition
+                | FileRole::ResourceTemplate,
             ) => {
                 work.push(entry);
             }
@@ -158,6 +161,10 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
             loaded.policies.push(policy);
         }
         template_files.extend(result.template);
+        if let Some(file) = &result.resource_template {
+            loaded.files.push(Arc::clone(file));
+            loaded.resource_templates.push(Arc::clone(file));
+        }
         loaded.diagnostics.extend(result.diagnostics);
     }
     loaded.diagnostics.extend(crate::shape::findings(&entries, &layout, &loaded.settings, loaded.entities.len()));
@@ -236,6 +243,7 @@ struct FileResult {
     workloads: Vec<Arc<Workload>>,
     policy: Option<Arc<SourceFile>>,
     template: Option<Arc<SourceFile>>,
+    resource_template: Option<Arc<SourceFile>>,
     waivers: Vec<Waiver>,
     definitions: Vec<Definition>,
     diagnostics: Vec<Diagnostic>,
@@ -247,6 +255,12 @@ fn load_file(reader: &Reader<'_>, entry: &FileEntry, role: FileRole, limits: &Li
         Ok(Contents::Bytes(bytes)) if role == FileRole::Template => {
             return match text_file(&entry.path, bytes) {
                 Ok(file) => FileResult { template: Some(file), ..FileResult::default() },
+                Err(diagnostic) => FileResult { diagnostics: vec![*diagnostic], ..FileResult::default() },
+            };
+        }
+        Ok(Contents::Bytes(bytes)) if role == FileRole::ResourceTemplate => {
+            return match text_file(&entry.path, bytes) {
+                Ok(file) => FileResult { resource_template: Some(file), ..FileResult::default() },
                 Err(diagnostic) => FileResult { diagnostics: vec![*diagnostic], ..FileResult::default() },
             };
         }
@@ -330,6 +344,7 @@ fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) ->
             | FileRole::PolicyTest
             | FileRole::Template
             | FileRole::Workload
+            | FileRole::ResourceTemplate
             | FileRole::Reserved
             | FileRole::Ignored => {}
             FileRole::ResourceDefinition => {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use cairn_compute::Relations;
 use cairn_diagnostics::{Code, Diagnostic, EntityRef, Severity, SourceMap};
 use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Timestamp};
-use cairn_render::{Catalogued, Extras, Rendered, Selection, Templates};
+use cairn_render::{Catalogued, Rendered, Renderer, Selection, Templates};
 use cairn_source::Source;
 use cairn_validate::{check_entity, compile_schemas};
 use rayon::prelude::*;
@@ -76,7 +76,21 @@ pub fn render(source: &Source, now: Timestamp, options: &RenderOptions) -> Resul
     let templates = loaded.templates.clone().unwrap_or_else(|| Arc::new(Templates::read(Vec::new(), Vec::new())));
     let input = Catalogued { catalog: &catalog, relations: &relations, computed: &derived.computed, now };
     let selection = Selection { entity: options.entity.clone(), environment: options.environment.clone() };
-    let (rendered, found) = cairn_render::render(&templates, input, &Extras::default(), &selection);
+    let renderer = Renderer::new(&templates, input);
+    // Resources first: workloads' placeholders and templates read their outputs.
+    let (requested, found) = crate::orchestrate::request(&catalog, &loaded.workloads, &loaded.resource_definitions);
+    diagnostics.extend(found);
+    let (extras, found) = crate::orchestrate::extras(
+        &catalog,
+        &renderer,
+        &requested,
+        &loaded.resource_definitions,
+        &loaded.resource_templates,
+        &loaded.workloads,
+    );
+    diagnostics.extend(found);
+    diagnostics.extend(crate::workloads::findings(&loaded.workloads, &catalog));
+    let (rendered, found) = renderer.render(&extras, &selection);
     diagnostics.extend(found);
 
     let mut all = loaded.diagnostics.clone();

@@ -32,8 +32,11 @@ pub enum FileRole {
     /// template files beside it): read as text by cairn-render, never an entity.
     Template,
     /// A resource definition: a YAML or JSON file under the top-level `resources/` folder
-    /// (cairn-resources). Other files there (the templates definitions name) are `Reserved`.
+    /// (cairn-resources).
     ResourceDefinition,
+    /// Any other file under `resources/`: a template a definition's `files` may name, read as
+    /// text by `cairn render`.
+    ResourceTemplate,
     /// Read by another part of cairn.
     Reserved,
     /// Outside the known folders, or not YAML or JSON: not read.
@@ -146,7 +149,7 @@ impl Layout {
             FileRole::Template
         } else if path.starts_with("resources/") {
             // Only the top-level folder: a catalog file named `resources.yaml` is an entity file.
-            if data { FileRole::ResourceDefinition } else { FileRole::Reserved }
+            if data { FileRole::ResourceDefinition } else { FileRole::ResourceTemplate }
         } else if RESERVED.iter().any(|folder| path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/'))) {
             // Read by a later part of cairn (scorecards, actions): a `port.yml` there is not data.
             FileRole::Reserved
