@@ -24,6 +24,7 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     ("[--dry-run]", "--dry-run"),
     ("EXPORT...", "{project}/tests/fixtures/port-export/blueprints.json"),
     ("DIR", "{scratch}/imported"),
+    ("OUT", "{scratch}/rendered"),
 ];
 
 /// The section whose commands run in the fixture platform repository; the commands of every
@@ -80,6 +81,8 @@ const EXPECTED: &[(&str, Expect)] = &[
         "cairn import port EXPORT... --out DIR",
         Expect { then_passes: Some("cairn check DIR"), ..Expect::prints(0, "imported 3 blueprints") },
     ),
+    // A new output folder: every file rendered is created.
+    ("cairn render [PATH] --out OUT", Expect::prints(0, " created, 0 changed, 0 unchanged, 0 removed")),
     ("cairn completions bash", Expect::prints(0, "complete -F _cairn")),
 ];
 
