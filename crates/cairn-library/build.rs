@@ -1,5 +1,5 @@
-//! Embeds every file of the workspace's top-level `blueprints/` and `policies/` folders, so the
-//! list can never fall out of step with the folders.
+//! Embeds every file of the workspace's top-level `blueprints/`, `policies/` and `templates/`
+//! folders, so the lists can never fall out of step with the folders.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,21 @@ fn main() {
     for (path, absolute) in files {
         writeln!(code, "    BundledFile {{ path: {path:?}, contents: include_str!({absolute:?}) }},")
             .expect("writing to a String");
+    }
+    code.push_str("];\n");
+
+    // The golden-path templates are a list of their own: `cairn init` copies `FILES` into a new
+    // repository, and the templates apply from the binary (`library.templates`) instead.
+    let mut templates = Vec::new();
+    let dir = root.join("templates");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    collect(&root, &dir, &mut templates);
+    templates.sort();
+    code.push_str(
+        "/// Every file of the bundled golden-path templates, as (path in the library, text) pairs.\npub static TEMPLATES: &[(&str, &str)] = &[\n",
+    );
+    for (path, absolute) in templates {
+        writeln!(code, "    ({path:?}, include_str!({absolute:?})),").expect("writing to a String");
     }
     code.push_str("];\n");
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("library.rs");

@@ -15,7 +15,7 @@ pub use annotations::{ANNOTATIONS_PER_REQUEST, Annotation, AnnotationLevel, anno
 pub use api::{Api, ApiError, ClientError, DryRun, GitHubApi, Retry, RetryPolicy};
 pub use environment::{CiError, Environment, Trigger};
 pub use publish::{
-    CHECK_RUN_SUMMARY_LIMIT, COMMENT_LIMIT, CheckRun, Published, STEP_SUMMARY_LIMIT, fit, publish_check_run,
+    CHECK_RUN_SUMMARY_LIMIT, COMMENT_LIMIT, CheckRun, Published, Reviewers, STEP_SUMMARY_LIMIT, fit, publish_check_run,
     request_reviews, upsert_comment,
 };
 pub use request::{

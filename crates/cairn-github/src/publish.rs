@@ -1,6 +1,8 @@
 //! Publishing a plan: one sticky comment on the pull request, found again by a hidden marker,
 //! and a check run whose annotations go 50 to a request.
 
+use std::collections::BTreeSet;
+
 use crate::annotations::{ANNOTATIONS_PER_REQUEST, Annotation};
 use crate::api::{Api, ApiError};
 use crate::request::{
@@ -127,18 +129,60 @@ pub fn upsert_comment(
     }
 }
 
-/// Asks `teams` (team slugs of the repository's organisation) to review the pull request.
+/// Whom a pull request asks for review: GitHub users by login and teams of the repository's
+/// organisation by slug, sorted and without repeats.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reviewers {
+    pub users: BTreeSet<String>,
+    pub teams: BTreeSet<String>,
+}
+
+impl Reviewers {
+    /// Adds owners spelled as CODEOWNERS spells them, separated by spaces: `@org/team` asks the
+    /// team by its slug (GitHub takes team slugs without the organisation), `@login` asks the
+    /// user (logins without the `@`).
+    /// https://docs.github.com/en/rest/pulls/review-requests#request-reviewers-for-a-pull-request
+    pub fn add_owners(&mut self, owners: &str) {
+        for handle in owners.split_whitespace() {
+            let name = handle.strip_prefix('@').unwrap_or(handle);
+            match name.split_once('/') {
+                Some((_, slug)) if !slug.is_empty() => {
+                    self.teams.insert(slug.to_owned());
+                }
+                None if !name.is_empty() => {
+                    self.users.insert(name.to_owned());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Adds a team by its slug.
+    pub fn add_team(&mut self, slug: &str) {
+        self.teams.insert(slug.to_owned());
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty() && self.teams.is_empty()
+    }
+}
+
+/// Asks `reviewers` to review the pull request; nothing is sent when there is nobody to ask.
 pub fn request_reviews(
     api: &mut dyn Api,
     owner: &str,
     repo: &str,
     number: u64,
-    teams: &[String],
+    reviewers: &Reviewers,
 ) -> Result<(), ApiError> {
-    if teams.is_empty() {
+    if reviewers.is_empty() {
         return Ok(());
     }
-    let request = ReviewRequest { reviewers: Vec::new(), team_reviewers: teams.to_vec() };
+    let request = ReviewRequest {
+        reviewers: reviewers.users.iter().cloned().collect(),
+        team_reviewers: reviewers.teams.iter().cloned().collect(),
+    };
     api.send(&Repository { owner, repo }.request(Operation::RequestReviews { pull: number, request })).map(|_| ())
 }
 
@@ -187,6 +231,18 @@ mod tests {
     use std::fmt::Write as _;
 
     use super::*;
+
+    #[test]
+    fn owners_become_users_and_team_slugs() {
+        let mut reviewers = Reviewers::default();
+        reviewers.add_owners("@acme/payments  @alice @bob");
+        reviewers.add_owners("@alice @acme/payments @other-org/search-team");
+        reviewers.add_team("platform");
+        reviewers.add_owners("@ @acme/ ");
+        assert_eq!(reviewers.users.iter().collect::<Vec<_>>(), ["alice", "bob"]);
+        assert_eq!(reviewers.teams.iter().collect::<Vec<_>>(), ["payments", "platform", "search-team"]);
+        assert!(Reviewers::default().is_empty() && !reviewers.is_empty());
+    }
 
     #[test]
     fn a_huge_report_keeps_its_verdict_and_summary_closes_its_section_and_points_to_the_rest() {

@@ -1,5 +1,5 @@
-//! cairn's bundled libraries: the blueprints and policies of this project's top-level
-//! `blueprints/` and `policies/` folders, embedded at build time.
+//! cairn's bundled libraries: the blueprints, policies and golden-path templates of this
+//! project's top-level `blueprints/`, `policies/` and `templates/` folders, embedded at build time.
 
 /// A file of a bundled library.
 #[derive(Debug)]
@@ -25,6 +25,14 @@ pub fn policies() -> impl Iterator<Item = &'static BundledFile> {
     })
 }
 
+/// The bundled golden-path templates (`templates/<name>/template.yaml` and the files beside it),
+/// as (path in the library, text) pairs sorted by path, for the template loader. They apply when
+/// `cairn.yaml` says `library: {templates: true}`; `cairn init` does not copy them.
+#[must_use]
+pub fn templates() -> &'static [(&'static str, &'static str)] {
+    TEMPLATES
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +51,32 @@ mod tests {
             assert_eq!(embedded, on_disk);
         }
         assert!(files_in("blueprints").any(|file| file.path == "blueprints/environment.yaml"));
+    }
+
+    /// Every file below `templates/` is embedded, nested folders included, and none of them is
+    /// among the files `cairn init` copies.
+    #[test]
+    fn embeds_every_template_file() {
+        fn walk(dir: &std::path::Path, root: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("the folder exists") {
+                let path = entry.expect("readable").path();
+                if path.is_dir() {
+                    walk(&path, root, found);
+                } else {
+                    found.push(path.strip_prefix(root).expect("below").to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut on_disk = Vec::new();
+        walk(&root.join("templates"), &root, &mut on_disk);
+        on_disk.sort();
+        let embedded: Vec<&str> = templates().iter().map(|(path, _)| *path).collect();
+        assert_eq!(embedded, on_disk);
+        for name in ["kubernetes-namespace", "kubernetes-service", "codeowners", "system-docs"] {
+            let manifest = format!("templates/{name}/template.yaml");
+            assert!(templates().iter().any(|(path, text)| *path == manifest && !text.is_empty()), "{manifest}");
+        }
+        assert!(FILES.iter().all(|file| !file.path.starts_with("templates/")));
     }
 }

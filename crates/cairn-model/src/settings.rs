@@ -92,11 +92,16 @@ pub struct Library {
     /// The bundled policies (`cairn.library.*`): off unless the repository enables them, so
     /// that a plain Port catalog is judged by Port's rules only.
     pub policies: bool,
+    /// The bundled golden-path templates (`kubernetes-namespace`, `kubernetes-service`,
+    /// `codeowners`, `system-docs`) that `cairn render` renders: off unless the repository
+    /// enables them, like the policies. A template of the repository with the same name
+    /// replaces one.
+    pub templates: bool,
 }
 
 impl Default for Library {
     fn default() -> Self {
-        Library { blueprints: true, policies: false }
+        Library { blueprints: true, policies: false, templates: false }
     }
 }
 
@@ -193,7 +198,7 @@ mod tests {
     #[test]
     fn reads_every_setting() {
         let (settings, diagnostics) = read(
-            "version: 1\npaths:\n  catalog: platform/catalog\nlimits:\n  max-file-size: 1000\nlibrary:\n  policies: false\ncatalog:\n  allow-empty: true\n",
+            "version: 1\npaths:\n  catalog: platform/catalog\nlimits:\n  max-file-size: 1000\nlibrary:\n  policies: false\n  templates: true\ncatalog:\n  allow-empty: true\n",
         );
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert!(settings.catalog.allow_empty);
@@ -206,6 +211,7 @@ mod tests {
         assert_eq!(settings.paths.catalog, "platform/catalog");
         assert_eq!(settings.limits().max_file_size, 1000);
         assert!(!settings.library.policies && settings.library.blueprints);
+        assert!(settings.library.templates && !Settings::default().library.templates, "templates are off by default");
     }
 
     #[test]

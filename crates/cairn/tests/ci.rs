@@ -540,6 +540,36 @@ fn the_owning_teams_are_asked_for_review() {
     );
 }
 
+/// A team's `github` property says whom GitHub asks: a team (`@org/team`, by its slug) or users
+/// (`@login`, without the `@`); a team without one is asked by its identifier.
+#[test]
+fn the_owning_teams_are_asked_for_review_as_their_github_property_names_them() {
+    let repo = GitRepo::new();
+    repo.write(
+        "catalog/teams.yaml",
+        "- identifier: payments\n  blueprint: _team\n  properties: {github: \"@acme/payments-team\"}\n\
+         - identifier: search\n  blueprint: _team\n  properties: {github: \"@alice @bob\"}\n\
+         - identifier: platform\n  blueprint: _team\n",
+    )
+    .write("catalog/shop.yaml", DOMAIN);
+    let base = repo.commit("Alice", "Teams");
+    for (id, team) in [("cart", "payments"), ("search", "search"), ("infra", "platform")] {
+        repo.write(
+            &format!("catalog/{id}.yaml"),
+            &system(id, "shop").replace("blueprint: System\n", &format!("blueprint: System\nteam: {team}\n")),
+        );
+    }
+    let head = repo.commit("Bob", "Three systems, owned by three teams");
+    let event = event(repo.path.parent().expect("a parent"), &base, &head);
+    let github = FakeGitHub::start();
+    let run = cairn_ci(&repo, &github.url, &event, &["--request-reviews"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        github.bodies("POST", "/repos/acme/platform/pulls/7/requested_reviewers"),
+        [json!({"reviewers": ["alice", "bob"], "team_reviewers": ["payments-team", "platform"]})]
+    );
+}
+
 #[test]
 fn a_push_checks_the_pushed_commit_with_a_check_run_and_no_comment() {
     let (repo, _, head) = pull_request(2);

@@ -64,8 +64,9 @@ struct Judgement {
     verdict: Verdict,
     errors: usize,
     warnings: usize,
-    /// The teams that own the changed entities.
-    owners: Vec<String>,
+    /// Whom to ask for review: the teams that own the changed entities, as each team's
+    /// `github` property names them.
+    owners: cairn_github::Reviewers,
 }
 
 pub fn run(args: &Args) -> ExitStatus {
@@ -176,13 +177,12 @@ fn judge(
             let findings: Vec<Diagnostic> =
                 if strict { plan.outcome.diagnostics.clone() } else { plan.introduced().cloned().collect() };
             let count = |severity| findings.iter().filter(|d| d.severity == severity && d.counts()).count();
-            let owners: std::collections::BTreeSet<String> =
-                plan.entities.iter().flat_map(|change| change.teams.iter().cloned()).collect();
+            let owners = reviewers(&plan);
             Ok(Judgement {
                 json: cairn_report::plan_json(&plan, options),
                 sarif: cairn_report::sarif(&plan.outcome.diagnostics, &plan.outcome.prefix),
                 prefix: plan.outcome.prefix.clone(),
-                owners: owners.into_iter().collect(),
+                owners,
                 errors: count(Severity::Error),
                 warnings: count(Severity::Warning),
                 verdict: plan.verdict(strict),
@@ -198,7 +198,7 @@ fn judge(
                 json: cairn_report::json(&outcome, cairn_report::JsonOptions { codes: true }),
                 sarif: cairn_report::sarif(&outcome.diagnostics, &outcome.prefix),
                 prefix: outcome.prefix.clone(),
-                owners: Vec::new(),
+                owners: cairn_github::Reviewers::default(),
                 markdown: cairn_report::check_markdown(&outcome, sha, &links),
                 verdict: outcome.ci_verdict(),
                 errors: outcome.count(Severity::Error),
@@ -207,6 +207,25 @@ fn judge(
             })
         }
     }
+}
+
+/// The owners of the changed entities on GitHub: each team's `github` property (`@org/team` or
+/// `@login`s, as CODEOWNERS names owners), read from the head like the teams themselves; a
+/// team without one is asked by its identifier, taken as its GitHub slug.
+fn reviewers(plan: &cairn_engine::Plan) -> cairn_github::Reviewers {
+    let mut reviewers = cairn_github::Reviewers::default();
+    let teams: std::collections::BTreeSet<&str> =
+        plan.entities.iter().flat_map(|change| change.teams.iter().map(String::as_str)).collect();
+    for team in teams {
+        let github = plan.outcome.catalog.entity("_team", team).and_then(|entity| {
+            entity.properties.as_ref().and_then(|properties| properties.get("github")).and_then(|node| node.as_str())
+        });
+        match github {
+            Some(owners) if !owners.trim().is_empty() => reviewers.add_owners(owners),
+            _ => reviewers.add_team(team),
+        }
+    }
+    reviewers
 }
 
 /// Writes the whole report into `dir`, made if missing.
