@@ -194,7 +194,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         }
     }
     loaded.policies.sort_by(|a, b| a.path().cmp(b.path()));
-    let bundled = cairn_render::bundled_files(&bundled_templates(&loaded.settings));
+    let bundled = cairn_render::bundled_files(bundled_templates(&loaded.settings));
     if !template_files.is_empty() || !bundled.is_empty() {
         template_files.sort_by(|a: &Arc<SourceFile>, b| a.path().cmp(b.path()));
         let templates = Templates::read(template_files, bundled);
@@ -206,10 +206,9 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
 }
 
 /// The bundled golden-path templates as (path, text) pairs (`templates/<name>/…`), when
-/// `library.templates` turns them on. None are bundled yet: cairn-library's embedded
-/// `templates/` folder plugs in here.
-fn bundled_templates(_settings: &Settings) -> Vec<(&'static str, &'static str)> {
-    Vec::new()
+/// `library.templates` turns them on.
+fn bundled_templates(settings: &Settings) -> &'static [(&'static str, &'static str)] {
+    if settings.library.templates { cairn_library::templates() } else { &[] }
 }
 
 fn read_settings(reader: &Reader<'_>, entry: &FileEntry, loaded: &mut Loaded) {
