@@ -29,7 +29,6 @@ fn files_below(dir: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-#[ignore = "needs cairn render (lead wires after merge)"]
 fn the_rendered_acme_kubernetes_objects_validate_strictly() {
     let project = support::project_dir();
     let scratch = tempfile::tempdir().expect("a temporary folder");
