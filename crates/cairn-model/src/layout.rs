@@ -190,7 +190,7 @@ mod tests {
         assert_eq!(layout.role("exceptions/legacy.yaml"), FileRole::Waiver);
         assert_eq!(layout.role("resources/postgres/rds.yaml"), FileRole::ResourceDefinition);
         assert_eq!(layout.role("resources/postgres/rds.json"), FileRole::ResourceDefinition);
-        assert_eq!(layout.role("resources/postgres/container.yaml.j2"), FileRole::Reserved);
+        assert_eq!(layout.role("resources/postgres/container.yaml.j2"), FileRole::ResourceTemplate);
         assert_eq!(layout.role("catalog/payments/resources.yaml"), FileRole::Entity(None));
         assert_eq!(layout.role("resources.yaml"), FileRole::Ignored);
         assert_eq!(layout.role("README.md"), FileRole::Ignored);
