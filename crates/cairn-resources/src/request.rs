@@ -100,14 +100,14 @@ impl Request {
         self
     }
 
-    /// The request in words: "`checkout-db` (a `postgres`) in the environment `dev`", or
-    /// "`db` of the component `cart` (a `postgres`) in …".
+    /// The request in words: "`checkout-db` (type `postgres`) in the environment `dev`", or
+    /// "`db` of the component `cart` (type `postgres`) in …".
     #[must_use]
     pub fn describe(&self) -> String {
         let of =
             self.component.as_ref().map(|component| format!(" of the component `{component}`")).unwrap_or_default();
         let class = if self.class == DEFAULT_CLASS { String::new() } else { format!(", class `{}`", self.class) };
-        format!("`{}`{of} (a `{}`{class}) in the environment `{}`", self.name, self.r#type, self.environment)
+        format!("`{}`{of} (type `{}`{class}) in the environment `{}`", self.name, self.r#type, self.environment)
     }
 
     fn finding(&self, code: Code, message: String) -> Diagnostic {

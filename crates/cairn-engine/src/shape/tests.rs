@@ -96,7 +96,7 @@ fn yaml_or_json_outside_the_folders_cairn_reads_is_a_warning_with_a_did_you_mean
     ]);
     let outcome = both(&repo);
     let known = "the folders cairn knows are `actions/`, `blueprints/`, `catalog/`, `environments/`, `exceptions/`, `policies/`, \
-                 `scorecards/`, `templates/`: move the files into one, or set `paths` in `cairn.yaml`";
+                 `resources/`, `scorecards/`, `templates/`: move the files into one, or set `paths` in `cairn.yaml`";
     assert_eq!(
         described(&outcome, Code::UnreadData),
         [
