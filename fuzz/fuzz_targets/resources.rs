@@ -85,6 +85,9 @@ fn check(file: &SourceFile, location: &Location, diagnostic: &Diagnostic, stage:
         assert_eq!(location.file, file.path(), "{stage}: the finding names another file: {diagnostic:?}");
     }
     for position in [location.start, location.end] {
-        assert!(position.line >= 1 && position.column >= 1, "{stage}: position {position:?} is not 1-based: {diagnostic:?}");
+        assert!(
+            position.line >= 1 && position.column >= 1,
+            "{stage}: position {position:?} is not 1-based: {diagnostic:?}"
+        );
     }
 }

@@ -255,12 +255,11 @@ impl Reader<'_> {
     }
 
     fn required_text(&mut self, node: &Node, key: &str) -> Option<String> {
-        match node.get(key) {
-            Some(value) => self.text(value, key),
-            None => {
-                self.invalid(ByteSpan::at(node.span.start), format!("the resource definition has no `{key}`"));
-                None
-            }
+        if let Some(value) = node.get(key) {
+            self.text(value, key)
+        } else {
+            self.invalid(ByteSpan::at(node.span.start), format!("the resource definition has no `{key}`"));
+            None
         }
     }
 

@@ -100,14 +100,14 @@ impl Request {
         self
     }
 
-    /// The request in words: "`checkout-db` (a `postgres`) in the environment `dev`", or
-    /// "`db` of the component `cart` (a `postgres`) in …".
+    /// The request in words: "`checkout-db` (type `postgres`) in the environment `dev`", or
+    /// "`db` of the component `cart` (type `postgres`) in …".
     #[must_use]
     pub fn describe(&self) -> String {
         let of =
             self.component.as_ref().map(|component| format!(" of the component `{component}`")).unwrap_or_default();
         let class = if self.class == DEFAULT_CLASS { String::new() } else { format!(", class `{}`", self.class) };
-        format!("`{}`{of} (a `{}`{class}) in the environment `{}`", self.name, self.r#type, self.environment)
+        format!("`{}`{of} (type `{}`{class}) in the environment `{}`", self.name, self.r#type, self.environment)
     }
 
     fn finding(&self, code: Code, message: String) -> Diagnostic {
@@ -137,7 +137,7 @@ pub fn environment_requests(catalog: &Catalog) -> (Vec<Request>, Vec<Diagnostic>
     for entity in catalog.entities_of(ENVIRONMENT_BLUEPRINT) {
         if catalog
             .entity(ENVIRONMENT_BLUEPRINT, &entity.identifier.value)
-            .is_some_and(|first| !std::ptr::eq(first, &**entity))
+            .is_some_and(|first| !std::ptr::eq(first, std::sync::Arc::as_ptr(entity)))
         {
             continue;
         }
@@ -183,26 +183,26 @@ fn read_environment(entity: &Entity, requests: &mut Vec<Request>, diagnostics: &
             ));
             continue;
         };
-        let optional = |key: &str| -> Result<Option<String>, Diagnostic> {
+        let optional = |key: &str| -> Result<Option<String>, Box<Diagnostic>> {
             match item.get(key) {
                 None => Ok(None),
                 Some(value) => match value.as_str() {
                     Some(text) if !text.is_empty() => Ok(Some(text.to_owned())),
-                    _ => Err(unreadable(
+                    _ => Err(Box::new(unreadable(
                         value,
                         format!(
                             "the `{key}` of the resource request `{name}` is {}, not a non-empty text",
                             value.type_name()
                         ),
-                    )),
+                    ))),
                 },
             }
         };
         let (class, id) = match (optional("class"), optional("id")) {
             (Ok(class), Ok(id)) => (class, id),
             (class, id) => {
-                diagnostics.extend(class.err());
-                diagnostics.extend(id.err());
+                diagnostics.extend(class.err().map(|diagnostic| *diagnostic));
+                diagnostics.extend(id.err().map(|diagnostic| *diagnostic));
                 continue;
             }
         };

@@ -23,6 +23,9 @@ use crate::request::Request;
 /// `environment` is `env_id`, `component` (the workload, cairn's nearest thing to an
 /// application) takes `app_id`'s place, `environment-type` is `env_type`. `class` is no rank:
 /// every request has one (`default` when it names none) and only sets for that class match it.
+// Four flags, compared in field order by the derived `Ord`, are the rule itself: a bit set or an
+// enum would hide the order that the comparison depends on.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Specificity {
     pub resource_id: bool,

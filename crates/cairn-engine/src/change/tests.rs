@@ -322,7 +322,7 @@ fn a_head_that_adds_a_resource_definition_is_matched_by_the_bases() {
     let no_match = &outcome.diagnostics[1];
     assert_eq!(
         no_match.message,
-        "no resource definition provides the type `postgres`, which `db` (a `postgres`) in the environment `dev` requests"
+        "no resource definition provides the type `postgres`, which `db` (type `postgres`) in the environment `dev` requests"
     );
     assert_eq!(
         outcome.diagnostics[0].message,

@@ -240,7 +240,7 @@ fn requests_are_matched_once_the_platform_declares_a_definition() {
         ["E0926 environments/dev.yaml", "E0923 resources/postgres.yaml", "E0922 resources/postgres.yaml"]
     );
     let no_redis = &outcome.diagnostics[0];
-    assert_eq!(no_redis.location.as_ref().map(|l| (l.start.line, l.start.column)), Some((7, 28)));
+    assert_eq!(no_redis.location.as_ref().map(|l| (l.start.line, l.start.column)), Some((7, 27)));
     assert_eq!(no_redis.entity.as_ref().map(ToString::to_string).as_deref(), Some("Environment:dev"));
     assert_eq!(outcome.verdict(), Verdict::Fail);
 }

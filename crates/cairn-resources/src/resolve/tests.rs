@@ -77,7 +77,7 @@ fn two_equally_specific_matches_are_an_error_naming_both() {
     assert_eq!(finding.code, Code::ResourceAmbiguous);
     assert_eq!(
         finding.message,
-        "`db` (a `postgres`) in the environment `production` matches the resource definitions `rds` (resources/defs.yaml:1) and `aurora` (resources/defs.yaml:5) equally specifically"
+        "`db` (type `postgres`) in the environment `production` matches the resource definitions `rds` (resources/defs.yaml:1) and `aurora` (resources/defs.yaml:5) equally specifically"
     );
     let location = finding.location.as_ref().expect("on the request");
     assert_eq!(
@@ -104,7 +104,7 @@ fn no_match_says_what_exists() {
     assert_eq!(diagnostics[0].code, Code::ResourceNoMatch);
     assert_eq!(
         diagnostics[0].message,
-        "no resource definition provides the type `redsi`, which `cache` (a `redsi`) in the environment `dev` requests"
+        "no resource definition provides the type `redsi`, which `cache` (type `redsi`) in the environment `dev` requests"
     );
     assert_eq!(diagnostics[0].help.as_deref(), Some("did you mean `redis`? the types defined are `postgres`, `redis`"));
 
@@ -113,7 +113,7 @@ fn no_match_says_what_exists() {
     assert!(resolution.instances.is_empty() && resolution.by_request == [None]);
     assert_eq!(
         diagnostics[0].message,
-        "no resource definition of the type `postgres` matches `db` (a `postgres`) in the environment `prod` (environment-type `production`, class `default`)"
+        "no resource definition of the type `postgres` matches `db` (type `postgres`) in the environment `prod` (environment-type `production`, class `default`)"
     );
     assert_eq!(
         diagnostics[0].help.as_deref(),
@@ -206,7 +206,7 @@ fn requests_of_one_instance_must_agree_on_params() {
     assert_eq!(
         messages,
         [
-            "`fourth` (a `postgres`) in the environment `staging` gives other `params` than `db` (a `postgres`) in the environment `staging` of the same resource"
+            "`fourth` (type `postgres`) in the environment `staging` gives other `params` than `db` (type `postgres`) in the environment `staging` of the same resource"
         ]
     );
     assert_eq!(diagnostics[0].code, Code::ResourceParamsConflict);
