@@ -48,6 +48,10 @@ const CARGO_NEXTEST: &str = "cargo nextest run ";
 const EXPECTED: &[(&str, Expect)] = &[
     // Quick start.
     ("cargo run --release -p cairn -- check examples/acme", Expect::prints(0, "with 8 policies: no findings")),
+    (
+        "cargo run --release -p cairn -- render examples/acme --out out/",
+        Expect::prints(0, "files from 4 templates over 87 entities into `out/`"),
+    ),
     // The sample at the top of the README: its output line is compared as well.
     ("cairn check examples/acme --rev HEAD", Expect::prints(0, "at revision `HEAD`")),
     // Using it.
