@@ -11,6 +11,7 @@ mod init;
 mod load;
 mod plan;
 mod policy_test;
+mod rendered_diff;
 mod shape;
 #[cfg(test)]
 mod testing;
@@ -26,4 +27,5 @@ pub use init::{ACTION_VERSION, InitError, Initialized, RootWorkflow, init};
 pub use load::{Loaded, load};
 pub use plan::{ChangeKind, Commits, EntityChange, EnvironmentChange, FieldChange, JudgedBase, Plan, expiry, plan};
 pub use policy_test::{PolicyTestOutcome, test_policies};
+pub use rendered_diff::{Content, FileChange, FileDiff, MAX_DIFFED_BYTES, RenderedDiff, rendered_diff};
 pub use verdict::Verdict;
