@@ -13,6 +13,7 @@ mod json;
 mod paths;
 mod plan;
 mod policy_test;
+mod rendered;
 mod sarif;
 
 pub use github::github;
@@ -21,4 +22,5 @@ pub use json::{JsonOptions, json};
 pub use paths::uri_path;
 pub use plan::{COMMENT_MARKER, Links, PlanOptions, check_markdown, plan_human, plan_json, plan_markdown, verdict};
 pub use policy_test::{policy_tests_json, policy_tests_junit};
+pub use rendered::MARKDOWN_BUDGET;
 pub use sarif::sarif;
