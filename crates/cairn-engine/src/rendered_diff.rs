@@ -117,7 +117,7 @@ pub fn rendered_diff<'a, 'b>(
 ) -> RenderedDiff {
     let base: BTreeMap<&str, &[u8]> = base.into_iter().collect();
     let head: BTreeMap<&str, &[u8]> = head.into_iter().collect();
-    let mut pairs: Vec<(&str, Option<&[u8]>, Option<&[u8]>)> = Vec::new();
+    let mut pairs: Vec<Pair<'_>> = Vec::new();
     let mut unchanged = 0;
     for (&path, &before) in &base {
         match head.get(path) {
@@ -132,6 +132,9 @@ pub fn rendered_diff<'a, 'b>(
     let files = pairs.into_par_iter().map(|(path, before, after)| file_diff(path, before, after)).collect();
     RenderedDiff { files, unchanged }
 }
+
+/// A path and its bytes at the base and at the head (`None` where it is not rendered).
+type Pair<'a> = (&'a str, Option<&'a [u8]>, Option<&'a [u8]>);
 
 fn file_diff(path: &str, before: Option<&[u8]>, after: Option<&[u8]>) -> FileDiff {
     let change = match (before, after) {

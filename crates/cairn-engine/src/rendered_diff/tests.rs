@@ -1,5 +1,10 @@
 use super::*;
 
+/// A file's path, change and lines added and removed.
+type Row<'a> = (&'a str, FileChange, Option<(usize, usize)>);
+/// A file's path, content and sizes before and after.
+type Sizes<'a> = (&'a str, &'a Content, Option<usize>, Option<usize>);
+
 const DEPLOYMENT_2: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: checkout\n  namespace: production\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: checkout\n";
 
 fn deployment(replicas: u32) -> String {
@@ -22,8 +27,7 @@ fn a_replicas_change_an_added_and_a_removed_file_each_get_a_unified_diff() {
     ];
     let diff = rendered_diff(base, head);
     assert_eq!(diff.unchanged, 1);
-    let summary: Vec<(&str, FileChange, Option<(usize, usize)>)> =
-        diff.files.iter().map(|file| (file.path.as_str(), file.change, file.lines())).collect();
+    let summary: Vec<Row<'_>> = diff.files.iter().map(|file| (file.path.as_str(), file.change, file.lines())).collect();
     assert_eq!(
         summary,
         [
@@ -66,7 +70,7 @@ fn binary_and_very_large_files_are_summarised_by_their_sizes() {
         ("big.yaml", large.as_bytes()),
     ];
     let diff = rendered_diff(base, head);
-    let contents: Vec<(&str, &Content, Option<usize>, Option<usize>)> =
+    let contents: Vec<Sizes<'_>> =
         diff.files.iter().map(|f| (f.path.as_str(), &f.content, f.before_bytes, f.after_bytes)).collect();
     assert_eq!(
         contents,

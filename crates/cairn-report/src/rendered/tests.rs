@@ -1,3 +1,4 @@
+use std::fmt::Write as _;
 use std::path::Path;
 
 use cairn_engine::{Plan, rendered_diff};
@@ -99,7 +100,12 @@ fn a_plan_without_a_rendering_has_no_rendered_section() {
 /// that fit are shown, the rest counted, and the section stays within the budget and closed.
 #[test]
 fn diffs_stop_at_the_budget_and_the_comment_says_how_many_were_left_out() {
-    let text = |n: u32| (0..60).map(|line| format!("line {line} of file, version {n}\n")).collect::<String>();
+    let text = |n: u32| {
+        (0..60).fold(String::new(), |mut text, line| {
+            let _ = writeln!(text, "line {line} of file, version {n}");
+            text
+        })
+    };
     let (before, after) = (text(1), text(2));
     let paths: Vec<String> = (0..40).map(|i| format!("out/file-{i:02}.yaml")).collect();
     let diff = rendered_diff(
