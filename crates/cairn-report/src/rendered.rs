@@ -132,16 +132,32 @@ fn diff_block(file: &FileDiff, unified: &str) -> String {
 }
 
 /// The comment's "Rendered output" section, appended to `out` (the comment so far): the counts,
-/// the per-file list, then each text file's unified diff in path order while the comment stays
-/// within `budget` bytes; a diff that does not fit is left out (a shorter one after it may still
+/// the per-file list, then each text file's unified diff in path order, all while the comment
+/// stays within `budget` bytes. The list stops at the first file that does not fit and says how
+/// many more there are; a diff that does not fit is left out (a shorter one after it may still
 /// fit), and the section ends by saying how many were.
 pub(crate) fn markdown(out: &mut String, diff: &RenderedDiff, budget: usize) {
     let _ = writeln!(out, "<details open><summary>Rendered output: {}</summary>\n", counts(diff));
     if diff.files.is_empty() {
         let _ = writeln!(out, "The head renders the same files as the base, byte for byte.\n");
     }
+    // Room for the notes and the section's end, whatever the counts in them.
+    let reserve = 600;
+    let mut unlisted = 0;
     for file in &diff.files {
-        let _ = writeln!(out, "- `{}` {} {}", sign(file.change), code(&file.path), extent(file));
+        let line = format!("- `{}` {} {}\n", sign(file.change), code(&file.path), extent(file));
+        if unlisted == 0 && out.len() + line.len() + reserve <= budget {
+            out.push_str(&line);
+        } else {
+            unlisted += 1;
+        }
+    }
+    if unlisted > 0 {
+        let _ = writeln!(
+            out,
+            "- … and {unlisted} more {} (the comment would pass GitHub's limit of 65,536 characters; `cairn plan --format json` lists every file)",
+            if unlisted == 1 { "file" } else { "files" }
+        );
     }
     if !diff.files.is_empty() {
         out.push('\n');
@@ -154,8 +170,6 @@ pub(crate) fn markdown(out: &mut String, diff: &RenderedDiff, budget: usize) {
             _ => None,
         })
         .collect();
-    // Room for the note and the section's end, whatever the count in the note.
-    let reserve = 400;
     let mut left_out = 0;
     for (file, unified) in &diffs {
         let block = diff_block(file, unified);

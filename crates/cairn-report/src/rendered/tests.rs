@@ -162,3 +162,19 @@ fn binary_and_very_large_files_are_listed_with_their_sizes_and_no_diff() {
     markdown(&mut out, &diff, MARKDOWN_BUDGET);
     assert!(!out.contains("```diff"), "{out}");
 }
+
+/// So many files that even the list passes the budget: it stops, says how many more there are,
+/// and no diff is shown.
+#[test]
+fn a_list_longer_than_the_budget_stops_and_counts_the_rest() {
+    let paths: Vec<String> = (0..500).map(|i| format!("environments/preview-{i:03}/namespace.yaml")).collect();
+    let diff = rendered_diff([], paths.iter().map(|path| (path.as_str(), b"kind: Namespace\n".as_slice())));
+    let mut out = String::new();
+    markdown(&mut out, &diff, 10_000);
+    assert!(out.len() <= 10_000, "{} bytes", out.len());
+    let listed = out.matches("\n- `+` `environments/").count();
+    assert!(listed > 10 && listed < 500, "{listed} listed");
+    assert!(out.contains(&format!("\n- … and {} more files (the comment would pass", 500 - listed)), "{out}");
+    assert!(out.contains("> 500 files' diffs are left out (of 500)"), "{out}");
+    assert!(out.ends_with("</details>\n\n"), "{out}");
+}
