@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic, valid platform repo of N entities to benchmark `cairn check` against.
 
-    generate.py N OUT_DIR [--git]
+    generate.py N OUT_DIR [--git] [--render]
 
 Writes OUT_DIR, the platform repo cairn reads (blueprints/, catalog/, environments/), and next
 to it the same entities in the peers' formats:
@@ -14,6 +14,12 @@ to it the same entities in the peers' formats:
 The output depends only on N: the generator is seeded with N and writes the same bytes every
 run. With --git, OUT_DIR is also made a git repository holding one commit with a fixed author
 and date (so the commit id is reproducible too), and cloned bare to OUT_DIR.git.
+
+With --render, OUT_DIR also gets the render benchmark's golden-path templates (copied from
+benches/render/templates into OUT_DIR/templates): a Deployment and a Service for each service
+component in each environment whose `components` relation lists it, a Namespace for each
+environment, and a Markdown page for each component. render_bench.py links a copy of the platform
+repo and adds them with write_templates instead, so that `cairn check` keeps its repo as it is.
 
 Reading the bundled blueprints needs ruamel.yaml, which requirements.txt installs.
 """
@@ -32,6 +38,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 BLUEPRINTS = Path(__file__).resolve().parent.parent / "blueprints"
+TEMPLATES = Path(__file__).resolve().parent / "render" / "templates"
 MIN_ENTITIES = 100
 
 # Identifier prefix of each blueprint's entities.
@@ -64,6 +71,7 @@ def main():
     parser.add_argument("n", type=int, metavar="N", help=f"number of entities (at least {MIN_ENTITIES})")
     parser.add_argument("out_dir", type=Path, metavar="OUT_DIR")
     parser.add_argument("--git", action="store_true", help="commit OUT_DIR and clone it bare to OUT_DIR.git")
+    parser.add_argument("--render", action="store_true", help="add the render benchmark's templates to OUT_DIR")
     args = parser.parse_args()
     if args.n < MIN_ENTITIES:
         parser.error(f"N must be at least {MIN_ENTITIES}")
@@ -80,6 +88,8 @@ def main():
     write_cairn_repo(out, entities)
     write_jsonschema_tree(jsonschema_dir, out, blueprints, entities)
     write_backstage_tree(backstage_dir, entities)
+    if args.render:
+        write_templates(out)
     if args.git:
         commit_and_clone(out, args.n)
 
@@ -263,6 +273,19 @@ def write_cairn_repo(out, entities):
         shutil.copyfile(path, out / "blueprints" / path.name)
     for document in entities:
         write(entity_path(out, document), to_yaml(document))
+
+
+def template_files():
+    """The render benchmark's template files, as paths relative to benches/render/templates."""
+    return sorted(path.relative_to(TEMPLATES) for path in TEMPLATES.rglob("*") if path.is_file())
+
+
+def write_templates(out):
+    """Copy the render benchmark's templates into OUT/templates, replacing any there."""
+    shutil.rmtree(out / "templates", ignore_errors=True)
+    for path in template_files():
+        (out / "templates" / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(TEMPLATES / path, out / "templates" / path)
 
 
 # --- check-jsonschema: one schema per blueprint ------------------------------------------

@@ -6,12 +6,16 @@
 //! `--parser` measures the alternatives weighed in docs/ARCHITECTURE.md: serde_yaml alone (values
 //! without positions), and serde_yaml for values plus a second pass over saphyr-parser's events
 //! for positions.
+//!
+//! `cairn-floor --write SRC OUT` is the floor of the render benchmark instead (`write.rs`).
 
 use std::process::ExitCode;
 
 use cairn_model::{Limits, is_data_file, parse_file};
 use cairn_source::{Contents, EntryKind, Source};
 use rayon::prelude::*;
+
+mod write;
 
 #[derive(Clone, Copy)]
 enum Parser {
@@ -25,7 +29,25 @@ enum Parser {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    if let [mode, source, out] = all.as_slice()
+        && mode == "--write"
+    {
+        return match write::write(source.as_ref(), out.as_ref()) {
+            Ok(written) => {
+                println!(
+                    "wrote {} files ({} bytes) write_seconds={:.6} read_seconds={:.6}",
+                    written.files, written.bytes, written.write_seconds, written.read_seconds
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let mut args = all.into_iter();
     let mut path = None;
     let mut rev = None;
     let mut parser = Parser::Cairn;
@@ -62,7 +84,9 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cairn-floor DIR [--rev REV] [--parser cairn|serde-yaml|two-pass]");
+    eprintln!(
+        "usage: cairn-floor DIR [--rev REV] [--parser cairn|serde-yaml|two-pass]\n       cairn-floor --write SRC OUT"
+    );
     ExitCode::from(2)
 }
 

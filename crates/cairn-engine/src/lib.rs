@@ -13,6 +13,7 @@ mod orchestrate;
 mod plan;
 mod policy_test;
 mod render;
+mod rendered_diff;
 mod shape;
 #[cfg(test)]
 mod testing;
@@ -31,4 +32,5 @@ pub use load::{Loaded, load};
 pub use plan::{ChangeKind, Commits, EntityChange, EnvironmentChange, FieldChange, JudgedBase, Plan, expiry, plan};
 pub use policy_test::{PolicyTestOutcome, test_policies};
 pub use render::{RenderOptions, Rendering, render};
+pub use rendered_diff::{Content, FileChange, FileDiff, MAX_DIFFED_BYTES, RenderedDiff, rendered_diff};
 pub use verdict::Verdict;

@@ -20,6 +20,7 @@ use crate::change::{Sides, check_change_loaded};
 use crate::check::{Known, Outcome, findings, judge_catalog};
 use crate::error::EngineError;
 use crate::load::{Reuse, load_with};
+use crate::rendered_diff::RenderedDiff;
 use crate::verdict::Verdict;
 
 /// What a change does, and what it breaks.
@@ -44,6 +45,12 @@ pub struct Plan {
     pub introduced: BTreeSet<usize>,
     pub entities: Vec<EntityChange>,
     pub environments: Vec<EnvironmentChange>,
+    /// What the change does to the rendered output: the files `cairn render` writes at the base
+    /// compared with those it writes at the head (`rendered_diff`). `None` when the plan did not
+    /// render (`plan` itself leaves it `None`: the caller renders both sides and sets it, so that
+    /// a plan of a platform without templates costs nothing more); `Some` with no files when
+    /// both sides render the same bytes.
+    pub rendered: Option<RenderedDiff>,
 }
 
 impl Plan {
@@ -201,6 +208,7 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         introduced,
         entities,
         environments,
+        rendered: None,
         outcome,
     })
 }

@@ -14,6 +14,7 @@ use crate::codes::by_code;
 use crate::human::plural;
 use crate::json::Finding;
 use crate::paths::{link_text, rooted, uri_path};
+use crate::rendered::RenderedJson;
 
 /// The hidden marker that identifies cairn's comment on a pull request.
 pub const COMMENT_MARKER: &str = "<!-- cairn-plan -->";
@@ -128,6 +129,9 @@ pub fn plan_human(plan: &Plan, options: PlanOptions, human: HumanOptions) -> Str
     for change in &plan.environments {
         let _ = writeln!(out, "environment {}", environment_line(change).replace('`', ""));
     }
+    if let Some(rendered) = &plan.rendered {
+        crate::rendered::human(&mut out, rendered);
+    }
     let introduced: Vec<Diagnostic> = plan.introduced().cloned().collect();
     if !introduced.is_empty() {
         let _ = writeln!(out, "\nintroduced by this change:");
@@ -165,6 +169,9 @@ struct PlanReport<'a> {
     counts: Counts,
     entities: Vec<EntityJson<'a>>,
     environments: Vec<EnvironmentJson<'a>>,
+    /// The rendered output at the base compared with the head's; `null` when the plan did not
+    /// render.
+    rendered: Option<RenderedJson<'a>>,
     introduced: Vec<Finding<'a>>,
     existing: Vec<Finding<'a>>,
 }
@@ -294,6 +301,7 @@ pub fn plan_json(plan: &Plan, options: PlanOptions) -> String {
                 expired_before: change.expired_before.as_ref(),
             })
             .collect(),
+        rendered: plan.rendered.as_ref().map(RenderedJson::new),
         introduced: introduced.iter().map(|d| Finding::new(d, prefix)).collect(),
         existing: existing.iter().map(|d| Finding::new(d, prefix)).collect(),
     };
@@ -386,6 +394,9 @@ pub fn plan_markdown(plan: &Plan, options: PlanOptions, links: &Links) -> String
     } else {
         owners.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")
     };
+    if let Some(rendered) = &plan.rendered {
+        let _ = writeln!(out, "| rendered output | {} |", crate::rendered::counts(rendered));
+    }
     let _ = writeln!(out, "| owners | {owners} |\n");
     write_codes(&mut out, &introduced, &existing, &head);
 
@@ -421,6 +432,10 @@ pub fn plan_markdown(plan: &Plan, options: PlanOptions, links: &Links) -> String
     }
     write_findings(&mut out, "Introduced by this change", &introduced, true, &head);
     write_findings(&mut out, "Already there", &existing, false, &head);
+    // Last, so that the diffs take only the room the rest of the comment leaves.
+    if let Some(rendered) = &plan.rendered {
+        crate::rendered::markdown(&mut out, rendered, crate::rendered::MARKDOWN_BUDGET);
+    }
     out
 }
 
