@@ -118,6 +118,11 @@ impl SourceMap {
     pub fn get(&self, path: &str) -> Option<&Arc<SourceFile>> {
         self.files.get(path)
     }
+
+    /// Every file, by path.
+    pub fn files(&self) -> impl Iterator<Item = &Arc<SourceFile>> {
+        self.files.values()
+    }
 }
 
 #[cfg(test)]

@@ -176,6 +176,13 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
     }
     loaded.listing = entries;
 
+    add_libraries(&mut loaded, template_files);
+    Ok(loaded)
+}
+
+/// The bundled blueprints, policies and templates the settings turn on, and the templates
+/// (the repository's `template_files` with the bundled ones) read and compiled once.
+fn add_libraries(loaded: &mut Loaded, mut template_files: Vec<Arc<SourceFile>>) {
     if loaded.settings.library.blueprints {
         for bundled in cairn_library::files_in("blueprints").filter(|file| is_data_file(file.path)) {
             let path = format!("{BUNDLED_PREFIX}{}", bundled.path);
@@ -202,7 +209,6 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         loaded.diagnostics.extend(templates.diagnostics.iter().cloned());
         loaded.templates = Some(Arc::new(templates));
     }
-    Ok(loaded)
 }
 
 /// The bundled golden-path templates as (path, text) pairs (`templates/<name>/…`), when

@@ -7,6 +7,7 @@
 //! since the merge base: the changes listed are then the head's own, applied onto the base.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use cairn_compute::Computed;
 use cairn_diagnostics::{Diagnostic, Severity};
@@ -19,8 +20,9 @@ use cairn_source::{Merge, Source};
 use crate::change::{Sides, check_change_loaded};
 use crate::check::{Known, Outcome, findings, judge_catalog};
 use crate::error::EngineError;
-use crate::load::{Reuse, load_with};
-use crate::rendered_diff::RenderedDiff;
+use crate::load::{Loaded, Reuse, load_with};
+use crate::render::RenderOptions;
+use crate::rendered_diff::{RenderedDiff, rendered_diff};
 use crate::verdict::Verdict;
 
 /// What a change does, and what it breaks.
@@ -187,7 +189,9 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         (&judged.catalog, &judged.derived.computed),
         (&outcome.catalog, &head_derived.computed),
     );
-    let before = findings(&rules, judged.diagnostics, &judged.catalog, now);
+    let mut before = findings(&rules, judged.diagnostics, &judged.catalog, now);
+    let mut outcome = outcome;
+    let rendered = rendered(&sides, &rules, now, &mut before, &mut outcome)?;
     // A counted finding is introduced unless it counted at the base too (one the change takes out
     // of a waiver's reach is new to the verdict); a waived one unless it was there at all.
     let counted: BTreeSet<(String, Option<String>, String)> =
@@ -208,9 +212,49 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         introduced,
         entities,
         environments,
-        rendered: None,
+        rendered,
         outcome,
     })
+}
+
+/// What the change does to the rendered output, when either side has golden-path templates:
+/// base and head rendered each by its own templates (what merging would publish), compared file
+/// by file. The findings only a render makes (a template failing on the head's data, an output
+/// path that escapes) are added to each side's findings, so that a change that breaks rendering
+/// introduces them; those `check` made already are not repeated.
+fn rendered(
+    sides: &Sides<'_>,
+    rules: &Loaded,
+    now: Timestamp,
+    before: &mut Vec<Diagnostic>,
+    outcome: &mut Outcome,
+) -> Result<Option<RenderedDiff>, EngineError> {
+    let head_has_templates = || -> Result<bool, EngineError> {
+        Ok(sides.head.files()?.iter().any(|entry| entry.path.starts_with(cairn_render::TEMPLATES_FOLDER)))
+    };
+    if rules.templates.is_none() && !head_has_templates()? {
+        return Ok(None);
+    }
+    let options = RenderOptions::default();
+    let base = crate::render::render(sides.base, now, &options)?;
+    let head = crate::render::render(sides.head, now, &options)?;
+    add_new(before, base.diagnostics);
+    let known = outcome.diagnostics.len();
+    add_new(&mut outcome.diagnostics, head.diagnostics);
+    if outcome.diagnostics.len() > known {
+        for file in head.sources.files() {
+            outcome.sources.insert(Arc::clone(file));
+        }
+        outcome.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    Ok(Some(rendered_diff(base.rendered.contents(), head.rendered.contents())))
+}
+
+/// Adds the findings of `found` that `findings` lacks (by identity and place).
+fn add_new(findings: &mut Vec<Diagnostic>, found: Vec<Diagnostic>) {
+    let place = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.start.line, l.start.column));
+    let known: BTreeSet<_> = findings.iter().map(|d| (finding_key(d), place(d))).collect();
+    findings.extend(found.into_iter().filter(|d| !known.contains(&(finding_key(d), place(d)))));
 }
 
 /// A finding's identity across revisions: lines move, codes, entities and messages do not.

@@ -78,19 +78,19 @@ pub fn render(source: &Source, now: Timestamp, options: &RenderOptions) -> Resul
     let selection = Selection { entity: options.entity.clone(), environment: options.environment.clone() };
     let renderer = Renderer::new(&templates, input);
     // Resources first: workloads' placeholders and templates read their outputs.
-    let (requested, found) = crate::orchestrate::request(&catalog, &loaded.workloads, &loaded.resource_definitions);
+    let (requests, found) = crate::orchestrate::request(&catalog, &loaded.workloads, &loaded.resource_definitions);
     diagnostics.extend(found);
     let (extras, found) = crate::orchestrate::extras(
         &catalog,
         &renderer,
-        &requested,
+        &requests,
         &loaded.resource_definitions,
         &loaded.resource_templates,
         &loaded.workloads,
     );
     diagnostics.extend(found);
     diagnostics.extend(crate::workloads::findings(&loaded.workloads, &catalog));
-    let (rendered, found) = renderer.render(&extras, &selection);
+    let (output, found) = renderer.render(&extras, &selection);
     diagnostics.extend(found);
 
     let mut all = loaded.diagnostics.clone();
@@ -109,7 +109,7 @@ pub fn render(source: &Source, now: Timestamp, options: &RenderOptions) -> Resul
         prefix: source.prefix().to_owned(),
         diagnostics: all,
         sources,
-        rendered,
+        rendered: output,
         templates: templates.specs.len(),
         entities: catalog.entities.len(),
     })

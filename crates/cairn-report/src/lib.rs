@@ -13,8 +13,8 @@ mod json;
 mod paths;
 mod plan;
 mod policy_test;
-mod rendering;
 mod rendered;
+mod rendering;
 mod sarif;
 
 pub use github::github;
@@ -23,6 +23,6 @@ pub use json::{JsonOptions, json};
 pub use paths::uri_path;
 pub use plan::{COMMENT_MARKER, Links, PlanOptions, check_markdown, plan_human, plan_json, plan_markdown, verdict};
 pub use policy_test::{policy_tests_json, policy_tests_junit};
-pub use rendering::rendering_json;
 pub use rendered::MARKDOWN_BUDGET;
+pub use rendering::rendering_json;
 pub use sarif::sarif;
