@@ -3,7 +3,7 @@
 //! entity that breaks its blueprint; policies do not run: they judge the platform, which is
 //! `check`'s job, and a render is no verdict on it. Any error finding means nothing is written.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use cairn_compute::Relations;
@@ -125,12 +125,9 @@ fn check_selection(catalog: &Catalog, options: &RenderOptions) -> Result<(), Eng
     if let Some(environment) = &options.environment
         && catalog.entity(ENVIRONMENT_BLUEPRINT, environment).is_none()
     {
-        let known: BTreeMap<&str, ()> = catalog
-            .entities_of(ENVIRONMENT_BLUEPRINT)
-            .iter()
-            .map(|entity| (entity.identifier.value.as_str(), ()))
-            .collect();
-        let known: Vec<String> = known.keys().map(|name| format!("`{name}`")).collect();
+        let known: BTreeSet<&str> =
+            catalog.entities_of(ENVIRONMENT_BLUEPRINT).iter().map(|entity| entity.identifier.value.as_str()).collect();
+        let known: Vec<String> = known.iter().map(|name| format!("`{name}`")).collect();
         return Err(EngineError::UnknownSelection(format!(
             "there is no environment `{environment}` (the environments are {})",
             if known.is_empty() { "none".to_owned() } else { known.join(", ") }

@@ -13,7 +13,14 @@ pub const MAX_INDENT: usize = 256;
 /// <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names>).
 const MAX_LABEL: usize = 63;
 
+/// Strict undefined reaches into cairn's filters too: minijinja hands them an undefined value
+/// as it is, and a filter that printed it as empty text would hide a missing variable.
+fn defined(value: &Value) -> Result<(), Error> {
+    if value.is_undefined() { Err(Error::from(ErrorKind::UndefinedError)) } else { Ok(()) }
+}
+
 fn to_json_value(value: &Value) -> Result<serde_json::Value, Error> {
+    defined(value)?;
     serde_json::to_value(value)
         .map_err(|error| Error::new(ErrorKind::BadSerialization, format!("the value cannot be encoded: {error}")))
 }
@@ -43,7 +50,8 @@ pub fn to_json(value: &Value, pretty: Option<bool>) -> Result<Value, Error> {
 /// <https://yaml.org/spec/1.2.2/#57-escaped-characters>); besides the characters JSON must
 /// escape, the ones outside YAML's printable set (§5.1: C1 controls other than NEL, the byte
 /// order mark, the line and paragraph separators, DEL) are escaped as `\uXXXX` too.
-pub fn quote(value: &Value) -> String {
+pub fn quote(value: &Value) -> Result<String, Error> {
+    defined(value)?;
     let text = match value.as_str() {
         Some(text) => text.to_owned(),
         None => value.to_string(),
@@ -64,12 +72,13 @@ pub fn quote(value: &Value) -> String {
         }
     }
     quoted.push('"');
-    quoted
+    Ok(quoted)
 }
 
 /// `slug`: a DNS-1123 label: lowercase `a-z`, `0-9` and `-`, at most 63 characters, starting
 /// and ending with a letter or digit. Every other run of characters becomes one `-`.
 pub fn slug(value: &Value) -> Result<String, Error> {
+    defined(value)?;
     let text = match value.as_str() {
         Some(text) => text.to_owned(),
         None => value.to_string(),
@@ -165,12 +174,15 @@ mod tests {
         for text in
             ["plain", "a \"quote\" and \\ back", "tab\tnew\nline", "\u{85}\u{2028}\u{feff}\u{7f}\u{1}", "yes", "ü ✓"]
         {
-            let quoted = quote(&Value::from(text));
+            let quoted = quote(&Value::from(text)).expect("quotes");
             let json: String = serde_json::from_str(&quoted).expect("valid JSON");
             let yaml: String = serde_yaml::from_str(&quoted).expect("valid YAML");
             assert_eq!((json.as_str(), yaml.as_str()), (text, text), "{quoted}");
         }
-        assert_eq!(quote(&Value::from(3)), "\"3\"");
+        assert_eq!(quote(&Value::from(3)).expect("quotes"), "\"3\"");
+        assert!(quote(&Value::UNDEFINED).is_err());
+        assert!(slug(&Value::UNDEFINED).is_err());
+        assert!(to_yaml(&Value::UNDEFINED).is_err());
     }
 
     #[test]

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use support::{GitRepo, cairn};
 
-const SYSTEM: &str = "identifier: shop\nblueprint: System\nteam: payments\n";
+const SYSTEM: &str = "identifier: shop\nblueprint: System\nteam: payments\nproperties:\n  lifecycle: production\nrelations:\n  domain: retail\n";
+const DOMAIN: &str = "identifier: retail\nblueprint: Domain\n";
 const TEAM: &str = "identifier: payments\nblueprint: _team\ntitle: Payments\n";
 const CART: &str = "identifier: cart\nblueprint: Component\nteam: payments\nproperties:\n  type: service\n  lifecycle: production\nrelations:\n  system: shop\n";
 const STAGING: &str = "identifier: staging\nproperties:\n  type: staging\nrelations:\n  components: [cart]\n";
@@ -36,6 +37,7 @@ fn platform() -> GitRepo {
     let repo = GitRepo::new();
     repo.write("cairn.yaml", "version: 1\n")
         .write("catalog/shop.yaml", SYSTEM)
+        .write("catalog/retail.yaml", DOMAIN)
         .write("catalog/payments.yaml", TEAM)
         .write("catalog/cart.yaml", CART)
         .write("environments/staging.yaml", STAGING)
@@ -77,7 +79,8 @@ fn renders_a_revision_byte_identically_twice_with_a_manifest() {
     );
     let out = repo.path.join("../out");
     let first = tree(&out);
-    insta::assert_snapshot!(first.iter().map(|(path, text)| format!("--- {path}\n{text}")).collect::<String>());
+    let shown: Vec<String> = first.iter().map(|(path, text)| format!("--- {path}\n{text}")).collect();
+    insta::assert_snapshot!(shown.join(""));
 
     let again = cairn(&repo.path, &["render", ".", "--rev", "HEAD", "--out", "../out"]);
     assert_eq!(again.code, 0, "{again:?}");
