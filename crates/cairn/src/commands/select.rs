@@ -169,6 +169,6 @@ mod tests {
         assert!(error.contains("did you mean `E0309`?") || error.contains("did you mean `E0310`?"), "{error}");
         let error = parse_selector("e03").expect_err("lower case");
         assert!(error.contains("did you mean `E03`?"), "{error}");
-        assert!(parse_selector("E09").expect_err("no E09 family").contains("docs/diagnostics.md"));
+        assert!(parse_selector("E07").expect_err("no E07 family").contains("docs/diagnostics.md"));
     }
 }
