@@ -53,8 +53,11 @@ fn unknown_component(workload: &Workload, catalog: &Catalog) -> Diagnostic {
     let name = workload.name.as_str();
     let components = catalog.entities_of(COMPONENT_BLUEPRINT);
     let elsewhere: Vec<&str> = catalog.blueprints_with(name).collect();
-    let help = if let Some(near) = did_you_mean(name, components.iter().map(|entity| entity.identifier.value.as_str())) {
-        format!("did you mean `{near}`? `metadata.name` is the identifier of the `{COMPONENT_BLUEPRINT}` entity the workload is for")
+    let help = if let Some(near) = did_you_mean(name, components.iter().map(|entity| entity.identifier.value.as_str()))
+    {
+        format!(
+            "did you mean `{near}`? `metadata.name` is the identifier of the `{COMPONENT_BLUEPRINT}` entity the workload is for"
+        )
     } else if let Some(blueprint) = elsewhere.first() {
         format!(
             "`{name}` is a `{blueprint}` entity; a workload is for a `{COMPONENT_BLUEPRINT}` entity: add one with the identifier `{name}`"

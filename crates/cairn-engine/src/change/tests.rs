@@ -301,3 +301,16 @@ fn a_rule_change_previews_findings_that_appear_disappear_or_change_severity() {
         assert_eq!(outcome.verdict(), verdict, "{name}");
     }
 }
+
+/// The head's workloads are judged: a workload added for no component fails the change.
+#[test]
+fn a_change_that_adds_a_workload_for_no_component_fails() {
+    let outcome = change(&[], |repo| {
+        repo.write(
+            "catalog/cart/score.yaml",
+            "apiVersion: score.dev/v1b1\nmetadata:\n  name: kart\ncontainers:\n  main:\n    image: cart:1\n",
+        );
+    });
+    assert_eq!(findings(&outcome.diagnostics), ["E0903 catalog/cart/score.yaml"]);
+    assert_eq!(outcome.verdict(), Verdict::Fail);
+}
