@@ -339,3 +339,16 @@ fn a_head_that_adds_a_resource_definition_is_matched_by_the_bases() {
         ["this change modifies `resources/redis.j2`, which holds rules that judge the platform: review needed"]
     );
 }
+
+/// The head's workloads are judged: a workload added for no component fails the change.
+#[test]
+fn a_change_that_adds_a_workload_for_no_component_fails() {
+    let outcome = change(&[], |repo| {
+        repo.write(
+            "catalog/cart/score.yaml",
+            "apiVersion: score.dev/v1b1\nmetadata:\n  name: kart\ncontainers:\n  main:\n    image: cart:1\n",
+        );
+    });
+    assert_eq!(findings(&outcome.diagnostics), ["E0903 catalog/cart/score.yaml"]);
+    assert_eq!(outcome.verdict(), Verdict::Fail);
+}

@@ -254,3 +254,37 @@ fn a_link_under_resources_is_a_finding() {
     let outcome = check(&repo.at("HEAD"), now()).expect("a check");
     assert_eq!(findings(&outcome.diagnostics), ["E0108 resources/link.yaml"]);
 }
+
+/// A Score workload for `cart`: `apiVersion`, `metadata.name`, one container.
+fn workload(path: &'static str, name: &str) -> (&'static str, String) {
+    (
+        path,
+        format!("apiVersion: score.dev/v1b1\nmetadata:\n  name: {name}\ncontainers:\n  main:\n    image: {name}:1\n"),
+    )
+}
+
+/// Score files under the catalog folder are workloads, not entities: each names a `Component`,
+/// and no component has two.
+#[test]
+fn score_workloads_are_read_and_matched_to_components() {
+    let files = [
+        workload("catalog/cart/score.yaml", "cart"),
+        workload("catalog/cart/canary.score.yml", "cart"),
+        workload("catalog/carts/score.yaml", "carts"),
+        workload("catalog/checkout/api.score.yaml", "checkout"),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(path, text)| (*path, text.as_str())).collect();
+    let outcome = check_with(&files, now());
+    assert_eq!(
+        findings(&outcome.diagnostics),
+        ["E0904 catalog/cart/score.yaml", "E0903 catalog/carts/score.yaml", "E0903 catalog/checkout/api.score.yaml"]
+    );
+    assert_eq!(outcome.entities(), 4, "no Score file is read as an entity");
+    let help = |code: &str| {
+        outcome.diagnostics.iter().find(|d| d.code.as_str() == code).and_then(|d| d.help.clone()).unwrap_or_default()
+    };
+    assert!(help("E0903").starts_with("did you mean `cart`?"), "{}", help("E0903"));
+    let duplicate = outcome.diagnostics.iter().find(|d| d.code.as_str() == "E0904").expect("E0904");
+    assert_eq!(duplicate.related[0].location.file, "catalog/cart/canary.score.yml");
+    assert!(outcome.sources.get("catalog/cart/score.yaml").is_some(), "the file is there for snippets");
+}
