@@ -260,9 +260,6 @@ pub(crate) fn resource_findings(
     workloads: &[Arc<cairn_score::Workload>],
     catalog: &Catalog,
 ) -> Vec<Diagnostic> {
-    if definitions.is_empty() {
-        return Vec::new();
-    }
     crate::orchestrate::request(catalog, workloads, definitions).1
 }
 

@@ -46,7 +46,8 @@ fn deployments(catalog: &Catalog) -> BTreeMap<&str, Vec<(&str, Option<&str>)>> {
 }
 
 /// The requests of every environment and of every workload in each environment its component
-/// is deployed to, matched to `definitions`, with the findings of both. A workload's request
+/// is deployed to, matched to `definitions`, with the findings of both; none when the platform
+/// declares no definition. A workload's request
 /// without an `id` is private to it (`<component>.<name>`); with one, it is the same instance as
 /// any request of that type, class and id in the environment.
 pub(crate) fn request(
@@ -54,6 +55,11 @@ pub(crate) fn request(
     workloads: &[Arc<Workload>],
     definitions: &[Definition],
 ) -> (Requested, Vec<Diagnostic>) {
+    // Without a definition the platform declares no resource types: nothing is matched
+    // (docs/golden-paths.md), and a large catalog pays nothing.
+    if definitions.is_empty() {
+        return (Requested { requests: Vec::new(), resolution: Resolution::default() }, Vec::new());
+    }
     let (mut requests, mut diagnostics) = cairn_resources::environment_requests(catalog);
     let deployed = deployments(catalog);
     for workload in first_per_component(workloads).values() {

@@ -178,3 +178,22 @@ fn an_unknown_selection_is_a_usage_error() {
         cairn(&repo.path, &["render", "--out", "../out", "--entity", "Component:cart", "--environment", "staging"]);
     assert_eq!(one.code, 0, "{one:?}");
 }
+
+/// A platform that declares no resource definition uses no orchestrator: its environments'
+/// requests are not matched, by `render` as by `check`. Once it declares one, a request nobody
+/// provides stops the render, located on its line, and nothing is written.
+#[test]
+fn requests_are_matched_once_a_definition_exists() {
+    let repo = platform();
+    let staging = "identifier: staging\nproperties:\n  type: staging\n  resources:\n    - {name: db, type: postgres}\nrelations:\n  components: [cart]\n";
+    repo.write("environments/staging.yaml", staging);
+    let run = cairn(&repo.path, &["render", "--out", "../out"]);
+    assert_eq!(run.code, 0, "{run:?}");
+
+    repo.write("resources/redis.yaml", "id: redis\ntype: redis\n");
+    let run = cairn(&repo.path, &["render", "--out", "../other"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("error[E0926]"), "{}", run.stdout);
+    assert!(run.stdout.contains("environments/staging.yaml:"), "{}", run.stdout);
+    assert!(!repo.path.join("../other").exists(), "nothing is written");
+}
