@@ -236,6 +236,17 @@ fn units<'a>(
             query.matches(&subject, input.now)
         })
     };
+    // Where each entity is deployed, from every environment's `components` once (in catalog
+    // order): looking it up per entity in every environment's list was quadratic.
+    let mut deployed_to: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    for &environment in environments {
+        for &target in lookup.targets(environment, "components") {
+            let places = deployed_to.entry(target).or_default();
+            if places.last() != Some(&environment) {
+                places.push(environment);
+            }
+        }
+    }
     let mut units = Vec::new();
     for spec in &templates.specs {
         match spec.each {
@@ -259,10 +270,11 @@ fn units<'a>(
                     }
                     let identifier = &catalog.entities[entity].identifier.value;
                     let deployed: Vec<usize> = if spec.each == Each::Deployment {
-                        environments
-                            .iter()
+                        deployed_to
+                            .get(&entity)
+                            .into_iter()
+                            .flatten()
                             .copied()
-                            .filter(|&environment| lookup.targets(environment, "components").contains(&entity))
                             .filter(|&environment| wanted_environment(environment))
                             .collect()
                     } else if selection.environment.is_none() {
