@@ -34,7 +34,7 @@ except AttributeError:  # PyYAML without libyaml: slower, same values
     LOADER = yaml.SafeLoader
 
 # minijinja's default; Jinja2's too.
-KEEP_TRAILING_NEWLINE = False
+KEEP_TRAILING_NEWLINE = True
 
 
 def main():
