@@ -20,7 +20,9 @@ pub use blueprint::{Blueprint, Ownership, RelationDecl, read_blueprint, span_of}
 pub use cairn_diagnostics::{EntityRef, EntityRefError};
 // The syntax tree and its parsers, re-exported so that `cairn_model::{Node, parse_file, …}` keeps
 // naming them.
-pub use cairn_syntax::{Entry, Limits, Node, ParsedFile, Value, is_data_file, is_valid_yaml, parse_file, too_large};
+pub use cairn_syntax::{
+    Entry, Limits, Node, ParsedFile, Value, is_data_file, is_valid_yaml, parse_file, too_large, words,
+};
 pub use catalog::{Catalog, TEAM_BLUEPRINT};
 pub use diff::{ChangeKind, EntityDiff, FieldChange, diff};
 pub use entity::{Entity, RelationValue, Spanned, read_entity};

@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, SourceFile, did_you_mean};
 use cairn_syntax::Node;
+use cairn_syntax::words::{described, expected_type, show};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
@@ -23,9 +24,6 @@ static VALIDATOR: LazyLock<Validator> = LazyLock::new(|| {
         .build(&schema)
         .expect("the bundled Score schema compiles (tested)")
 });
-
-/// Values longer than this are cut in messages.
-const SHOWN: usize = 60;
 
 /// The findings of Score's schema about the document `root` of `file`.
 pub(crate) fn check(file: &SourceFile, root: &Node) -> Vec<Diagnostic> {
@@ -215,42 +213,12 @@ fn reason(error: &ValidationError<'_>) -> String {
     }
 }
 
-/// A value in backticks, its text unquoted; long values cut.
-fn show(value: &Value) -> String {
-    let text = match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    };
-    if text.chars().count() > SHOWN {
-        format!("`{}…`", text.chars().take(SHOWN).collect::<String>())
-    } else {
-        format!("`{text}`")
-    }
-}
-
-/// What a value is, for a type mismatch.
-fn described(value: &Value) -> String {
-    match value {
-        Value::Null => "`null`".to_owned(),
-        Value::Bool(_) => format!("the boolean {}", show(value)),
-        Value::Number(_) => format!("the number {}", show(value)),
-        Value::String(_) => format!("the string {}", show(value)),
-        Value::Array(_) => "a list".to_owned(),
-        Value::Object(_) => "a mapping".to_owned(),
-    }
-}
-
 fn expected(kind: &TypeKind) -> String {
-    let name = |name: String| match name.as_str() {
-        "array" => "a list".to_owned(),
-        "object" => "a mapping".to_owned(),
-        "integer" => "a whole number".to_owned(),
-        "null" => "`null`".to_owned(),
-        other => format!("a {other}"),
-    };
     match kind {
-        TypeKind::Single(single) => name(single.to_string()),
-        TypeKind::Multiple(set) => set.iter().map(|single| name(single.to_string())).collect::<Vec<_>>().join(" or "),
+        TypeKind::Single(single) => expected_type(&single.to_string(), false),
+        TypeKind::Multiple(set) => {
+            set.iter().map(|single| expected_type(&single.to_string(), false)).collect::<Vec<_>>().join(" or ")
+        }
     }
 }
 

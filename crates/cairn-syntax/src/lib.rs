@@ -11,6 +11,7 @@ mod json;
 mod limits;
 mod node;
 mod syntax;
+pub mod words;
 mod yaml;
 
 pub use document::{ParsedFile, is_data_file, parse_file, too_large};

@@ -3,6 +3,7 @@
 //! one of …`, `"enum" is not valid under any of the schemas listed in the 'anyOf' keyword`).
 
 use cairn_diagnostics::did_you_mean;
+use cairn_model::words::{described, expected_type, show};
 use jsonschema::ValidationError;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
@@ -10,9 +11,6 @@ use serde_json::Value;
 /// Port's property types (https://docs.port.io/build-your-software-catalog/customize-integrations/configure-data-model/setup-blueprint/properties/,
 /// "Supported properties": each is one of these JSON types with a `format` or other keywords).
 pub(crate) const PORT_TYPES: &[&str] = &["string", "number", "boolean", "array", "object"];
-
-/// Values longer than this are cut in messages.
-const SHOWN: usize = 60;
 
 /// A finding about the value at `field` (such as `properties.lifecycle`), in plain words.
 pub(crate) fn violation(field: &str, error: &ValidationError<'_>) -> String {
@@ -132,44 +130,11 @@ pub(crate) fn invalid_schema(field: &str, error: &ValidationError<'_>) -> (Strin
     }
 }
 
-/// A value in backticks, as JSON, its text unquoted; long values cut.
-fn show(value: &Value) -> String {
-    let text = match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    };
-    if text.chars().count() > SHOWN {
-        format!("`{}…`", text.chars().take(SHOWN).collect::<String>())
-    } else {
-        format!("`{text}`")
-    }
-}
-
-/// What a value is, for a type mismatch: `the text `3``, `the number `3``, `a list`.
-fn described(value: &Value) -> String {
-    match value {
-        Value::Null => "`null`".to_owned(),
-        Value::Bool(_) => format!("the boolean {}", show(value)),
-        Value::Number(_) => format!("the number {}", show(value)),
-        Value::String(_) => format!("the string {}", show(value)),
-        Value::Array(_) => "a list".to_owned(),
-        Value::Object(_) => "a mapping".to_owned(),
-    }
-}
-
 fn expected(kind: &TypeKind) -> String {
-    let name = |name: String| match name.as_str() {
-        "array" => "a list (`array`)".to_owned(),
-        "object" => "a mapping (`object`)".to_owned(),
-        "integer" => "a whole number (`integer`)".to_owned(),
-        "null" => "`null`".to_owned(),
-        other => format!("a {other}"),
-    };
     match kind {
-        TypeKind::Single(single) => name(single.to_string()),
+        TypeKind::Single(single) => expected_type(&single.to_string(), true),
         TypeKind::Multiple(set) => {
-            let names: Vec<String> = set.iter().map(|single| name(single.to_string())).collect();
-            names.join(" or ")
+            set.iter().map(|single| expected_type(&single.to_string(), true)).collect::<Vec<_>>().join(" or ")
         }
     }
 }
