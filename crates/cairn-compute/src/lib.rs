@@ -40,8 +40,19 @@ pub fn derive(catalog: &Catalog, now: Timestamp) -> (Derived, Vec<Diagnostic>) {
         .blueprints
         .values()
         .any(|blueprint| Kind::ALL.iter().any(|kind| blueprint.node.get(kind.key()).is_some()));
+    derive_with(catalog, now, any_computed)
+}
+
+/// `derive`, with every relation resolved (`Derived::relations` complete), for readers that
+/// follow any relation, such as golden-path templates.
+#[must_use]
+pub fn derive_all(catalog: &Catalog, now: Timestamp) -> (Derived, Vec<Diagnostic>) {
+    derive_with(catalog, now, true)
+}
+
+fn derive_with(catalog: &Catalog, now: Timestamp, every_relation: bool) -> (Derived, Vec<Diagnostic>) {
     let (relations, mut findings) =
-        if any_computed { Relations::resolve(catalog, now) } else { Relations::resolve_queries(catalog, now) };
+        if every_relation { Relations::resolve(catalog, now) } else { Relations::resolve_queries(catalog, now) };
     let (computed, diagnostics) = properties::compute(catalog, &relations, now);
     findings.extend(diagnostics);
     (Derived { relations, computed }, findings)

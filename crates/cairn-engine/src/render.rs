@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use cairn_compute::Relations;
 use cairn_diagnostics::{Code, Diagnostic, EntityRef, Severity, SourceMap};
 use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Timestamp};
 use cairn_render::{Catalogued, Rendered, Renderer, Selection, Templates};
@@ -67,14 +66,13 @@ pub fn render(source: &Source, now: Timestamp, options: &RenderOptions) -> Resul
     let entity_findings: Vec<Vec<Diagnostic>> =
         catalog.entities.par_iter().map(|entity| check_entity(&catalog, &schemas, entity)).collect();
     diagnostics.extend(entity_findings.into_iter().flatten());
-    let (derived, found) = cairn_compute::derive(&catalog, now);
+    // Templates follow every relation, not only those given as a search query or followed by a
+    // computed property: all are resolved, once.
+    let (derived, found) = cairn_compute::derive_all(&catalog, now);
     diagnostics.extend(found);
-    // Templates follow every relation, not only those given as a search query; the findings
-    // of resolving them are `derive`'s, already taken.
-    let (relations, _) = Relations::resolve(&catalog, now);
 
     let templates = loaded.templates.clone().unwrap_or_else(|| Arc::new(Templates::read(Vec::new(), Vec::new())));
-    let input = Catalogued { catalog: &catalog, relations: &relations, computed: &derived.computed, now };
+    let input = Catalogued { catalog: &catalog, relations: &derived.relations, computed: &derived.computed, now };
     let selection = Selection { entity: options.entity.clone(), environment: options.environment.clone() };
     let renderer = Renderer::new(&templates, input);
     // Resources first: workloads' placeholders and templates read their outputs.
