@@ -175,7 +175,7 @@ codes! {
     EditNoDocument = "E1041", Error, "no document of the edited file is at the place the edit names";
     EditPathConflict = "E1042", Error, "an edit's path goes through a value that is not a mapping or a list";
     EditNotVerified = "E1043", Error, "an edited file would not read back as the edited value, so the edit is refused";
-    EditAnchored = "E1044", Error, "an edit would change a value that carries a YAML anchor";
+    EditAnchored = "E1044", Error, "an edit would change a value shared through a YAML anchor and its aliases";
 }
 
 impl Code {

@@ -257,7 +257,10 @@ fn anchored(file: &SourceFile, span: ByteSpan, edit: &Edit) -> Box<Diagnostic> {
     Box::new(
         Diagnostic::new(
             Code::EditAnchored,
-            format!("the value at `{}` carries a YAML anchor, which aliases elsewhere may share", dotted(edit.path())),
+            format!(
+                "the edit of `{}` would change a value shared through a YAML anchor (`&`) and its aliases (`*`)",
+                dotted(edit.path())
+            ),
         )
         .at_span(file, span)
         .with_help("write the value out instead of the anchor and its aliases, then run the action again"),

@@ -65,10 +65,12 @@ pub(crate) fn primitive<'n>(
                     });
                 };
                 if last && matches!(edit, Edit::Unset { .. }) {
+                    anchored(text, &entries[index].value)?;
                     return Ok(Some(Primitive::RemoveEntry { map: node, place, index }));
                 }
                 place = entry_place(text, json, node, index);
                 node = &entries[index].value;
+                anchored(text, node)?;
             }
             (Value::Sequence(items), Segment::Index(index)) => {
                 let index = *index;
@@ -89,10 +91,12 @@ pub(crate) fn primitive<'n>(
                     };
                 }
                 if last && matches!(edit, Edit::Unset { .. }) {
+                    anchored(text, &items[index])?;
                     return Ok(Some(Primitive::RemoveItem { seq: node, place, index }));
                 }
                 place = item_place(text, json, node, index);
                 node = &items[index];
+                anchored(text, node)?;
             }
             (Value::Null, _) => {
                 return Ok(match edit {
@@ -131,6 +135,15 @@ pub(crate) fn primitive<'n>(
             _ => return Err(Refusal::Conflict { span: node.span, depth: path.len(), found: node.type_name() }),
         },
     })
+}
+
+/// Refuses to go into or change a value that carries an anchor or is an alias: what an edit does
+/// there, YAML does to every alias of it too (or the alias is left without its anchor).
+fn anchored(text: &str, node: &Node) -> Result<(), Refusal> {
+    match text.as_bytes().get(node.span.start as usize) {
+        Some(b'&' | b'*') => Err(Refusal::Anchored(node.span)),
+        _ => Ok(()),
+    }
 }
 
 /// The value that the rest of a path creates: `{b: {c: value}}` for `b.c`, `[value]` for `0`.

@@ -139,8 +139,18 @@ impl Layout<'_> {
         }
         let keep_newline = block_header.is_some() && text[..end].ends_with('\n');
         let tail = if keep_newline { self.newline } else { "" };
+        let block_column = block_start(text, node).map(|start| scan::column(text, start));
         match place {
-            Place::Key { key_start, colon_end } if scalar_old || is_empty(node) => {
+            Place::Key { colon_end, .. } if self.mode == Mode::Plain => {
+                Ok(Splice { start: colon_end, end, text: format!(" {}{tail}", self.flow(value)) })
+            }
+            // A mapping goes deeper than its key; a list of an indentless list (`key:\n- a`) may not.
+            Place::Key { key_start, colon_end }
+                if scalar_old
+                    || is_empty(node)
+                    || (value.is_object()
+                        && block_column.is_none_or(|column| column <= scan::column(text, key_start))) =>
+            {
                 let indent = scan::column(text, key_start) + self.offset_for(value);
                 let block = self.block(value, indent);
                 Ok(Splice {

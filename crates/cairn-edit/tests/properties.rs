@@ -1,0 +1,211 @@
+//! The crate's invariant, checked from outside over many edits: every edit of every value of the
+//! case files (and of keys they lack), with values that are easy to write wrongly, either is
+//! refused with a finding or gives a text that parses and reads back as the old document with the
+//! edit applied, every other document unchanged. The same property the `edit` fuzz target checks.
+
+use std::path::Path;
+
+use cairn_diagnostics::SourceFile;
+use cairn_edit::{Edit, Segment, edit, remove_document};
+use cairn_syntax::{Limits, Node, Value, parse_file};
+use serde_json::{Value as Json, json};
+
+/// The edit applied to a JSON value, written independently of the crate's own.
+fn expected(mut document: Json, edit: &Edit) -> Option<Json> {
+    fn walk<'a>(mut value: &'a mut Json, path: &[Segment]) -> Option<&'a mut Json> {
+        for segment in path {
+            if value.is_null() {
+                *value = match segment {
+                    Segment::Key(_) => json!({}),
+                    Segment::Index(_) => json!([]),
+                };
+            }
+            value = match (value, segment) {
+                (Json::Object(map), Segment::Key(key)) => map.entry(key.clone()).or_insert(Json::Null),
+                (Json::Array(items), Segment::Index(index)) => {
+                    if *index == items.len() {
+                        items.push(Json::Null);
+                    }
+                    items.get_mut(*index)?
+                }
+                _ => return None,
+            };
+        }
+        Some(value)
+    }
+    match edit {
+        Edit::Set { path, value } => *walk(&mut document, path)? = value.clone(),
+        Edit::Append { path, value } => {
+            let slot = walk(&mut document, path)?;
+            if slot.is_null() {
+                *slot = json!([]);
+            }
+            slot.as_array_mut()?.push(value.clone());
+        }
+        // Unset and remove change nothing where the path leads nowhere.
+        Edit::Unset { path } => {
+            let (last, parent) = path.split_last()?;
+            let pointer = pointer(parent);
+            match (document.pointer_mut(&pointer), last) {
+                (None | Some(Json::Null), _) => {}
+                (Some(Json::Object(map)), Segment::Key(key)) => {
+                    map.remove(key);
+                }
+                (Some(Json::Array(items)), Segment::Index(index)) => {
+                    if *index < items.len() {
+                        items.remove(*index);
+                    }
+                }
+                _ => return None,
+            }
+        }
+        Edit::Remove { path, value } => match document.pointer_mut(&pointer(path)) {
+            None | Some(Json::Null) => {}
+            Some(Json::Array(items)) => items.retain(|item| item != value),
+            Some(_) => return None,
+        },
+    }
+    Some(document)
+}
+
+fn pointer(path: &[Segment]) -> String {
+    path.iter()
+        .map(|segment| match segment {
+            Segment::Key(key) => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            Segment::Index(index) => format!("/{index}"),
+        })
+        .collect()
+}
+
+/// Every path to a value of a document.
+fn paths(node: &Node, prefix: &mut Vec<Segment>, out: &mut Vec<Vec<Segment>>) {
+    match &node.value {
+        Value::Mapping(entries) => {
+            for entry in entries {
+                prefix.push(Segment::Key(entry.key.clone()));
+                out.push(prefix.clone());
+                paths(&entry.value, prefix, out);
+                prefix.pop();
+            }
+        }
+        Value::Sequence(items) => {
+            for (index, item) in items.iter().enumerate() {
+                prefix.push(Segment::Index(index));
+                out.push(prefix.clone());
+                paths(item, prefix, out);
+                prefix.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn values() -> Vec<Json> {
+    vec![
+        json!("plain"),
+        json!("16"),
+        json!("yes"),
+        json!("null"),
+        json!(""),
+        json!("key: value # not a comment"),
+        json!("- dash"),
+        json!("two\nlines\n"),
+        json!("it's \"quoted\" \\ back"),
+        json!("tab\there"),
+        json!("Zoë ☕ “typographic”"),
+        json!(" padded "),
+        json!("[not, a, list]"),
+        json!(3),
+        json!(-2.5),
+        json!(true),
+        Json::Null,
+        json!([]),
+        json!({}),
+        json!(["a", 1, {"b": [true]}]),
+        json!({"name": "cache", "type": "redis", "params": {"size": "small", "tags": ["x", "y"]}}),
+    ]
+}
+
+fn before_files() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(root).expect("tests/cases exists").filter_map(Result::ok) {
+        for name in ["before.yaml", "before.json"] {
+            if let Ok(text) = std::fs::read_to_string(entry.path().join(name)) {
+                files.push((format!("catalog/x.{}", &name[7..]), text));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn every_edit_reads_back_or_is_refused() {
+    let (mut made, mut refused) = (0usize, 0usize);
+    let mut unverified = Vec::new();
+    for (path, text) in before_files() {
+        let file = SourceFile::new(path.as_str(), text.as_str());
+        let parsed = parse_file(&path, text.as_bytes(), &Limits::default());
+        if parsed.diagnostics.iter().any(|d| d.severity == cairn_diagnostics::Severity::Error) {
+            continue;
+        }
+        let originals: Vec<Json> = parsed.documents.iter().map(Node::to_json).collect();
+        for (index, document) in parsed.documents.iter().enumerate() {
+            let mut all = Vec::new();
+            paths(document, &mut Vec::new(), &mut all);
+            all.push(vec![Segment::Key("added".into())]);
+            all.push(vec![Segment::Key("properties".into()), Segment::Key("new".into()), Segment::Key("deep".into())]);
+            let mut edits = Vec::new();
+            for path in &all {
+                for value in values() {
+                    edits.push(Edit::Set { path: path.clone(), value: value.clone() });
+                    edits.push(Edit::Append { path: path.clone(), value });
+                }
+                edits.push(Edit::Unset { path: path.clone() });
+                edits.push(Edit::Remove { path: path.clone(), value: json!("a") });
+            }
+            for one in edits {
+                match edit(&file, document.span.start, std::slice::from_ref(&one)) {
+                    Ok(after) => {
+                        made += 1;
+                        let reparsed = parse_file(&path, after.as_bytes(), &Limits::default());
+                        assert!(
+                            reparsed.diagnostics.iter().all(|d| d.severity != cairn_diagnostics::Severity::Error),
+                            "{path}: {one:?} gave a text that does not parse:\n{after}"
+                        );
+                        let want = expected(originals[index].clone(), &one);
+                        let got: Vec<Json> = reparsed.documents.iter().map(Node::to_json).collect();
+                        let mut wanted = originals.clone();
+                        wanted[index] = want.unwrap_or_else(|| panic!("{path}: {one:?} was made but cannot be"));
+                        assert_eq!(got, wanted, "{path}: {one:?} gave:\n{after}");
+                    }
+                    Err(diagnostic) => {
+                        refused += 1;
+                        if diagnostic.code == cairn_diagnostics::Code::EditNotVerified {
+                            unverified.push(format!("{path}: {one:?}"));
+                        }
+                        let location = diagnostic.location.expect("a refusal is located");
+                        assert_eq!(location.file, path);
+                        assert!(diagnostic.help.is_some());
+                    }
+                }
+            }
+            match remove_document(&file, document.span.start) {
+                Ok(Some(after)) => {
+                    let reparsed = parse_file(&path, after.as_bytes(), &Limits::default());
+                    let mut wanted = originals.clone();
+                    wanted.remove(index);
+                    let got: Vec<Json> = reparsed.documents.iter().map(Node::to_json).collect();
+                    assert_eq!(got, wanted, "{path}: removing document {index} gave:\n{after}");
+                }
+                Ok(None) => assert_eq!(originals.len(), 1, "{path}: the file is deleted with other documents in it"),
+                Err(diagnostic) => panic!("{path}: removing document {index} was refused: {diagnostic:?}"),
+            }
+        }
+    }
+    // Refusals are for paths through scalars and for anchors; an edit the crate could not write
+    // in a way that reads back (E1043) would be a bug of this crate.
+    assert!(unverified.is_empty(), "edits refused as not reading back:\n{}", unverified.join("\n"));
+    assert!(made > 10_000 && refused > 1_000, "made {made}, refused {refused}");
+}
