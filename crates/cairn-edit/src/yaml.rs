@@ -295,10 +295,8 @@ impl Layout<'_> {
         {
             return None;
         }
-        let folded = header.starts_with('>');
-        if folded && body.contains('\n') {
-            return None;
-        }
+        // Folding would join several lines into one: those are written as a literal block.
+        let folded = header.starts_with('>') && !body.contains('\n');
         let chomp = match trailing {
             0 => "-",
             1 => "",
