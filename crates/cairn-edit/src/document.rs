@@ -4,11 +4,17 @@
 use cairn_diagnostics::{Code, Diagnostic, SourceFile};
 use cairn_syntax::Node;
 
-use crate::{Splice, document_at, is_json, no_document, read, reads_back, scan};
+use crate::{BOM, Splice, document_at, is_json, no_document, read, reads_back, scan};
 
 /// Removes the document of `file` that holds byte offset `at`, with its separator; returns the
 /// file's new text, `None` when no document is left (the file is to be deleted).
+///
+/// A file that starts with a byte-order mark keeps it, as with `edit`.
 pub fn remove_document(file: &SourceFile, at: u32) -> Result<Option<String>, Box<Diagnostic>> {
+    if let Some(text) = file.text().strip_prefix(BOM) {
+        let file = SourceFile::new(file.path(), text);
+        return remove_document(&file, at).map(|text| text.map(|text| format!("{BOM}{text}")));
+    }
     let documents = read(file)?;
     let index = document_at(&documents, at).ok_or_else(|| no_document(file, at))?;
     if documents.len() == 1 {

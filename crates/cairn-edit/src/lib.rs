@@ -60,9 +60,13 @@ impl Edit {
 }
 
 /// A dot-separated path (`properties.ttl`, `relations.components.0`) as segments: a part made of
-/// ASCII digits only is a sequence index, anything else a key.
+/// ASCII digits only is a sequence index, anything else a key. The empty text is the empty path
+/// (the document itself).
 #[must_use]
 pub fn path(dotted: &str) -> Vec<Segment> {
+    if dotted.is_empty() {
+        return Vec::new();
+    }
     dotted
         .split('.')
         .map(|part| match part.parse::<usize>() {
@@ -84,6 +88,9 @@ pub fn dotted(path: &[Segment]) -> String {
         .collect();
     parts.join(".")
 }
+
+/// The byte-order mark a UTF-8 file may start with, which the parser skips.
+pub(crate) const BOM: char = '\u{feff}';
 
 /// How an edit is written: in the style of the file, or in the plainest style YAML has, tried
 /// when the first does not read back as intended.
@@ -120,7 +127,14 @@ pub(crate) enum Refusal {
 /// Applies `edits`, in order, to the document of `file` that holds byte offset `at`; returns the
 /// file's new text. An edit that cannot be made, or whose result would not read back as the
 /// edited value, is refused with a finding located in `file`.
+///
+/// A file that starts with a byte-order mark keeps it; `at` and the findings' places are then in
+/// the text after it, as `cairn_syntax::parse_file`'s spans are.
 pub fn edit(file: &SourceFile, at: u32, edits: &[Edit]) -> Result<String, Box<Diagnostic>> {
+    if let Some(text) = file.text().strip_prefix(BOM) {
+        let file = SourceFile::new(file.path(), text);
+        return edit(&file, at, edits).map(|text| format!("{BOM}{text}"));
+    }
     let documents = read(file)?;
     let index = document_at(&documents, at).ok_or_else(|| no_document(file, at))?;
     let original = &documents[index];
@@ -237,11 +251,8 @@ pub(crate) fn no_document(file: &SourceFile, at: u32) -> Box<Diagnostic> {
 }
 
 fn path_conflict(file: &SourceFile, span: ByteSpan, edit: &Edit, depth: usize, found: &str) -> Box<Diagnostic> {
-    let (message, help) = if depth == 0 && edit.path().is_empty() {
-        (
-            format!("the edit names no value inside the document: {found} cannot be changed so"),
-            "name a key of the document",
-        )
+    let (message, help) = if edit.path().is_empty() {
+        (format!("the edit's path is empty: {found} cannot be unset"), "name a key of the document")
     } else {
         let at = dotted(&edit.path()[..depth.min(edit.path().len())]);
         let at = if at.is_empty() { "the document".to_owned() } else { format!("`{at}`") };
