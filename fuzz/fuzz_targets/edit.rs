@@ -2,7 +2,7 @@
 //! makes to a platform's YAML and JSON files, on arbitrary files and edits.
 //!
 //! Input: a first line naming one edit, `OP[@DOC] PATH [JSON]` (OP: `set`, `unset`, `append`,
-//! `remove` or `delete` for `remove_document`; DOC: the document, counted from 0; PATH: dotted,
+//! `remove`, `add` or `delete` for `remove_document`; DOC: the document, counted from 0; PATH: dotted,
 //! digits for list indices; JSON: the value), then the file. An input whose first line is not
 //! such an edit is taken whole as the file, with a fixed set of edits. Each is tried with the file
 //! as `x.yaml` and as `x.json`.
@@ -57,6 +57,7 @@ fn spec(line: &str) -> Option<(Step, usize)> {
         "unset" => Step::Edit(Edit::Unset { path }),
         "append" => Step::Edit(Edit::Append { path, value }),
         "remove" => Step::Edit(Edit::Remove { path, value }),
+        "add" => Step::Edit(Edit::Add { path, value }),
         "delete" => Step::Delete,
         _ => return None,
     };
@@ -70,6 +71,7 @@ fn fixed_steps() -> Vec<Step> {
         Step::Edit(Edit::Set { path: path("title"), value: json!("two\nlines: # x") }),
         Step::Edit(Edit::Set { path: path("properties.limits"), value: json!({"cpu": "16", "tags": ["yes", 1]}) }),
         Step::Edit(Edit::Append { path: path("relations.components"), value: json!("cart") }),
+        Step::Edit(Edit::Add { path: path("relations.components"), value: json!("cart") }),
         Step::Edit(Edit::Remove { path: path("relations.components"), value: json!("cart") }),
         Step::Edit(Edit::Unset { path: path("properties") }),
         Step::Delete,
@@ -128,12 +130,15 @@ fn located(file: &SourceFile, diagnostic: &Diagnostic) {
 fn expected(mut document: Json, edit: &Edit) -> Option<Json> {
     match edit {
         Edit::Set { path, value } => *create(&mut document, path)? = value.clone(),
-        Edit::Append { path, value } => {
+        Edit::Append { path, value } | Edit::Add { path, value } => {
             let slot = create(&mut document, path)?;
             if slot.is_null() {
                 *slot = json!([]);
             }
-            slot.as_array_mut()?.push(value.clone());
+            let items = slot.as_array_mut()?;
+            if !(matches!(edit, Edit::Add { .. }) && items.contains(value)) {
+                items.push(value.clone());
+            }
         }
         Edit::Unset { path } => {
             let (last, parent) = path.split_last()?;

@@ -65,6 +65,8 @@ fn yaml(text: &str, documents: &[Node], index: usize) -> Option<Splice> {
 }
 
 /// The offsets of the lines that start a YAML document (`---`, alone or followed by a space).
+/// A line is enough to tell: YAML forbids `---` at the start of a line inside any value, so
+/// there it always starts a document (https://yaml.org/spec/1.2.2/#912-document-markers).
 fn markers(text: &str) -> Vec<usize> {
     let mut markers = Vec::new();
     let mut start = 0;

@@ -38,10 +38,11 @@ pub(crate) fn apply(document: &mut Value, edit: &Edit) -> Result<(), PathConflic
                 }
             }
         }
-        Edit::Append { path, value } => {
+        Edit::Append { path, value } | Edit::Add { path, value } => {
             let slot = slot(document, path, true)?.ok_or(PathConflict { depth: 0, found: "nothing" })?;
             match slot {
                 Value::Null => *slot = Value::Array(vec![value.clone()]),
+                Value::Array(items) if matches!(edit, Edit::Add { .. }) && items.contains(value) => {}
                 Value::Array(items) => items.push(value.clone()),
                 other => return Err(PathConflict { depth: path.len(), found: type_name(other) }),
             }

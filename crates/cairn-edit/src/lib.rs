@@ -45,6 +45,10 @@ pub enum Edit {
     Append { path: Vec<Segment>, value: serde_json::Value },
     /// Removes every item equal to `value` from the sequence at `path`.
     Remove { path: Vec<Segment>, value: serde_json::Value },
+    /// Appends `value` to the sequence at `path` unless an equal item is there already, creating
+    /// the sequence when absent. Decided on the file as the edits before it left it, so two
+    /// `Add`s of one value in a run add it once.
+    Add { path: Vec<Segment>, value: serde_json::Value },
 }
 
 impl Edit {
@@ -52,9 +56,11 @@ impl Edit {
     #[must_use]
     pub fn path(&self) -> &[Segment] {
         match self {
-            Edit::Set { path, .. } | Edit::Unset { path } | Edit::Append { path, .. } | Edit::Remove { path, .. } => {
-                path
-            }
+            Edit::Set { path, .. }
+            | Edit::Unset { path }
+            | Edit::Append { path, .. }
+            | Edit::Remove { path, .. }
+            | Edit::Add { path, .. } => path,
         }
     }
 }

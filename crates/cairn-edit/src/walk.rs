@@ -55,7 +55,7 @@ pub(crate) fn primitive<'n>(
                             key: key.clone(),
                             value: nest(&path[depth + 1..], value.clone(), node.span, depth + 1)?,
                         }),
-                        Edit::Append { value, .. } => Some(Primitive::InsertEntry {
+                        Edit::Append { value, .. } | Edit::Add { value, .. } => Some(Primitive::InsertEntry {
                             map: node,
                             place,
                             key: key.clone(),
@@ -81,11 +81,18 @@ pub(crate) fn primitive<'n>(
                             place,
                             value: nest(&path[depth + 1..], value.clone(), node.span, depth + 1)?,
                         })),
-                        Edit::Append { value, .. } if index == items.len() => Ok(Some(Primitive::InsertItem {
-                            seq: node,
-                            place,
-                            value: nest(&path[depth + 1..], Json::Array(vec![value.clone()]), node.span, depth + 1)?,
-                        })),
+                        Edit::Append { value, .. } | Edit::Add { value, .. } if index == items.len() => {
+                            Ok(Some(Primitive::InsertItem {
+                                seq: node,
+                                place,
+                                value: nest(
+                                    &path[depth + 1..],
+                                    Json::Array(vec![value.clone()]),
+                                    node.span,
+                                    depth + 1,
+                                )?,
+                            }))
+                        }
                         Edit::Unset { .. } | Edit::Remove { .. } => Ok(None),
                         _ => Err(Refusal::Conflict { span: node.span, depth, found: "a shorter list" }),
                     };
@@ -105,7 +112,7 @@ pub(crate) fn primitive<'n>(
                         place,
                         value: nest(&path[depth..], value.clone(), node.span, depth)?,
                     }),
-                    Edit::Append { value, .. } => Some(Primitive::Replace {
+                    Edit::Append { value, .. } | Edit::Add { value, .. } => Some(Primitive::Replace {
                         node,
                         place,
                         value: nest(&path[depth..], Json::Array(vec![value.clone()]), node.span, depth)?,
@@ -121,7 +128,12 @@ pub(crate) fn primitive<'n>(
         Edit::Unset { .. } => {
             return Err(Refusal::Conflict { span: node.span, depth: 0, found: "the document itself" });
         }
-        Edit::Append { value, .. } => match &node.value {
+        Edit::Append { value, .. } | Edit::Add { value, .. } => match &node.value {
+            Value::Sequence(items)
+                if matches!(edit, Edit::Add { .. }) && items.iter().any(|item| item.to_json() == *value) =>
+            {
+                None
+            }
             Value::Sequence(_) => Some(Primitive::InsertItem { seq: node, place, value: value.clone() }),
             Value::Null => Some(Primitive::Replace { node, place, value: Json::Array(vec![value.clone()]) }),
             _ => return Err(Refusal::Conflict { span: node.span, depth: path.len(), found: node.type_name() }),

@@ -421,7 +421,9 @@ impl Layout<'_> {
 /// Whether a plain scalar reads as a string in YAML 1.2 (as cairn reads it) but as something
 /// else in YAML 1.1, which many tools still follow: its booleans (`yes`, `off`), and anything
 /// that looks like a number, a sexagesimal or a date (`1_000`, `12:30`, `2026-11-29`). Such a
-/// string is quoted, so that every reader agrees. (YAML 1.1's types: https://yaml.org/type/)
+/// string is quoted, so that every reader agrees. YAML 1.1's booleans are listed at
+/// https://yaml.org/type/bool.html; its numbers and dates at https://yaml.org/type/int.html,
+/// https://yaml.org/type/float.html and https://yaml.org/type/timestamp.html.
 fn other_tools_differ(string: &str) -> bool {
     const BOOLEANS: [&str; 16] =
         ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"];

@@ -4,7 +4,8 @@
 //! message of the finding that refuses the edit). `edits.json` is either a list of edits or
 //! `{"document": N, "edits": [...]}` / `{"document": N, "remove_document": true}`, N counting the
 //! file's documents (list items included) from 0. An edit is `{"set": "a.b", "value": v}`,
-//! `{"unset": "a.b"}`, `{"append": "a.b", "value": v}` or `{"remove": "a.b", "value": v}`.
+//! `{"unset": "a.b"}`, `{"append": "a.b", "value": v}`, `{"add": "a.b", "value": v}` or
+//! `{"remove": "a.b", "value": v}`.
 //!
 //! `CAIRN_UPDATE_CASES=1` writes what the crate produces as the expected files (review the diff).
 
@@ -44,6 +45,8 @@ fn read_case(spec: &Value) -> Case {
                 Edit::Append { path, value }
             } else if let Some(path) = at("remove") {
                 Edit::Remove { path, value }
+            } else if let Some(path) = at("add") {
+                Edit::Add { path, value }
             } else {
                 panic!("an edit is set, unset, append or remove: {item}")
             }
@@ -98,7 +101,7 @@ fn check_case(dir: &Path, update: bool) -> Result<(), String> {
             if after != expected {
                 return Err(format!("expected:\n{expected}\ngot:\n{after}"));
             }
-            // Setting, unsetting and removing again change nothing.
+            // Setting, unsetting, adding and removing again change nothing.
             if !case.remove && case.edits.iter().all(|edit| !matches!(edit, Edit::Append { .. })) {
                 let again = run(&SourceFile::new(file.path(), after.as_str()), &case)?;
                 if again.as_deref() != Some(after.as_str()) {

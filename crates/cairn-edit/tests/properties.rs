@@ -35,12 +35,15 @@ fn expected(mut document: Json, edit: &Edit) -> Option<Json> {
     }
     match edit {
         Edit::Set { path, value } => *walk(&mut document, path)? = value.clone(),
-        Edit::Append { path, value } => {
+        Edit::Append { path, value } | Edit::Add { path, value } => {
             let slot = walk(&mut document, path)?;
             if slot.is_null() {
                 *slot = json!([]);
             }
-            slot.as_array_mut()?.push(value.clone());
+            let items = slot.as_array_mut()?;
+            if !(matches!(edit, Edit::Add { .. }) && items.contains(value)) {
+                items.push(value.clone());
+            }
         }
         // Unset and remove change nothing where the path leads nowhere.
         Edit::Unset { path } => {
@@ -174,6 +177,7 @@ fn every_edit_reads_back_or_is_refused() {
                 for value in values() {
                     if list_or_absent {
                         edits.push(Edit::Append { path: path.clone(), value: value.clone() });
+                        edits.push(Edit::Add { path: path.clone(), value: value.clone() });
                     }
                     edits.push(Edit::Set { path: path.clone(), value });
                 }
@@ -273,6 +277,7 @@ fn parse_spec(line: &str) -> Option<(Option<Edit>, usize)> {
         "unset" => Some(Edit::Unset { path }),
         "append" => Some(Edit::Append { path, value }),
         "remove" => Some(Edit::Remove { path, value }),
+        "add" => Some(Edit::Add { path, value }),
         "delete" => None,
         _ => return None,
     };
