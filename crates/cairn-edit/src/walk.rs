@@ -48,21 +48,8 @@ pub(crate) fn primitive<'n>(
         match (&node.value, segment) {
             (Value::Mapping(entries), Segment::Key(key)) => {
                 let Some(index) = entries.iter().position(|entry| entry.key == *key) else {
-                    return Ok(match edit {
-                        Edit::Set { value, .. } => Some(Primitive::InsertEntry {
-                            map: node,
-                            place,
-                            key: key.clone(),
-                            value: nest(&path[depth + 1..], value.clone(), node.span, depth + 1)?,
-                        }),
-                        Edit::Append { value, .. } | Edit::Add { value, .. } => Some(Primitive::InsertEntry {
-                            map: node,
-                            place,
-                            key: key.clone(),
-                            value: nest(&path[depth + 1..], Json::Array(vec![value.clone()]), node.span, depth + 1)?,
-                        }),
-                        Edit::Unset { .. } | Edit::Remove { .. } => None,
-                    });
+                    let value = created(edit, &path[depth + 1..], node.span, depth + 1)?;
+                    return Ok(value.map(|value| Primitive::InsertEntry { map: node, place, key: key.clone(), value }));
                 };
                 if last && matches!(edit, Edit::Unset { .. }) {
                     anchored(text, &entries[index].value)?;
@@ -75,26 +62,12 @@ pub(crate) fn primitive<'n>(
             (Value::Sequence(items), Segment::Index(index)) => {
                 let index = *index;
                 if index >= items.len() {
-                    return match edit {
-                        Edit::Set { value, .. } if index == items.len() => Ok(Some(Primitive::InsertItem {
-                            seq: node,
-                            place,
-                            value: nest(&path[depth + 1..], value.clone(), node.span, depth + 1)?,
-                        })),
-                        Edit::Append { value, .. } | Edit::Add { value, .. } if index == items.len() => {
-                            Ok(Some(Primitive::InsertItem {
-                                seq: node,
-                                place,
-                                value: nest(
-                                    &path[depth + 1..],
-                                    Json::Array(vec![value.clone()]),
-                                    node.span,
-                                    depth + 1,
-                                )?,
-                            }))
+                    let value = created(edit, &path[depth + 1..], node.span, depth + 1)?;
+                    return match value {
+                        Some(_) if index > items.len() => {
+                            Err(Refusal::Conflict { span: node.span, depth, found: "a shorter list" })
                         }
-                        Edit::Unset { .. } | Edit::Remove { .. } => Ok(None),
-                        _ => Err(Refusal::Conflict { span: node.span, depth, found: "a shorter list" }),
+                        value => Ok(value.map(|value| Primitive::InsertItem { seq: node, place, value })),
                     };
                 }
                 if last && matches!(edit, Edit::Unset { .. }) {
@@ -106,19 +79,8 @@ pub(crate) fn primitive<'n>(
                 anchored(text, node)?;
             }
             (Value::Null, _) => {
-                return Ok(match edit {
-                    Edit::Set { value, .. } => Some(Primitive::Replace {
-                        node,
-                        place,
-                        value: nest(&path[depth..], value.clone(), node.span, depth)?,
-                    }),
-                    Edit::Append { value, .. } | Edit::Add { value, .. } => Some(Primitive::Replace {
-                        node,
-                        place,
-                        value: nest(&path[depth..], Json::Array(vec![value.clone()]), node.span, depth)?,
-                    }),
-                    Edit::Unset { .. } | Edit::Remove { .. } => None,
-                });
+                let value = created(edit, &path[depth..], node.span, depth)?;
+                return Ok(value.map(|value| Primitive::Replace { node, place, value }));
             }
             _ => return Err(Refusal::Conflict { span: node.span, depth, found: node.type_name() }),
         }
@@ -155,6 +117,19 @@ fn anchored(text: &str, node: &Node) -> Result<(), Refusal> {
     match text.as_bytes().get(node.span.start as usize) {
         Some(b'&' | b'*') => Err(Refusal::Anchored(node.span)),
         _ => Ok(()),
+    }
+}
+
+/// What an edit puts where its path leaves the document (`rest` being the part of the path not
+/// there): the value nested under the rest, or for an append a list of it; `None` for the edits
+/// that have nothing to do there.
+fn created(edit: &Edit, rest: &[Segment], span: ByteSpan, depth: usize) -> Result<Option<Json>, Refusal> {
+    match edit {
+        Edit::Set { value, .. } => nest(rest, value.clone(), span, depth).map(Some),
+        Edit::Append { value, .. } | Edit::Add { value, .. } => {
+            nest(rest, Json::Array(vec![value.clone()]), span, depth).map(Some)
+        }
+        Edit::Unset { .. } | Edit::Remove { .. } => Ok(None),
     }
 }
 
