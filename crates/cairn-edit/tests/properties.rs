@@ -318,3 +318,53 @@ fn check_one(path: &str, text: &str, document: usize, one: Option<&Edit>) {
         },
     }
 }
+
+/// On every document of the example platform's YAML files: setting an existing `title` changes
+/// that one line and nothing else, and adding a key adds one line and nothing else.
+#[test]
+fn example_files_change_by_one_line() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/acme");
+    let mut stack = vec![root];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).expect("the example is readable").filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut checked = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("a YAML file of the example is UTF-8");
+        let file = SourceFile::new("catalog/x.yaml", text.as_str());
+        let parsed = parse_file(file.path(), text.as_bytes(), &Limits::default());
+        for document in &parsed.documents {
+            let mut edits = vec![Edit::Set { path: cairn_edit::path("added"), value: json!("a new line") }];
+            if document.get("title").is_some_and(|title| title.as_str().is_some()) {
+                edits.push(Edit::Set { path: cairn_edit::path("title"), value: json!("Renamed — déjà") });
+            }
+            for one in edits {
+                let after = edit(&file, document.span.start, std::slice::from_ref(&one))
+                    .unwrap_or_else(|diagnostic| panic!("{}: {one:?} refused: {diagnostic:?}", path.display()));
+                let before_lines: Vec<&str> = text.lines().collect();
+                let after_lines: Vec<&str> = after.lines().collect();
+                let changed = if before_lines.len() == after_lines.len() {
+                    before_lines.iter().zip(&after_lines).filter(|(a, b)| a != b).count()
+                } else {
+                    // One line added: everything else is the same, in order.
+                    assert_eq!(after_lines.len(), before_lines.len() + 1, "{}: {one:?}", path.display());
+                    let at = before_lines.iter().zip(&after_lines).take_while(|(a, b)| a == b).count();
+                    assert_eq!(before_lines[at..], after_lines[at + 1..], "{}: {one:?}", path.display());
+                    1
+                };
+                assert_eq!(changed, 1, "{}: {one:?} changed {changed} lines:\n{after}", path.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "checked {checked} edits");
+}
