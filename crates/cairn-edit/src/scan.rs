@@ -84,10 +84,16 @@ pub(crate) fn full_end(text: &str, node: &Node, json: bool) -> usize {
         Value::Sequence(items) => items.last(),
         _ => return scalar_end(text, node.span.start as usize, end.min(text.len())),
     };
-    let Some(last) = last else { return end.min(text.len()) };
     if json {
         return end.min(text.len());
     }
+    // An empty collection's span runs on over a comment after it (`[]   # none yet`): it ends
+    // at its closing bracket.
+    let Some(last) = last else {
+        let start = node.span.start as usize;
+        let opener = text.get(start..end).and_then(|inner| inner.find(['[', '{'])).map(|at| start + at + 1);
+        return opener.and_then(|after| closer_after(text, after)).unwrap_or(end).min(text.len());
+    };
     let inner = full_end(text, last, false).max(end);
     if !is_flow(text, node) {
         return inner.min(text.len());

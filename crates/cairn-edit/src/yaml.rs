@@ -153,10 +153,18 @@ impl Layout<'_> {
             {
                 let indent = scan::column(text, key_start) + self.offset_for(value);
                 let block = self.block(value, indent);
+                // A comment after the old value stays on the key's line, before the new block.
+                let line_end = scan::line_end(text, end);
+                let rest = text[end..line_end].trim_end_matches(['\r', '\n']);
+                let (end, comment) = if !text[..end].ends_with('\n') && rest.trim_start().starts_with('#') {
+                    (end + rest.len(), rest)
+                } else {
+                    (end, "")
+                };
                 Ok(Splice {
                     start: colon_end,
                     end,
-                    text: format!("{}{}{block}{tail}", self.newline, " ".repeat(indent)),
+                    text: format!("{comment}{}{}{block}{tail}", self.newline, " ".repeat(indent)),
                 })
             }
             _ => {
