@@ -170,6 +170,12 @@ codes! {
     ResourceNoMatch = "E0926", Error, "no resource definition matches a resource request";
     ResourceAmbiguous = "E0927", Error, "two resource definitions match a resource request equally specifically";
     ResourceParamsConflict = "E0928", Error, "requests for one shared resource give it different `params`";
+    // E1040-E1049: edits an action makes to YAML and JSON files (cairn-edit).
+    EditUnreadable = "E1040", Error, "a file an action edits does not parse, so it is not edited";
+    EditNoDocument = "E1041", Error, "no document of the edited file is at the place the edit names";
+    EditPathConflict = "E1042", Error, "an edit's path goes through a value that is not a mapping or a list";
+    EditNotVerified = "E1043", Error, "an edited file would not read back as the edited value, so the edit is refused";
+    EditAnchored = "E1044", Error, "an edit would change a value shared through a YAML anchor and its aliases";
 }
 
 impl Code {
