@@ -170,6 +170,12 @@ codes! {
     ResourceNoMatch = "E0926", Error, "no resource definition matches a resource request";
     ResourceAmbiguous = "E0927", Error, "two resource definitions match a resource request equally specifically";
     ResourceParamsConflict = "E0928", Error, "requests for one shared resource give it different `params`";
+    // E1050-E1059: an action's change applied to the platform's files (`cairn run`, cairn-engine).
+    ChangeCreatesExisting = "E1050", Error, "a change creates a file the platform already has";
+    ChangeFileMissing = "E1051", Error, "a change edits or removes a document of a file the platform does not have";
+    UnsafeChangePath = "E1052", Error, "a change names a path that is not a plain relative path inside the platform";
+    ChangePathConflict = "E1053", Error, "a change creates a file where the platform has a folder, under a file, or differing only in case from a path it has";
+    ChangeDocumentRemoved = "E1054", Error, "a change edits a document an earlier change of the same run removed";
 }
 
 impl Code {
