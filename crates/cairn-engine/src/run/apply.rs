@@ -70,6 +70,7 @@ pub(crate) fn apply_with(
     let entries = source.files().map_err(|error| vec![unlisted(source, &error)])?;
     let reader = source.reader();
     let mut run = Run {
+        entries: &entries,
         listed: entries.iter().map(|entry| (entry.path.as_str(), entry)).collect(),
         limits: settings_of(&reader, &entries).limits(),
         reader,
@@ -148,6 +149,8 @@ impl Move {
 }
 
 struct Run<'a> {
+    /// The source's listing, sorted by path.
+    entries: &'a [FileEntry],
     listed: HashMap<&'a str, &'a FileEntry>,
     reader: Reader<'a>,
     limits: Limits,
@@ -209,15 +212,22 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// The paths the platform has at this point of the run.
+    /// The paths the platform has at this point of the run, sorted, so that a finding names the
+    /// same one on every run.
     fn present(&self) -> Vec<&str> {
-        let listed = self.listed.keys().copied().filter(|path| self.files.get(*path).is_none_or(|f| f.now.is_some()));
+        let listed = self
+            .entries
+            .iter()
+            .map(|entry| entry.path.as_str())
+            .filter(|path| self.files.get(*path).is_none_or(|f| f.now.is_some()));
         let created = self
             .files
             .iter()
             .filter(|(path, file)| file.now.is_some() && !self.listed.contains_key(path.as_str()))
             .map(|(path, _)| path.as_str());
-        listed.chain(created).collect()
+        let mut present: Vec<&str> = listed.chain(created).collect();
+        present.sort_unstable();
+        present
     }
 
     /// A new file at `path` would be one file with a folder, under a file, or beside a path

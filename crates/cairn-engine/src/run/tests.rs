@@ -362,6 +362,41 @@ fn a_preview_plans_the_writes_against_the_head() {
     assert_eq!(repo.git(&["status", "--porcelain"]), "");
 }
 
+/// A DAY-2 run on an environment (its `ttl` from 5 days to 8): the preview gives the new expiry
+/// beside the old, as a pull request's plan would, and introduces no finding.
+#[test]
+fn a_preview_of_a_longer_ttl_gives_the_new_expiry() {
+    let environment = |ttl: &str| {
+        format!(
+            "# Alice's environment\nidentifier: dev-alice\nteam: payments\nproperties:\n  type: development\n  \
+             createdAt: \"2026-11-28T09:00:00Z\"\n  ttl: {ttl} # days\n"
+        )
+    };
+    let repo = clean();
+    repo.write("environments/dev-alice.yaml", environment("5d"));
+    repo.commit("an environment");
+    let writes = [write("environments/dev-alice.yaml", Some(&environment("5d")), Some(&environment("8d")))];
+    let plan = preview(&repo.at("HEAD"), &writes, now()).expect("a plan");
+    let environments: Vec<String> = plan
+        .environments
+        .iter()
+        .map(|change| {
+            let show = |at: Option<cairn_model::Timestamp>| at.map_or("-".to_owned(), |at| at.to_string());
+            format!(
+                "{:?} {} expires {} (was {})",
+                change.kind,
+                change.identifier,
+                show(change.expires),
+                show(change.expired_before)
+            )
+        })
+        .collect();
+    assert_eq!(environments, ["Modified dev-alice expires 2026-12-06T09:00:00Z (was 2026-12-03T09:00:00Z)"]);
+    assert_eq!(entities(&plan), ["Modified Environment:dev-alice environments/dev-alice.yaml"]);
+    assert_eq!(plan.introduced().count(), 0, "{:?}", plan.outcome.diagnostics);
+    assert_eq!(plan.verdict(false), crate::verdict::Verdict::Pass);
+}
+
 /// Added, changed, removed, empty and binary files, in path order, as `git diff` shows them.
 #[test]
 fn the_writes_diff_as_git_shows_a_change() {
@@ -434,6 +469,25 @@ fn the_writes_go_into_the_working_tree() {
     assert_eq!(left, ["?? catalog/cart.yaml", "?? catalog/new/deep/gift-cards.yaml", "?? scripts/run.sh"]);
 }
 
+/// The same writes written twice (a run retried after a crash half-way): a file already as the
+/// run leaves it is left alone, the others are written.
+#[test]
+fn writing_the_same_writes_again_changes_nothing() {
+    let repo = Repo::with(&[("a.yaml", "a: 1\n"), ("b.yaml", "b: 1\n"), ("gone.yaml", "x\n")]);
+    let writes = [
+        write("a.yaml", Some("a: 1\n"), Some("a: 2\n")),
+        write("b.yaml", Some("b: 1\n"), Some("b: 2\n")),
+        write("gone.yaml", Some("x\n"), None),
+        write("new/c.yaml", None, Some("c: 1\n")),
+    ];
+    // Half of it was written before a crash.
+    write_worktree(repo.path(), &writes[..2]).expect("written");
+    write_worktree(repo.path(), &writes).expect("written again");
+    write_worktree(repo.path(), &writes).expect("and again");
+    assert_eq!(["a.yaml", "b.yaml", "new/c.yaml"].map(|path| read(&repo, path)), ["a: 2\n", "b: 2\n", "c: 1\n"]);
+    assert!(!repo.path().join("gone.yaml").exists());
+}
+
 /// Every write is checked before the first is made: a file that moved on since the run read it
 /// stops them all, and says which.
 #[test]
@@ -442,7 +496,7 @@ fn a_working_tree_that_moved_on_is_not_written() {
     let cases = [
         (write("b.yaml", Some("b: 1\n"), Some("b: 2\n")), "`b.yaml` changed on disk since the change was made"),
         (write("c.yaml", None, Some("c: 2\n")), "`c.yaml` appeared on disk since the change was made"),
-        (write("d.yaml", Some("d: 1\n"), None), "`d.yaml` is gone from disk since the change was made"),
+        (write("d.yaml", Some("d: 1\n"), Some("d: 2\n")), "`d.yaml` is gone from disk since the change was made"),
         (write("e/f.yaml", Some("f: 1\n"), Some("f: 2\n")), "`e/f.yaml` is gone from disk since the change was made"),
     ];
     for (stale, message) in cases {

@@ -65,13 +65,15 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WorktreeError + '_ {
 /// Writes `writes` into the platform at `root`: each `after` as the file's bytes (making its
 /// folders), each `None` by deleting the file. Refuses, before writing anything, a path that is
 /// not plain, a link anywhere below `root` on a path's way (folders and the file itself), and a
-/// file whose bytes on disk are not its `before` (`None`: it must be absent). A folder a
-/// deletion empties is left in place.
+/// file whose bytes on disk are neither its `before` (`None`: absent) nor its `after`. A file
+/// already as `after` has it is left alone, so that writing the same writes again (after a
+/// crash half-way, say) changes nothing. A folder a deletion empties is left in place.
 pub fn write_worktree(root: &Path, writes: &[FileWrite]) -> Result<(), WorktreeError> {
     if !fs::metadata(root).map_err(io(root))?.is_dir() {
         return Err(WorktreeError::NotAFolder(root.to_path_buf()));
     }
     let mut seen = BTreeSet::new();
+    let mut due = Vec::new();
     for write in writes {
         if let Some(reason) = unsafe_path(&write.path) {
             return Err(WorktreeError::UnsafePath { path: write.path.clone(), reason });
@@ -79,9 +81,11 @@ pub fn write_worktree(root: &Path, writes: &[FileWrite]) -> Result<(), WorktreeE
         if !seen.insert(write.path.as_str()) {
             return Err(WorktreeError::Twice(write.path.clone()));
         }
-        check(root, write)?;
+        if check(root, write)? {
+            due.push(write);
+        }
     }
-    for write in writes {
+    for write in due {
         let target = root.join(&write.path);
         match &write.after {
             Some(bytes) => replace(root, &write.path, &target, bytes)?,
@@ -92,8 +96,8 @@ pub fn write_worktree(root: &Path, writes: &[FileWrite]) -> Result<(), WorktreeE
 }
 
 /// The folders on `path`'s way are folders or absent (never links), and the file is as the run
-/// read it.
-fn check(root: &Path, write: &FileWrite) -> Result<(), WorktreeError> {
+/// read it (then it is due: `true`) or as the run leaves it (`false`).
+fn check(root: &Path, write: &FileWrite) -> Result<bool, WorktreeError> {
     let mut at = root.to_path_buf();
     let parts: Vec<&str> = write.path.split('/').collect();
     let (name, folders) = parts.split_last().expect("a path split has a last part");
@@ -121,11 +125,15 @@ fn check(root: &Path, write: &FileWrite) -> Result<(), WorktreeError> {
     expect(write, now.as_deref())
 }
 
-/// The file on disk, `now`, is the one the run read.
-fn expect(write: &FileWrite, now: Option<&[u8]>) -> Result<(), WorktreeError> {
+/// The file on disk, `now`, is the one the run read (the write is due), or the one it writes
+/// (the write is made already).
+fn expect(write: &FileWrite, now: Option<&[u8]>) -> Result<bool, WorktreeError> {
+    if now == write.after.as_deref() {
+        return Ok(false);
+    }
     let how = match (write.before.as_deref(), now) {
-        (None, None) => return Ok(()),
-        (Some(before), Some(now)) if before == now => return Ok(()),
+        (None, None) => return Ok(true),
+        (Some(before), Some(now)) if before == now => return Ok(true),
         (None, Some(_)) => "appeared on disk",
         (Some(_), None) => "is gone from disk",
         (Some(_), Some(_)) => "changed on disk",
