@@ -13,7 +13,9 @@ use super::change::Change;
 use crate::load::{settings_of, symlink, text_file, unreadable};
 
 /// One file a run changes: its bytes before and after, `None` where it is absent (created, or
-/// deleted). The path is relative to the platform's root, `/`-separated.
+/// deleted). The path is relative to the platform's root, `/`-separated, as `Source::files`
+/// lists it: to name the file from the git repository's root (a commit through GitHub's API),
+/// put `Source::prefix` before it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileWrite {
     pub path: String,
@@ -80,7 +82,7 @@ pub(crate) fn apply_with(
     let mut failed = BTreeSet::new();
     let mut findings = Vec::new();
     for change in changes {
-        let path = change.path();
+        let path = path_of(change);
         if failed.contains(path) {
             continue;
         }
@@ -160,7 +162,7 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn make(&mut self, change: &Change) -> Result<(), Box<Diagnostic>> {
-        let path = change.path();
+        let path = path_of(change);
         if let Some(reason) = unsafe_path(path) {
             return Err(Box::new(
                 Diagnostic::new(
@@ -341,6 +343,13 @@ impl Run<'_> {
             File { before: Some(bytes), now: Some(text.text().to_owned()), moves: Vec::new() },
         );
         Ok(())
+    }
+}
+
+/// The file a change is made to.
+fn path_of(change: &Change) -> &str {
+    match change {
+        Change::Create { path, .. } | Change::Edit { path, .. } | Change::RemoveDocument { path, .. } => path,
     }
 }
 

@@ -13,13 +13,3 @@ pub enum Change {
     /// The document of `path` holding `at` removed (DELETE).
     RemoveDocument { path: String, at: u32 },
 }
-
-impl Change {
-    /// The file the change is made to.
-    #[must_use]
-    pub fn path(&self) -> &str {
-        match self {
-            Change::Create { path, .. } | Change::Edit { path, .. } | Change::RemoveDocument { path, .. } => path,
-        }
-    }
-}
