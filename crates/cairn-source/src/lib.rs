@@ -68,8 +68,8 @@ impl fmt::Display for BlobId {
     }
 }
 
-/// A platform repository at a directory or at a git revision. Cloning one is cheap: a git
-/// repository's handle is shared, a merged tree's listing too.
+/// A platform repository at a directory or at a git revision. Cloning one reads nothing: a git
+/// repository's object store and a merged tree's listing are shared, not copied.
 #[derive(Clone, Debug)]
 pub enum Source {
     /// `prefix` is where `root` is in the git repository around it (see `Source::prefix`).
