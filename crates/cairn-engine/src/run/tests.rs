@@ -397,6 +397,37 @@ fn a_preview_of_a_longer_ttl_gives_the_new_expiry() {
     assert_eq!(plan.verdict(false), crate::verdict::Verdict::Pass);
 }
 
+/// Where the platform has golden paths, the preview renders both sides: a run's edit shows as
+/// the change of the files the templates write from it.
+#[test]
+fn a_preview_renders_what_the_writes_change() {
+    let repo = clean();
+    repo.write(
+        "templates/notes/template.yaml",
+        "title: Notes\nblueprint: Component\neach: entity\noutputs:\n  - path: \"notes/{{ entity.identifier }}.txt\"\n    template: note.j2\n",
+    );
+    repo.write("templates/notes/note.j2", "{{ entity.identifier }} is {{ entity.properties.lifecycle }}\n");
+    repo.commit("golden paths");
+    let cart = read(&repo, "catalog/cart.yaml");
+    let writes = [write("catalog/cart.yaml", Some(&cart), Some(&cart.replace("production", "deprecated")))];
+    let plan = preview(&repo.at("HEAD"), &writes, now()).expect("a plan");
+    let rendered = plan.rendered.as_ref().expect("rendered");
+    let diffs: Vec<String> = rendered
+        .files
+        .iter()
+        .filter(|file| file.path.starts_with("notes/"))
+        .map(|file| match &file.content {
+            crate::rendered_diff::Content::Text { unified, .. } => unified.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        diffs,
+        ["--- a/notes/cart.txt\n+++ b/notes/cart.txt\n@@ -1 +1 @@\n-cart is production\n+cart is deprecated\n"]
+    );
+    assert_eq!(plan.introduced().count(), 0, "{:?}", plan.outcome.diagnostics);
+}
+
 /// Added, changed, removed, empty and binary files, in path order, as `git diff` shows them.
 #[test]
 fn the_writes_diff_as_git_shows_a_change() {
