@@ -176,6 +176,12 @@ codes! {
     EditPathConflict = "E1042", Error, "an edit's path goes through a value that is not a mapping or a list";
     EditNotVerified = "E1043", Error, "an edited file would not read back as the edited value, so the edit is refused";
     EditAnchored = "E1044", Error, "an edit would change a value shared through a YAML anchor and its aliases";
+    // E1050-E1059: an action's change applied to the platform's files (`cairn run`, cairn-engine).
+    ChangeCreatesExisting = "E1050", Error, "a change creates a file the platform already has";
+    ChangeFileMissing = "E1051", Error, "a change edits or removes a document of a file the platform does not have";
+    UnsafeChangePath = "E1052", Error, "a change names a path that is not a plain relative path inside the platform";
+    ChangePathConflict = "E1053", Error, "a change creates a file where the platform has a folder, under a file, or differing only in case from a path it has";
+    ChangeDocumentRemoved = "E1054", Error, "a change edits a document an earlier change of the same run removed";
 }
 
 impl Code {

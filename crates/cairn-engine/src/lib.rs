@@ -14,6 +14,7 @@ mod plan;
 mod policy_test;
 mod render;
 mod rendered_diff;
+mod run;
 mod shape;
 #[cfg(test)]
 mod testing;
@@ -33,4 +34,5 @@ pub use plan::{ChangeKind, Commits, EntityChange, EnvironmentChange, FieldChange
 pub use policy_test::{PolicyTestOutcome, test_policies};
 pub use render::{RenderOptions, Rendering, render};
 pub use rendered_diff::{Content, FileChange, FileDiff, MAX_DIFFED_BYTES, RenderedDiff, rendered_diff};
+pub use run::{Change, FileWrite, WorktreeError, apply, diff_writes, preview, write_worktree};
 pub use verdict::Verdict;

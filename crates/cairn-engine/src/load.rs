@@ -217,6 +217,16 @@ fn bundled_templates(settings: &Settings) -> &'static [(&'static str, &'static s
     if settings.library.templates { cairn_library::templates() } else { &[] }
 }
 
+/// The settings of the repository whose listing is `entries`: its `cairn.yaml`, or the
+/// defaults when it has none or it cannot be read (findings `load` reports).
+pub(crate) fn settings_of(reader: &Reader<'_>, entries: &[FileEntry]) -> Settings {
+    let mut loaded = Loaded::default();
+    if let Some(entry) = entries.iter().find(|entry| entry.path == SETTINGS_FILE) {
+        read_settings(reader, entry, &mut loaded);
+    }
+    loaded.settings
+}
+
 fn read_settings(reader: &Reader<'_>, entry: &FileEntry, loaded: &mut Loaded) {
     let defaults = Limits::default();
     // A link is reported with every other link; a submodule cannot hold settings.

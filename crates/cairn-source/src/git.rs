@@ -12,7 +12,7 @@ use crate::{Contents, EntryKind, FileEntry, SourceError};
 const NEAR_NAMES: usize = 3;
 
 /// A resolved revision: the commit, and the tree of the platform repository within it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Revision {
     repo: gix::ThreadSafeRepository,
     /// How the revision was named (`main`, `HEAD~1`, a SHA).
@@ -144,7 +144,7 @@ impl Revision {
 /// would merge trees before it looks inside files: a path changed on one side only takes that
 /// side's entry; a path both sides changed alike is that entry; a path both changed differently
 /// (edited, added or deleted) is a conflict, listed and left out.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Merged {
     repo: gix::ThreadSafeRepository,
     base: String,

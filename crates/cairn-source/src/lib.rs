@@ -4,6 +4,8 @@
 //! A change between two revisions also has a merge base and, when the head's changes apply onto
 //! the base's tip without conflict, a merged tree (`Source::merge`).
 //! It also finds a platform repository's root from a folder or file inside it (`find_root`).
+//! A source can be laid over with files held in memory (`Source::overlay`): the platform as a
+//! change would leave it, read before anything is written.
 //!
 //! Boundary: this crate lists files and returns their bytes. It never follows a symbolic link:
 //! links are listed as such, so that the caller reports them. A directory's listing leaves out
@@ -13,6 +15,7 @@ mod directory;
 mod discover;
 mod error;
 mod git;
+mod overlay;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -20,6 +23,7 @@ use std::sync::Arc;
 
 pub use discover::{Root, find_root};
 pub use error::SourceError;
+pub use overlay::Writes;
 
 /// What a path of the repository is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,8 +68,9 @@ impl fmt::Display for BlobId {
     }
 }
 
-/// A platform repository at a directory or at a git revision.
-#[derive(Debug)]
+/// A platform repository at a directory or at a git revision. Cloning one reads nothing: a git
+/// repository's object store and a merged tree's listing are shared, not copied.
+#[derive(Clone, Debug)]
 pub enum Source {
     /// `prefix` is where `root` is in the git repository around it (see `Source::prefix`).
     Directory {
@@ -75,6 +80,8 @@ pub enum Source {
     Git(Box<git::Revision>),
     /// A head merged into a base (`Source::merge`): a tree that no commit holds yet.
     Merged(Box<git::Merged>),
+    /// Another source with some paths replaced, added or removed in memory (`Source::overlay`).
+    Overlay(Box<overlay::Overlay>),
 }
 
 /// How a change's head goes onto its base's tip: what a pull request would merge.
@@ -119,6 +126,17 @@ impl Source {
         git::Revision::open(path, rev).map(|revision| Source::Git(Box::new(revision)))
     }
 
+    /// `base` with `writes` laid over it: each path written `Some(bytes)` is a regular file with
+    /// those bytes (replacing whatever `base` has there, or added), each written `None` is
+    /// absent; every other path is `base`'s, read from it. Nothing touches the disk or the git
+    /// repository. Its prefix, commit and commit time are `base`'s. The paths are relative to
+    /// the platform's root, like `Source::files`'; the caller keeps them plain (no `..`, no
+    /// path that is both a file and a folder): the overlay lists what it is given.
+    #[must_use]
+    pub fn overlay(base: Source, writes: Writes) -> Source {
+        Source::Overlay(Box::new(overlay::Overlay::new(base, writes)))
+    }
+
     /// How `head` merges into `base`, two revisions of one git repository (read at `base`'s
     /// folder): the merge base, and the merged tree or the paths that conflict. `None` when
     /// either is not a git revision. Fails when the two share no history in this clone (a
@@ -139,22 +157,26 @@ impl Source {
 
     /// For the head merged into a base's tip: the paths whose content comes from the base's tip
     /// and is not the head's (files only the base changed since the merge base), so that a link
-    /// to one of them names the base's commit, where that content is. Empty for anything else.
+    /// to one of them names the base's commit, where that content is. Empty for anything else;
+    /// for an overlay of a merged tree, the merged tree's less the paths the overlay writes.
     #[must_use]
     pub fn kept_from_base(&self) -> Option<&std::collections::BTreeSet<String>> {
         match self {
             Source::Merged(merged) => Some(merged.kept_from_base()),
+            Source::Overlay(overlay) => overlay.kept_from_base(),
             Source::Directory { .. } | Source::Git(_) => None,
         }
     }
 
-    /// Says what is being read, for reports: the directory, or the revision and its commit.
+    /// Says what is being read, for reports: the directory, or the revision and its commit; for
+    /// an overlay, its base's and how many files it changes.
     #[must_use]
     pub fn describe(&self) -> String {
         match self {
             Source::Directory { root, .. } => format!("`{}`", root.display()),
             Source::Git(revision) => revision.describe(),
             Source::Merged(merged) => merged.describe(),
+            Source::Overlay(overlay) => overlay.describe(),
         }
     }
 
@@ -168,28 +190,33 @@ impl Source {
             Source::Directory { prefix, .. } => prefix,
             Source::Git(revision) => revision.folder(),
             Source::Merged(merged) => merged.folder(),
+            Source::Overlay(overlay) => overlay.base().prefix(),
         }
     }
 
     /// The commit read, as a full hexadecimal id; `None` for a directory. A merged tree has no
-    /// commit of its own: it answers for the head's, the commit the change is known by.
+    /// commit of its own: it answers for the head's, the commit the change is known by; an
+    /// overlay for its base's, the commit its changes are made on.
     #[must_use]
     pub fn commit(&self) -> Option<String> {
         match self {
             Source::Directory { .. } => None,
             Source::Git(revision) => Some(revision.commit().to_string()),
             Source::Merged(merged) => Some(merged.head_commit().to_string()),
+            Source::Overlay(overlay) => overlay.base().commit(),
         }
     }
 
     /// When the commit read was committed (the committer's time, not the author's), in seconds
-    /// since the Unix epoch; `None` for a directory. For a merged tree, the head's.
+    /// since the Unix epoch; `None` for a directory. For a merged tree, the head's; for an
+    /// overlay, its base's.
     #[must_use]
     pub fn commit_time(&self) -> Option<i64> {
         match self {
             Source::Directory { .. } => None,
             Source::Git(revision) => Some(revision.time()),
             Source::Merged(merged) => Some(merged.head_time()),
+            Source::Overlay(overlay) => overlay.base().commit_time(),
         }
     }
 
@@ -201,6 +228,7 @@ impl Source {
             Source::Directory { root, .. } => directory::list(root)?,
             Source::Git(revision) => revision.list()?,
             Source::Merged(merged) => return Ok(merged.list()),
+            Source::Overlay(overlay) => overlay.list()?,
         };
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files.into())
@@ -213,6 +241,9 @@ impl Source {
             Source::Directory { root, .. } => Reader::Directory(root),
             Source::Git(revision) => Reader::Git(Box::new(revision.thread_local())),
             Source::Merged(merged) => Reader::Git(Box::new(merged.thread_local())),
+            Source::Overlay(overlay) => {
+                Reader::Overlay { writes: overlay.writes(), base: Box::new(overlay.base().reader()) }
+            }
         }
     }
 }
@@ -229,12 +260,20 @@ pub enum Contents {
 pub enum Reader<'a> {
     Directory(&'a Path),
     Git(Box<gix::Repository>),
+    /// An overlay's: its written paths from memory, the others from its base's reader.
+    Overlay {
+        writes: &'a Writes,
+        base: Box<Reader<'a>>,
+    },
 }
 
 impl Reader<'_> {
     /// The bytes of a regular file, unless it is larger than `limit` bytes: then only its size,
     /// and the file is not read. The size is learnt from the open file or the object header.
     pub fn read(&self, entry: &FileEntry, limit: u64) -> Result<Contents, SourceError> {
+        if let Reader::Overlay { writes, base } = self {
+            return overlay::read(writes, &entry.path, limit).unwrap_or_else(|| base.read(entry, limit));
+        }
         match (self, entry.kind, entry.id) {
             (Reader::Directory(root), EntryKind::File, _) => directory::read(root, &entry.path, limit),
             (Reader::Git(repo), EntryKind::File, Some(id)) => git::read(repo, id, &entry.path, limit),

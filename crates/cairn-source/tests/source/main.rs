@@ -5,6 +5,7 @@
 mod discover;
 mod listing;
 mod merge;
+mod overlay;
 mod read;
 mod repo;
 mod revisions;
