@@ -272,7 +272,6 @@ fn apply_reads_an_overlay_s_files() {
 /// With cairn-edit's byte edits: a DAY-2 edit changes only the value's bytes, and a DELETE of a
 /// file's only document deletes the file.
 #[test]
-#[ignore = "cairn-edit's bodies are helper A's (todo!() on this branch): run once the two are merged"]
 fn apply_edits_through_cairn_edit() {
     let environment =
         "# Alice's environment\nidentifier: dev-alice\nblueprint: Environment\nproperties:\n  ttl: 5d # five days\n";
