@@ -22,8 +22,10 @@ pub struct PullRequestSpec {
     pub body: String,
     /// The commit's message.
     pub message: String,
-    /// Each changed file by its path in the repository: its new bytes, or `None` to delete it.
-    /// Every other file is as in `parent`. Paths are written as regular files (mode `100644`).
+    /// Each changed file by its path in the repository: its new bytes, or `None` to delete it
+    /// (GitHub refuses to delete a path that does not exist). Every other file is as in `parent`.
+    /// Paths are written as regular files (mode `100644`). A run that changes nothing should not
+    /// get here: its pull request would have nothing to show.
     pub files: Vec<(String, Option<Vec<u8>>)>,
     /// The commit the change was made on, which becomes the new commit's parent, so that a base
     /// that moved on since shows as a conflict in the pull request rather than being overwritten;
@@ -173,6 +175,18 @@ pub fn open_pull_request(
         // https://docs.github.com/en/rest/pulls/pulls#create-a-pull-request
         Err(error) if error.status() == Some(422) => existing(api, &at, &head)?.ok_or(error),
         Err(error) => Err(error),
+    }
+}
+
+/// The repository's default branch: the base of a run's pull request when none is named.
+pub fn default_branch(api: &mut dyn Api, owner: &str, repo: &str) -> Result<String, ApiError> {
+    let request = Repository { owner, repo }.request(Operation::GetRepository);
+    match api.send(&request)? {
+        Answer::Repository { default_branch } if !default_branch.is_empty() => Ok(default_branch),
+        Answer::Repository { .. } | Answer::Missing => {
+            Err(ApiError::Missing { what: format!("the default branch of `{owner}/{repo}`") })
+        }
+        _ => Err(unexpected(&request)),
     }
 }
 

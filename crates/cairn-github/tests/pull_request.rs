@@ -11,7 +11,9 @@ mod http;
 #[path = "../../cairn/tests/support/github.rs"]
 mod github;
 
-use cairn_github::{ApiError, DryRun, GitHubApi, PullRequestOutcome, PullRequestSpec, RetryPolicy, open_pull_request};
+use cairn_github::{
+    ApiError, DryRun, GitHubApi, PullRequestOutcome, PullRequestSpec, RetryPolicy, default_branch, open_pull_request,
+};
 use github::FakeGitHub;
 
 const TOKEN: &str = "ghs_test_token";
@@ -369,4 +371,18 @@ fn a_dry_run_without_a_parent_cannot_read_the_base_and_says_so() {
     let error = open_pull_request(&mut dry, "acme", "platform", &spec()).expect_err("a dry run reads nothing");
 
     assert_eq!(error.to_string(), "the branch `main` does not exist on GitHub");
+}
+
+#[test]
+fn the_default_branch_is_read_from_the_repository() {
+    let fake = repository();
+
+    let branch = default_branch(&mut client(&fake, TOKEN), "acme", "platform").expect("the repository");
+
+    assert_eq!(branch, "main");
+    assert_eq!(fake.requests(), ["GET /repos/acme/platform"]);
+    let missing = default_branch(&mut client(&fake, TOKEN), "acme", "elsewhere").expect_err("no such repository");
+    assert_eq!(missing.status(), Some(404));
+    let dry = default_branch(&mut DryRun::new(Vec::new()), "acme", "platform").expect_err("a dry run reads nothing");
+    assert_eq!(dry.to_string(), "the default branch of `acme/platform` does not exist on GitHub");
 }
