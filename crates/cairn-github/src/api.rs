@@ -8,6 +8,11 @@
 //! updating a comment, so cairn sends that one through octocrab's generic `patch` with a typed
 //! body and octocrab's `Comment` as the answer.
 //!
+//! The git data API and pulls go through `repos().get`, `get_ref`, `get_commit`, `create_blob`,
+//! `git().create_commit`, `create_ref`, `update_ref`, `pulls().list` and `pulls().create`. One
+//! does not: octocrab's `create_tree` leaves an entry's `sha` out when it is `None`, while GitHub
+//! deletes a path only when its entry says `"sha": null`, so cairn posts its own `NewTree`.
+//!
 //! # What retries what
 //!
 //! - octocrab's own retry layer (its `retry` feature, `RetryConfig`) is turned off. Its default,
@@ -31,11 +36,15 @@ use std::io::Write;
 use std::time::{Duration, SystemTime};
 
 use octocrab::Octocrab;
-use octocrab::models::{CheckRunId, CommentId};
+use octocrab::models::{CheckRunId, CommentId, IssueState};
 use octocrab::params::checks::CheckRunStatus;
+use octocrab::params::repos::Reference;
 use octocrab::service::middleware::retry::RetryConfig;
+use serde::Deserialize;
 
-use crate::request::{Answer, COMMENTS_PER_PAGE, Comment, Operation, Request, Status};
+use crate::request::{
+    Answer, COMMENTS_PER_PAGE, Comment, CommitObject, Operation, PULLS_PER_PAGE, Pull, PullState, Request, Status,
+};
 
 /// The longest cairn waits before one retry, whatever GitHub asks.
 const LONGEST_PAUSE: Duration = Duration::from_secs(60);
@@ -51,6 +60,10 @@ pub enum ApiError {
     Unreadable { source: octocrab::Error },
     /// `--dry-run` could not print the request.
     Unprintable { source: std::io::Error },
+    /// What the request needs does not exist: `what` names it (``the branch `main` ``).
+    Missing { what: String },
+    /// The answer to `request` (its method and path) was not the kind that request gets.
+    Unexpected { request: String },
 }
 
 impl ApiError {
@@ -59,7 +72,11 @@ impl ApiError {
     pub fn status(&self) -> Option<u16> {
         match self {
             ApiError::Refused { status, .. } => Some(*status),
-            ApiError::Unreachable { .. } | ApiError::Unreadable { .. } | ApiError::Unprintable { .. } => None,
+            ApiError::Unreachable { .. }
+            | ApiError::Unreadable { .. }
+            | ApiError::Unprintable { .. }
+            | ApiError::Missing { .. }
+            | ApiError::Unexpected { .. } => None,
         }
     }
 
@@ -81,6 +98,8 @@ impl fmt::Display for ApiError {
             ApiError::Unreachable { .. } => f.write_str("GitHub could not be reached"),
             ApiError::Unreadable { .. } => f.write_str("GitHub's answer could not be read"),
             ApiError::Unprintable { .. } => f.write_str("the request could not be printed"),
+            ApiError::Missing { what } => write!(f, "{what} does not exist on GitHub"),
+            ApiError::Unexpected { request } => write!(f, "the answer to `{request}` was not the one expected"),
         }
     }
 }
@@ -91,6 +110,7 @@ impl std::error::Error for ApiError {
             ApiError::Refused { source, .. } => Some(source.as_ref()),
             ApiError::Unreachable { source } | ApiError::Unreadable { source } => Some(source),
             ApiError::Unprintable { source } => Some(source),
+            ApiError::Missing { .. } | ApiError::Unexpected { .. } => None,
         }
     }
 }
@@ -250,7 +270,46 @@ impl Api for GitHubApi {
     }
 }
 
+/// The part of a created tree cairn reads.
+#[derive(Deserialize)]
+struct CreatedTree {
+    sha: String,
+}
+
+fn ref_sha(reference: &octocrab::models::repos::Ref) -> String {
+    match &reference.object {
+        octocrab::models::repos::Object::Commit { sha, .. }
+        | octocrab::models::repos::Object::Tag { sha, .. }
+        | octocrab::models::repos::Object::Tree { sha, .. }
+        | octocrab::models::repos::Object::Blob { sha, .. } => sha.clone(),
+        // octocrab's `Object` is non-exhaustive; a branch always points at a commit.
+        _ => String::new(),
+    }
+}
+
+fn commit_object(commit: octocrab::models::commits::GitCommitObject) -> CommitObject {
+    CommitObject {
+        sha: commit.sha,
+        tree: commit.tree.sha,
+        parents: commit.parents.into_iter().filter_map(|parent| parent.sha).collect(),
+    }
+}
+
+fn pull(pull: &octocrab::models::pulls::PullRequest) -> Pull {
+    // The listing has no `merged` field; `merged_at` is set exactly when the pull request was
+    // merged. https://docs.github.com/en/rest/pulls/pulls#list-pull-requests
+    let state = if pull.merged_at.is_some() {
+        PullState::Merged
+    } else if pull.state == Some(IssueState::Closed) {
+        PullState::Closed
+    } else {
+        PullState::Open
+    };
+    Pull { number: pull.number, url: pull.html_url.as_ref().map(ToString::to_string).unwrap_or_default(), state }
+}
+
 /// Carries out one request through octocrab's typed API.
+#[allow(clippy::too_many_lines)] // One arm per operation, each a call or two.
 async fn perform(octocrab: &Octocrab, request: &Request) -> Result<Answer, octocrab::Error> {
     let (owner, repo) = (request.owner.as_str(), request.repo.as_str());
     match &request.operation {
@@ -314,6 +373,81 @@ async fn perform(octocrab: &Octocrab, request: &Request) -> Result<Answer, octoc
                 .await?;
             Ok(Answer::Done)
         }
+        Operation::GetRepository => {
+            let repository = octocrab.repos(owner, repo).get().await?;
+            Ok(Answer::Repository { default_branch: repository.default_branch.unwrap_or_default() })
+        }
+        // GitHub answers 404 when the branch does not exist: an answer, not a failure.
+        Operation::GetRef { branch } => {
+            match octocrab.repos(owner, repo).get_ref(&Reference::Branch(branch.clone())).await {
+                Ok(reference) => Ok(Answer::Ref { sha: ref_sha(&reference) }),
+                Err(octocrab::Error::GitHub { source, .. }) if source.status_code.as_u16() == 404 => {
+                    Ok(Answer::Missing)
+                }
+                Err(error) => Err(error),
+            }
+        }
+        Operation::GetCommit { sha } => {
+            let commit = octocrab.repos(owner, repo).get_commit(sha.clone()).await?;
+            Ok(Answer::Commit(commit_object(commit)))
+        }
+        Operation::CreateBlob(blob) => {
+            let created =
+                octocrab.repos(owner, repo).create_blob(blob.content.clone()).encoding(blob.encoding).send().await?;
+            Ok(Answer::Object { sha: created.sha })
+        }
+        // Not `create_tree`: see the module's documentation.
+        Operation::CreateTree(tree) => {
+            let created: CreatedTree = octocrab.post(request.path(), Some(tree)).await?;
+            Ok(Answer::Object { sha: created.sha })
+        }
+        Operation::CreateCommit(commit) => {
+            let created = octocrab
+                .repos(owner, repo)
+                .git()
+                .create_commit(commit.message.clone(), commit.tree.clone())
+                .parents(commit.parents.clone())
+                .send()
+                .await?;
+            Ok(Answer::Commit(commit_object(created)))
+        }
+        Operation::CreateRef(new) => {
+            let branch = new.reference.strip_prefix("refs/heads/").unwrap_or(&new.reference);
+            let created =
+                octocrab.repos(owner, repo).create_ref(&Reference::Branch(branch.to_owned()), new.sha.clone()).await?;
+            Ok(Answer::Ref { sha: ref_sha(&created) })
+        }
+        Operation::UpdateRef { branch, update } => {
+            let updated = octocrab
+                .repos(owner, repo)
+                .update_ref(&Reference::Branch(branch.clone()), update.sha.clone())
+                .force(update.force)
+                .send()
+                .await?;
+            Ok(Answer::Ref { sha: ref_sha(&updated) })
+        }
+        Operation::ListPulls { head } => {
+            let pulls = octocrab
+                .pulls(owner, repo)
+                .list()
+                .state(octocrab::params::State::All)
+                .head(head.clone())
+                .per_page(PULLS_PER_PAGE)
+                .page(1_u32)
+                .send()
+                .await?;
+            Ok(Answer::Pulls(pulls.items.iter().map(pull).collect()))
+        }
+        Operation::CreatePull(new) => {
+            let created = octocrab
+                .pulls(owner, repo)
+                .create(new.title.clone(), new.head.clone(), new.base.clone())
+                .body(new.body.clone())
+                .draft(new.draft)
+                .send()
+                .await?;
+            Ok(Answer::Pull(pull(&created)))
+        }
     }
 }
 
@@ -371,7 +505,12 @@ impl Refusal {
     }
 }
 
-/// Prints each request instead of sending it; lists are empty, creations return id 0.
+/// Prints each request instead of sending it. It reads nothing from GitHub, so its answers are
+/// those of a repository where nothing cairn looks for exists yet: lists are empty, a branch or
+/// the repository is `Missing`, a commit asked for by its sha has a placeholder tree, and what is
+/// created gets id 0, a placeholder sha (`<blob 1>`, `<tree 2>`, `<commit 3>`: the number counts
+/// the requests) or pull request number 0. So `open_pull_request` prints a first run's requests
+/// when its spec names the `parent` commit, and stops at the base branch (`Missing`) when not.
 pub struct DryRun<W: Write> {
     out: W,
     pub sent: Vec<Request>,
@@ -380,6 +519,11 @@ pub struct DryRun<W: Write> {
 impl<W: Write> DryRun<W> {
     pub fn new(out: W) -> Self {
         DryRun { out, sent: Vec::new() }
+    }
+
+    /// Where the requests were printed.
+    pub fn into_output(self) -> W {
+        self.out
     }
 }
 
@@ -397,13 +541,29 @@ impl<W: Write> Api for DryRun<W> {
             writeln!(self.out).map_err(unprintable)?;
         }
         self.sent.push(request.clone());
-        Ok(match request.operation {
+        let placeholder = |kind: &str| format!("<{kind} {}>", self.sent.len());
+        Ok(match &request.operation {
             Operation::ListComments { .. } => Answer::Comments(Vec::new()),
             Operation::CreateComment { .. } | Operation::CreateCheckRun(_) => Answer::Created { id: 0 },
             Operation::UpdateComment { .. }
             | Operation::DeleteComment { .. }
             | Operation::UpdateCheckRun { .. }
             | Operation::RequestReviews { .. } => Answer::Done,
+            Operation::GetRepository | Operation::GetRef { .. } => Answer::Missing,
+            Operation::GetCommit { sha } => {
+                Answer::Commit(CommitObject { sha: sha.clone(), tree: format!("<tree of {sha}>"), parents: Vec::new() })
+            }
+            Operation::CreateBlob(_) => Answer::Object { sha: placeholder("blob") },
+            Operation::CreateTree(_) => Answer::Object { sha: placeholder("tree") },
+            Operation::CreateCommit(commit) => Answer::Commit(CommitObject {
+                sha: placeholder("commit"),
+                tree: commit.tree.clone(),
+                parents: commit.parents.clone(),
+            }),
+            Operation::CreateRef(new) => Answer::Ref { sha: new.sha.clone() },
+            Operation::UpdateRef { update, .. } => Answer::Ref { sha: update.sha.clone() },
+            Operation::ListPulls { .. } => Answer::Pulls(Vec::new()),
+            Operation::CreatePull(_) => Answer::Pull(Pull { number: 0, url: String::new(), state: PullState::Open }),
         })
     }
 }

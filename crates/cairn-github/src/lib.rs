@@ -1,5 +1,6 @@
-//! cairn on GitHub: reading the GitHub Actions environment, and publishing a plan as one
-//! sticky pull-request comment and a check run with annotations, through octocrab.
+//! cairn on GitHub: reading the GitHub Actions environment, publishing a plan as one sticky
+//! pull-request comment and a check run with annotations, and opening the pull request of an
+//! action's run (git data API and pulls), through octocrab.
 //!
 //! Everything cairn sends is a `Request`: one of a closed set of `Operation`s on one repository,
 //! carried out through octocrab's typed API (`GitHubApi`), or printed with its method, path and
@@ -9,6 +10,7 @@ mod annotations;
 mod api;
 mod environment;
 mod publish;
+mod pull_request;
 mod request;
 
 pub use annotations::{ANNOTATIONS_PER_REQUEST, Annotation, AnnotationLevel, annotation};
@@ -18,7 +20,9 @@ pub use publish::{
     CHECK_RUN_SUMMARY_LIMIT, COMMENT_LIMIT, CheckRun, Published, Reviewers, STEP_SUMMARY_LIMIT, fit, publish_check_run,
     request_reviews, upsert_comment,
 };
+pub use pull_request::{PullRequestOutcome, PullRequestSpec, default_branch, open_pull_request};
 pub use request::{
-    Answer, COMMENTS_PER_PAGE, CheckRunUpdate, Comment, CommentBody, Conclusion, NewCheckRun, Operation, Output,
-    Request, ReviewRequest, Status,
+    Answer, COMMENTS_PER_PAGE, CheckRunUpdate, Comment, CommentBody, CommitObject, Conclusion, NewBlob, NewCheckRun,
+    NewCommit, NewPull, NewRef, NewTree, Operation, Output, PULLS_PER_PAGE, Pull, PullState, RefUpdate, Request,
+    ReviewRequest, Status, TreeEntry,
 };

@@ -70,13 +70,13 @@ pub struct Published {
 }
 
 /// Builds the requests for one repository.
-struct Repository<'a> {
-    owner: &'a str,
-    repo: &'a str,
+pub(crate) struct Repository<'a> {
+    pub(crate) owner: &'a str,
+    pub(crate) repo: &'a str,
 }
 
 impl Repository<'_> {
-    fn request(&self, operation: Operation) -> Request {
+    pub(crate) fn request(&self, operation: Operation) -> Request {
         Request { owner: self.owner.to_owned(), repo: self.repo.to_owned(), operation }
     }
 }

@@ -1,5 +1,6 @@
 //! What cairn asks of GitHub's REST API, as data: a closed set of `Operation`s with typed bodies
-//! that serialize as octocrab's own types do, and what GitHub answers, as far as cairn reads it.
+//! that serialize as octocrab's own types do (or as GitHub documents them, where octocrab cannot
+//! send them), and what GitHub answers, as far as cairn reads it.
 
 use std::io::Write;
 
@@ -10,6 +11,10 @@ use crate::annotations::Annotation;
 
 /// How many comments one page of the listing holds: GitHub's maximum.
 pub const COMMENTS_PER_PAGE: u8 = 100;
+
+/// How many pull requests one page of the listing holds: GitHub's maximum. cairn reads one page:
+/// a run's branch is its own, so it has a pull request or two, never a hundred.
+pub const PULLS_PER_PAGE: u8 = 100;
 
 /// The body of a comment, created or updated.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -87,6 +92,91 @@ pub struct ReviewRequest {
     pub team_reviewers: Vec<String>,
 }
 
+/// A blob to create, its content in base64 so that any bytes go through unchanged.
+/// https://docs.github.com/en/rest/git/blobs#create-a-blob
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewBlob {
+    pub content: String,
+    /// Always `base64`.
+    pub encoding: &'static str,
+}
+
+impl NewBlob {
+    /// The blob of `bytes`.
+    #[must_use]
+    pub fn of(bytes: &[u8]) -> NewBlob {
+        use base64::Engine as _;
+        NewBlob { content: base64::engine::general_purpose::STANDARD.encode(bytes), encoding: "base64" }
+    }
+}
+
+/// One entry of a tree to create: a file (mode `100644`, type `blob`) set to the blob `sha`, or
+/// deleted when `sha` is `None`, which is sent as `null`: GitHub deletes the path from
+/// `base_tree` when an entry's `sha` is null, and refuses to delete a path that does not exist.
+/// https://docs.github.com/en/rest/git/trees#create-a-tree
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TreeEntry {
+    pub path: String,
+    pub mode: &'static str,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub sha: Option<String>,
+}
+
+impl TreeEntry {
+    /// The entry that sets the regular file `path` to the blob `sha`, or deletes it (`None`).
+    #[must_use]
+    pub fn file(path: &str, sha: Option<String>) -> TreeEntry {
+        TreeEntry { path: path.to_owned(), mode: "100644", kind: "blob", sha }
+    }
+}
+
+/// A tree to create: `base_tree` with `tree`'s entries set or deleted.
+/// https://docs.github.com/en/rest/git/trees#create-a-tree
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewTree {
+    pub base_tree: String,
+    pub tree: Vec<TreeEntry>,
+}
+
+/// A commit to create; GitHub sets its author and committer to the token's user (or app).
+/// https://docs.github.com/en/rest/git/commits#create-a-commit
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewCommit {
+    pub message: String,
+    pub tree: String,
+    pub parents: Vec<String>,
+}
+
+/// A reference to create: `ref` is the full name, `refs/heads/B`.
+/// https://docs.github.com/en/rest/git/refs#create-a-reference
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewRef {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub sha: String,
+}
+
+/// Where a branch moves; `force` lets it move to a commit that does not descend from its own.
+/// https://docs.github.com/en/rest/git/refs#update-a-reference
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RefUpdate {
+    pub sha: String,
+    pub force: bool,
+}
+
+/// A pull request to open, as octocrab's `pulls().create` builder serializes it. `head` is the
+/// branch's name (in the same repository).
+/// https://docs.github.com/en/rest/pulls/pulls#create-a-pull-request
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewPull {
+    pub title: String,
+    pub head: String,
+    pub base: String,
+    pub body: String,
+    pub draft: bool,
+}
+
 /// Each thing cairn asks of GitHub. Nothing else can be sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Operation {
@@ -115,6 +205,33 @@ pub enum Operation {
         pull: u64,
         request: ReviewRequest,
     },
+    /// The repository itself (cairn reads its default branch).
+    GetRepository,
+    /// A branch's reference; a branch that does not exist is the answer `Missing`, not an error.
+    /// https://docs.github.com/en/rest/git/refs#get-a-reference
+    GetRef {
+        branch: String,
+    },
+    /// A commit object (cairn reads its tree and parents).
+    /// https://docs.github.com/en/rest/git/commits#get-a-commit-object
+    GetCommit {
+        sha: String,
+    },
+    CreateBlob(NewBlob),
+    CreateTree(NewTree),
+    CreateCommit(NewCommit),
+    CreateRef(NewRef),
+    UpdateRef {
+        branch: String,
+        update: RefUpdate,
+    },
+    /// The first page of pull requests, open or closed, whose head is `head`, spelled
+    /// `owner:branch` as GitHub filters them.
+    /// https://docs.github.com/en/rest/pulls/pulls#list-pull-requests
+    ListPulls {
+        head: String,
+    },
+    CreatePull(NewPull),
 }
 
 /// One operation on one repository.
@@ -130,9 +247,20 @@ impl Request {
     #[must_use]
     pub fn method(&self) -> &'static str {
         match &self.operation {
-            Operation::ListComments { .. } => "GET",
-            Operation::CreateComment { .. } | Operation::CreateCheckRun(_) | Operation::RequestReviews { .. } => "POST",
-            Operation::UpdateComment { .. } | Operation::UpdateCheckRun { .. } => "PATCH",
+            Operation::ListComments { .. }
+            | Operation::GetRepository
+            | Operation::GetRef { .. }
+            | Operation::GetCommit { .. }
+            | Operation::ListPulls { .. } => "GET",
+            Operation::CreateComment { .. }
+            | Operation::CreateCheckRun(_)
+            | Operation::RequestReviews { .. }
+            | Operation::CreateBlob(_)
+            | Operation::CreateTree(_)
+            | Operation::CreateCommit(_)
+            | Operation::CreateRef(_)
+            | Operation::CreatePull(_) => "POST",
+            Operation::UpdateComment { .. } | Operation::UpdateCheckRun { .. } | Operation::UpdateRef { .. } => "PATCH",
             Operation::DeleteComment { .. } => "DELETE",
         }
     }
@@ -153,6 +281,20 @@ impl Request {
             Operation::CreateCheckRun(_) => format!("{base}/check-runs"),
             Operation::UpdateCheckRun { check_run, .. } => format!("{base}/check-runs/{check_run}"),
             Operation::RequestReviews { pull, .. } => format!("{base}/pulls/{pull}/requested_reviewers"),
+            Operation::GetRepository => base,
+            Operation::GetRef { branch } => format!("{base}/git/ref/heads/{branch}"),
+            Operation::GetCommit { sha } => format!("{base}/git/commits/{sha}"),
+            Operation::CreateBlob(_) => format!("{base}/git/blobs"),
+            Operation::CreateTree(_) => format!("{base}/git/trees"),
+            Operation::CreateCommit(_) => format!("{base}/git/commits"),
+            Operation::CreateRef(_) => format!("{base}/git/refs"),
+            Operation::UpdateRef { branch, .. } => format!("{base}/git/refs/heads/{branch}"),
+            // octocrab encodes the query as a form (serde_urlencoded): `:` and `/` escaped.
+            Operation::ListPulls { head } => format!(
+                "{base}/pulls?state=all&head={}&per_page={PULLS_PER_PAGE}&page=1",
+                percent_encoding::utf8_percent_encode(head, FORM)
+            ),
+            Operation::CreatePull(_) => format!("{base}/pulls"),
         }
     }
 
@@ -160,13 +302,24 @@ impl Request {
     /// one. Returns whether there was a body.
     pub fn write_body(&self, out: &mut dyn Write) -> serde_json::Result<bool> {
         match &self.operation {
-            Operation::ListComments { .. } | Operation::DeleteComment { .. } => return Ok(false),
+            Operation::ListComments { .. }
+            | Operation::DeleteComment { .. }
+            | Operation::GetRepository
+            | Operation::GetRef { .. }
+            | Operation::GetCommit { .. }
+            | Operation::ListPulls { .. } => return Ok(false),
             Operation::CreateComment { body, .. } | Operation::UpdateComment { body, .. } => {
                 serde_json::to_writer_pretty(out, body)?;
             }
             Operation::CreateCheckRun(run) => serde_json::to_writer_pretty(out, run)?,
             Operation::UpdateCheckRun { update, .. } => serde_json::to_writer_pretty(out, update)?,
             Operation::RequestReviews { request, .. } => serde_json::to_writer_pretty(out, request)?,
+            Operation::CreateBlob(blob) => serde_json::to_writer_pretty(out, blob)?,
+            Operation::CreateTree(tree) => serde_json::to_writer_pretty(out, tree)?,
+            Operation::CreateCommit(commit) => serde_json::to_writer_pretty(out, commit)?,
+            Operation::CreateRef(reference) => serde_json::to_writer_pretty(out, reference)?,
+            Operation::UpdateRef { update, .. } => serde_json::to_writer_pretty(out, update)?,
+            Operation::CreatePull(pull) => serde_json::to_writer_pretty(out, pull)?,
         }
         Ok(true)
     }
@@ -179,6 +332,36 @@ pub struct Comment {
     pub body: String,
 }
 
+/// What the form encoding of a query escapes: everything but ASCII letters, digits and `*-._`
+/// (a space would be `+`; branch names have none).
+const FORM: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
+
+/// Whether a pull request is open or closed (merged or not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PullState {
+    Open,
+    Closed,
+    Merged,
+}
+
+/// A pull request as far as cairn reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pull {
+    pub number: u64,
+    /// Its page on GitHub (`html_url`).
+    pub url: String,
+    pub state: PullState,
+}
+
+/// A commit as far as cairn reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitObject {
+    pub sha: String,
+    pub tree: String,
+    pub parents: Vec<String>,
+}
+
 /// What GitHub answered to an operation, as far as cairn reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
@@ -188,6 +371,20 @@ pub enum Answer {
     Created { id: u64 },
     /// Done (to everything else).
     Done,
+    /// The repository's default branch (to `GetRepository`).
+    Repository { default_branch: String },
+    /// The commit a reference points at (to `GetRef`, `CreateRef` and `UpdateRef`).
+    Ref { sha: String },
+    /// There is no such reference (to `GetRef`).
+    Missing,
+    /// A commit (to `GetCommit` and `CreateCommit`).
+    Commit(CommitObject),
+    /// The id of a created git object (to `CreateBlob` and `CreateTree`).
+    Object { sha: String },
+    /// A page of pull requests (to `ListPulls`).
+    Pulls(Vec<Pull>),
+    /// The pull request opened (to `CreatePull`).
+    Pull(Pull),
 }
 
 impl Answer {
@@ -196,7 +393,7 @@ impl Answer {
     pub fn into_comments(self) -> Vec<Comment> {
         match self {
             Answer::Comments(comments) => comments,
-            Answer::Created { .. } | Answer::Done => Vec::new(),
+            _ => Vec::new(),
         }
     }
 
@@ -205,7 +402,7 @@ impl Answer {
     pub fn created_id(&self) -> u64 {
         match self {
             Answer::Created { id } => *id,
-            Answer::Comments(_) | Answer::Done => 0,
+            _ => 0,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // Each test file uses the part it needs.
 
+pub mod github;
 pub mod http;
 
 use std::fs;
