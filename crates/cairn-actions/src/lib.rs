@@ -1,0 +1,19 @@
+//! Self-service actions: Port-format actions under `actions/` read with spans, the `cairn` key
+//! that says what a run changes, a run's inputs typed and checked against `userInputs` and the
+//! catalog, the change a run makes (as `Change`s the engine applies), the run's identity (key,
+//! branch, commit message with trailers), and the `workflow_dispatch` workflows that run actions
+//! from GitHub's UI.
+//!
+//! Boundary: this crate reads parsed `Node`s and `SourceFile`s and returns values and findings;
+//! it never reads files, the clock or the environment (a run's `now` and actor come in a
+//! `RunContext`), and it does not edit bytes (cairn-edit does, called by the engine).
+
+mod action;
+mod inputs;
+#[cfg(test)]
+mod testing;
+
+pub use action::{
+    ACTIONS_FOLDER, Action, CairnPart, EditOp, EditSpec, FileSpec, Operation, TriggerType, is_action_file, read_action,
+};
+pub use inputs::{InputDef, InputType, Inputs, USER_BLUEPRINT, UserInputs, Values};
