@@ -217,13 +217,12 @@ impl Reader<'_> {
 
     /// A text value, or a finding saying what `key` holds instead.
     pub(crate) fn text(&mut self, key: &str, node: &Node) -> Option<Spanned<String>> {
-        match &node.value {
-            Value::String(text) => Some(Spanned { value: text.clone(), span: node.span }),
-            _ => {
-                let message = format!("`{key}` is {}, not text", node.type_name());
-                self.report(Code::InvalidAction, message, node.span, format!("write `{key}` as text"));
-                None
-            }
+        if let Value::String(text) = &node.value {
+            Some(Spanned { value: text.clone(), span: node.span })
+        } else {
+            let message = format!("`{key}` is {}, not text", node.type_name());
+            self.report(Code::InvalidAction, message, node.span, format!("write `{key}` as text"));
+            None
         }
     }
 
@@ -237,7 +236,12 @@ impl Reader<'_> {
     fn action(&mut self, node: &Node) -> Option<Action> {
         let Some(entries) = node.as_mapping() else {
             let message = format!("the action is {}, not a mapping", node.type_name());
-            self.report(Code::InvalidAction, message, node.span, "an action is a mapping with `identifier` and `trigger`");
+            self.report(
+                Code::InvalidAction,
+                message,
+                node.span,
+                "an action is a mapping with `identifier` and `trigger`",
+            );
             return None;
         };
         let unused_keys: Vec<String> = entries
@@ -245,17 +249,16 @@ impl Reader<'_> {
             .filter(|entry| !READ_KEYS.contains(&entry.key.as_str()))
             .map(|entry| entry.key.clone())
             .collect();
-        let identifier = match node.get("identifier") {
-            Some(value) => self.text("identifier", value),
-            None => {
-                self.report(
-                    Code::InvalidActionIdentifier,
-                    "the action has no `identifier`".to_owned(),
-                    ByteSpan::at(node.span.start),
-                    "add `identifier:`, the name `cairn run` takes",
-                );
-                None
-            }
+        let identifier = if let Some(value) = node.get("identifier") {
+            self.text("identifier", value)
+        } else {
+            self.report(
+                Code::InvalidActionIdentifier,
+                "the action has no `identifier`".to_owned(),
+                ByteSpan::at(node.span.start),
+                "add `identifier:`, the name `cairn run` takes",
+            );
+            None
         };
         if let Some(identifier) = &identifier {
             // Port's action identifiers follow its entity rule (the `identifier` of "Create an
@@ -321,18 +324,16 @@ impl Reader<'_> {
             self.report(Code::InvalidTrigger, message, trigger.span, "write `trigger` as a mapping with `type:`");
             return None;
         }
-        let kind = match trigger.get("type") {
-            Some(node) => self.text("trigger.type", node)?,
-            None => {
-                self.report(
-                    Code::InvalidTrigger,
-                    "the trigger has no `type`".to_owned(),
-                    trigger.span,
-                    "add `type: self-service`",
-                );
-                return None;
-            }
+        let Some(kind) = trigger.get("type") else {
+            self.report(
+                Code::InvalidTrigger,
+                "the trigger has no `type`".to_owned(),
+                trigger.span,
+                "add `type: self-service`",
+            );
+            return None;
         };
+        let kind = self.text("trigger.type", kind)?;
         let kind = match kind.value.as_str() {
             "self-service" => TriggerType::SelfService,
             "automation" => TriggerType::Automation,
@@ -353,49 +354,47 @@ impl Reader<'_> {
                 .and_then(|node| node.as_str().map(|text| Spanned { value: text.to_owned(), span: node.span }));
             return Some((kind, None, blueprint, UserInputs::default()));
         }
-        let operation = match trigger.get("operation") {
-            Some(node) => {
-                let text = self.text("trigger.operation", node)?;
-                match Operation::ALL.iter().find(|(name, _)| *name == text.value) {
-                    Some((_, operation)) => Some(Spanned { value: *operation, span: text.span }),
-                    None => {
-                        let help = match did_you_mean(&text.value, Operation::ALL.iter().map(|(name, _)| *name)) {
-                            Some(close) => format!("did you mean `{close}`?"),
-                            None => "Port's operations are `CREATE`, `DAY-2` and `DELETE`".to_owned(),
-                        };
-                        let message = format!("unknown operation `{}`", text.value);
-                        self.report(Code::InvalidTrigger, message, text.span, help);
-                        None
-                    }
-                }
-            }
-            None => {
-                self.report(
-                    Code::InvalidTrigger,
-                    "the self-service trigger has no `operation`".to_owned(),
-                    trigger.span,
-                    "add `operation: CREATE`, `DAY-2` or `DELETE`",
-                );
-                None
-            }
+        let operation = if let Some(node) = trigger.get("operation") {
+            self.operation(node)
+        } else {
+            self.report(
+                Code::InvalidTrigger,
+                "the self-service trigger has no `operation`".to_owned(),
+                trigger.span,
+                "add `operation: CREATE`, `DAY-2` or `DELETE`",
+            );
+            None
         };
-        let blueprint = match trigger.get("blueprintIdentifier") {
-            Some(node) => self.text("trigger.blueprintIdentifier", node),
-            None => {
-                self.report(
-                    Code::InvalidTrigger,
-                    "the self-service trigger has no `blueprintIdentifier`".to_owned(),
-                    trigger.span,
-                    "cairn runs actions on a blueprint's entities: add `blueprintIdentifier:`",
-                );
-                None
-            }
+        let blueprint = if let Some(node) = trigger.get("blueprintIdentifier") {
+            self.text("trigger.blueprintIdentifier", node)
+        } else {
+            self.report(
+                Code::InvalidTrigger,
+                "the self-service trigger has no `blueprintIdentifier`".to_owned(),
+                trigger.span,
+                "cairn runs actions on a blueprint's entities: add `blueprintIdentifier:`",
+            );
+            None
         };
         let inputs = match trigger.get("userInputs") {
             Some(node) => read_user_inputs(self, node),
             None => UserInputs::default(),
         };
         Some((kind, Some(operation?), Some(blueprint?), inputs))
+    }
+
+    fn operation(&mut self, node: &Node) -> Option<Spanned<Operation>> {
+        let text = self.text("trigger.operation", node)?;
+        if let Some((_, operation)) = Operation::ALL.iter().find(|(name, _)| *name == text.value) {
+            return Some(Spanned { value: *operation, span: text.span });
+        }
+        let help = match did_you_mean(&text.value, Operation::ALL.iter().map(|(name, _)| *name)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => "Port's operations are `CREATE`, `DAY-2` and `DELETE`".to_owned(),
+        };
+        let message = format!("unknown operation `{}`", text.value);
+        self.report(Code::InvalidTrigger, message, text.span, help);
+        None
     }
 
     fn cairn(&mut self, node: &Node) -> Option<CairnPart> {
@@ -416,7 +415,12 @@ impl Reader<'_> {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => "the `cairn` key has `title`, `body`, `edits` and `files`".to_owned(),
                     };
-                    self.report(Code::InvalidCairnKey, format!("unknown key `{other}` in `cairn`"), entry.key_span, help);
+                    self.report(
+                        Code::InvalidCairnKey,
+                        format!("unknown key `{other}` in `cairn`"),
+                        entry.key_span,
+                        help,
+                    );
                 }
             }
         }
@@ -424,13 +428,12 @@ impl Reader<'_> {
     }
 
     fn cairn_text(&mut self, key: &str, node: &Node) -> Option<Spanned<String>> {
-        match &node.value {
-            Value::String(text) => Some(Spanned { value: text.clone(), span: node.span }),
-            _ => {
-                let message = format!("`{key}` is {}, not text", node.type_name());
-                self.report(Code::InvalidCairnKey, message, node.span, format!("write `{key}` as text (a template)"));
-                None
-            }
+        if let Value::String(text) = &node.value {
+            Some(Spanned { value: text.clone(), span: node.span })
+        } else {
+            let message = format!("`{key}` is {}, not text", node.type_name());
+            self.report(Code::InvalidCairnKey, message, node.span, format!("write `{key}` as text (a template)"));
+            None
         }
     }
 
@@ -449,7 +452,12 @@ impl Reader<'_> {
     fn edit(&mut self, node: &Node) -> Option<EditSpec> {
         let Some(entries) = node.as_mapping() else {
             let message = format!("an edit is {}, not a mapping", node.type_name());
-            self.report(Code::InvalidCairnKey, message, node.span, "write an edit as `- set: properties.x` and `value: …`");
+            self.report(
+                Code::InvalidCairnKey,
+                message,
+                node.span,
+                "write an edit as `- set: properties.x` and `value: …`",
+            );
             return None;
         };
         let mut op: Option<(EditOp, &Node)> = None;
@@ -470,7 +478,12 @@ impl Reader<'_> {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => "an edit has one of `set`, `unset`, `add`, `remove`, `append`, and a `value`".to_owned(),
                 };
-                self.report(Code::InvalidCairnKey, format!("unknown key `{}` in an edit", entry.key), entry.key_span, help);
+                self.report(
+                    Code::InvalidCairnKey,
+                    format!("unknown key `{}` in an edit", entry.key),
+                    entry.key_span,
+                    help,
+                );
             }
         }
         let Some((op, path)) = op else {
@@ -524,7 +537,12 @@ impl Reader<'_> {
         let template = self.cairn_text("template", template)?;
         if let Some(reason) = cairn_render::unsafe_path(&template.value) {
             let message = format!("the template path `{}` is not a plain relative path: {reason}", template.value);
-            self.report(Code::InvalidCairnKey, message, template.span, "name a template file in the action's folder or below it");
+            self.report(
+                Code::InvalidCairnKey,
+                message,
+                template.span,
+                "name a template file in the action's folder or below it",
+            );
             return None;
         }
         Some(FileSpec { path, template, span: node.span })
@@ -533,17 +551,17 @@ impl Reader<'_> {
     /// Edits belong to DAY-2, files to CREATE, neither to DELETE.
     fn coherent(&mut self, operation: &Spanned<Operation>, cairn: &CairnPart) {
         let name = operation.value.as_str();
-        if operation.value != Operation::Day2 {
-            if let Some(edit) = cairn.edits.first() {
-                let message = format!("a {name} action has no `edits`: edits change an existing entity (DAY-2)");
-                self.report(Code::InvalidCairnKey, message, edit.span, "remove `edits`, or make the operation `DAY-2`");
-            }
+        if operation.value != Operation::Day2
+            && let Some(edit) = cairn.edits.first()
+        {
+            let message = format!("a {name} action has no `edits`: edits change an existing entity (DAY-2)");
+            self.report(Code::InvalidCairnKey, message, edit.span, "remove `edits`, or make the operation `DAY-2`");
         }
-        if operation.value != Operation::Create {
-            if let Some(file) = cairn.files.first() {
-                let message = format!("a {name} action has no `files`: files are written by CREATE actions");
-                self.report(Code::InvalidCairnKey, message, file.span, "remove `files`, or make the operation `CREATE`");
-            }
+        if operation.value != Operation::Create
+            && let Some(file) = cairn.files.first()
+        {
+            let message = format!("a {name} action has no `files`: files are written by CREATE actions");
+            self.report(Code::InvalidCairnKey, message, file.span, "remove `files`, or make the operation `CREATE`");
         }
         if operation.value == Operation::Create && cairn.files.is_empty() {
             let message = "the CREATE action's `cairn` key names no `files`".to_owned();
@@ -575,9 +593,7 @@ fn path_problem(path: &str) -> Option<String> {
     let rest: Vec<&str> = segments.collect();
     match first {
         "properties" | "relations" if rest.is_empty() => Some(format!("names all of `{first}`, not one field")),
-        "properties" | "relations" if rest[0].parse::<usize>().is_ok() => {
-            Some(format!("names `{first}` by an index"))
-        }
+        "properties" | "relations" if rest[0].parse::<usize>().is_ok() => Some(format!("names `{first}` by an index")),
         "title" | "icon" if !rest.is_empty() => Some(format!("goes inside `{first}`, which is text")),
         _ => None,
     }
@@ -609,17 +625,61 @@ mod tests {
     #[test]
     fn reports_bad_shapes_where_they_are_written() {
         let cases: &[(&str, Code, &str)] = &[
-            ("trigger: {type: self-service, operation: DAY-2, blueprintIdentifier: X}\n", Code::InvalidActionIdentifier, "no `identifier`"),
-            ("identifier: a b\ntrigger: {type: self-service, operation: DELETE, blueprintIdentifier: X}\n", Code::InvalidActionIdentifier, "character ` `"),
-            ("identifier: a\ntrigger: {type: selfservice, operation: DAY-2}\n", Code::InvalidTrigger, "unknown trigger type `selfservice`"),
-            ("identifier: a\ntrigger: {type: self-service, operation: DAY2, blueprintIdentifier: X}\n", Code::InvalidTrigger, "unknown operation `DAY2`"),
-            ("identifier: a\ntrigger: {type: self-service, operation: CREATE, blueprintIdentifier: X}\ncairn: {edits: [{set: properties.a, value: 1}]}\n", Code::InvalidCairnKey, "a CREATE action has no `edits`"),
-            ("identifier: a\ntrigger: {type: self-service, operation: DAY-2, blueprintIdentifier: X}\ncairn: {edit: []}\n", Code::InvalidCairnKey, "unknown key `edit` in `cairn`"),
-            ("identifier: a\ntrigger: {type: self-service, operation: DAY-2, blueprintIdentifier: X}\ncairn: {edits: [{set: spec.a, value: 1}]}\n", Code::InvalidCairnKey, "starts with `spec`"),
-            ("identifier: a\ntrigger: {type: self-service, operation: DAY-2, blueprintIdentifier: X}\ncairn: {edits: [{unset: properties.a, value: 1}]}\n", Code::InvalidCairnKey, "`unset` takes no `value`"),
-            ("identifier: a\ntrigger: {type: self-service, operation: DAY-2, blueprintIdentifier: X}\ncairn: {edits: [{set: properties.a}]}\n", Code::InvalidCairnKey, "`set` needs a `value`"),
-            ("identifier: a\ntrigger: {type: self-service, operation: CREATE, blueprintIdentifier: X}\n", Code::InvalidCairnKey, "no `cairn` key"),
-            ("identifier: a\ntrigger: {type: self-service, operation: CREATE, blueprintIdentifier: X}\ncairn: {files: [{path: a.yaml, template: ../x.j2}]}\n", Code::InvalidCairnKey, "not a plain relative path"),
+            (
+                "trigger: {type: self-service, operation: DAY-2, blueprintIdentifier: X}\n",
+                Code::InvalidActionIdentifier,
+                "no `identifier`",
+            ),
+            (
+                "identifier: a b\ntrigger: {type: self-service, operation: DELETE, blueprintIdentifier: X}\n",
+                Code::InvalidActionIdentifier,
+                "character ` `",
+            ),
+            (
+                "identifier: a\ntrigger: {type: selfservice, operation: DAY-2}\n",
+                Code::InvalidTrigger,
+                "unknown trigger type `selfservice`",
+            ),
+            (
+                "identifier: a\ntrigger: {type: self-service, operation: DAY2, blueprintIdentifier: X}\n",
+                Code::InvalidTrigger,
+                "unknown operation `DAY2`",
+            ),
+            (
+                "identifier: a\ntrigger: {type: self-service, operation: CREATE, blueprintIdentifier: X}\ncairn: {edits: [{set: properties.a, value: 1}]}\n",
+                Code::InvalidCairnKey,
+                "a CREATE action has no `edits`",
+            ),
+            (
+                "identifier: a\ntrigger: {type: self-service, operation: DAY-2, blueprintIdentifier: X}\ncairn: {edit: []}\n",
+                Code::InvalidCairnKey,
+                "unknown key `edit` in `cairn`",
+            ),
+            (
+                "identifier: a\ntrigger: {type: self-service, operation: DAY-2, blueprintIdentifier: X}\ncairn: {edits: [{set: spec.a, value: 1}]}\n",
+                Code::InvalidCairnKey,
+                "starts with `spec`",
+            ),
+            (
+                "identifier: a\ntrigger: {type: self-service, operation: DAY-2, blueprintIdentifier: X}\ncairn: {edits: [{unset: properties.a, value: 1}]}\n",
+                Code::InvalidCairnKey,
+                "`unset` takes no `value`",
+            ),
+            (
+                "identifier: a\ntrigger: {type: self-service, operation: DAY-2, blueprintIdentifier: X}\ncairn: {edits: [{set: properties.a}]}\n",
+                Code::InvalidCairnKey,
+                "`set` needs a `value`",
+            ),
+            (
+                "identifier: a\ntrigger: {type: self-service, operation: CREATE, blueprintIdentifier: X}\n",
+                Code::InvalidCairnKey,
+                "no `cairn` key",
+            ),
+            (
+                "identifier: a\ntrigger: {type: self-service, operation: CREATE, blueprintIdentifier: X}\ncairn: {files: [{path: a.yaml, template: ../x.j2}]}\n",
+                Code::InvalidCairnKey,
+                "not a plain relative path",
+            ),
         ];
         for (text, code, message) in cases {
             let (_, diagnostics) = read_one("actions/a.yaml", text);

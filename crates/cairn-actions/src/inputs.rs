@@ -103,7 +103,12 @@ pub(crate) fn read_user_inputs(reader: &mut Reader<'_>, node: &Node) -> UserInpu
     let mut inputs = UserInputs::default();
     let Some(entries) = node.as_mapping() else {
         let message = format!("`userInputs` is {}, not a mapping", node.type_name());
-        reader.report(Code::InvalidUserInputs, message, node.span, "write `userInputs: {properties: {…}, required: […]}`");
+        reader.report(
+            Code::InvalidUserInputs,
+            message,
+            node.span,
+            "write `userInputs: {properties: {…}, required: […]}`",
+        );
         return inputs;
     };
     for entry in entries {
@@ -124,7 +129,12 @@ pub(crate) fn read_user_inputs(reader: &mut Reader<'_>, node: &Node) -> UserInpu
         Some(Value::Null) | None => {}
         Some(_) => {
             let span = node.get("properties").map_or(node.span, |n| n.span);
-            reader.report(Code::InvalidUserInputs, "`userInputs.properties` is not a mapping".to_owned(), span, "write one input per key");
+            reader.report(
+                Code::InvalidUserInputs,
+                "`userInputs.properties` is not a mapping".to_owned(),
+                span,
+                "write one input per key",
+            );
         }
     }
     // `required` may also be a jq expression (Port's dynamic required); it is kept and not
@@ -168,7 +178,12 @@ fn read_input(reader: &mut Reader<'_>, name: &str, name_span: ByteSpan, node: &N
     }
     let Some(kind_node) = node.get("type") else {
         let message = format!("the input `{name}` has no `type`");
-        reader.report(Code::InvalidUserInputs, message, node.span, "add `type: string` (or number, boolean, array, object)");
+        reader.report(
+            Code::InvalidUserInputs,
+            message,
+            node.span,
+            "add `type: string` (or number, boolean, array, object)",
+        );
         return None;
     };
     let kind = reader.text("type", kind_node)?;
@@ -177,7 +192,12 @@ fn read_input(reader: &mut Reader<'_>, name: &str, name_span: ByteSpan, node: &N
             Some(close) => format!("did you mean `{close}`?"),
             None => "an input's type is `string`, `number`, `boolean`, `array` or `object`".to_owned(),
         };
-        reader.report(Code::InvalidUserInputs, format!("the input `{name}` has the unknown type `{}`", kind.value), kind.span, help);
+        reader.report(
+            Code::InvalidUserInputs,
+            format!("the input `{name}` has the unknown type `{}`", kind.value),
+            kind.span,
+            help,
+        );
         return None;
     };
     let text = |key: &str| node.get(key).and_then(Node::as_str).map(str::to_owned);
@@ -189,14 +209,24 @@ fn read_input(reader: &mut Reader<'_>, name: &str, name_span: ByteSpan, node: &N
         .and_then(|node| node.as_str().map(|text| Spanned { value: text.to_owned(), span: node.span }));
     if format.as_deref() == Some("entity") && blueprint.is_none() {
         let message = format!("the entity input `{name}` names no `blueprint`");
-        reader.report(Code::InvalidUserInputs, message, typed.span, "add `blueprint:`, the blueprint whose entities it names");
+        reader.report(
+            Code::InvalidUserInputs,
+            message,
+            typed.span,
+            "add `blueprint:`, the blueprint whose entities it names",
+        );
     }
     let default = node.get("default").map(Node::to_json).filter(|default| default.get("jqQuery").is_none());
     let options = match node.get("enum").map(Node::to_json) {
         Some(Json::Array(items)) => Some(items),
         Some(_) => {
             let span = node.get("enum").map_or(node.span, |n| n.span);
-            reader.report(Code::InvalidUserInputs, format!("the `enum` of input `{name}` is not a list"), span, "list the allowed values");
+            reader.report(
+                Code::InvalidUserInputs,
+                format!("the `enum` of input `{name}` is not a list"),
+                span,
+                "list the allowed values",
+            );
             None
         }
         None => None,
@@ -204,7 +234,12 @@ fn read_input(reader: &mut Reader<'_>, name: &str, name_span: ByteSpan, node: &N
     let schema = node.to_json();
     if let Err(error) = cairn_validate::schema_options().build(&schema) {
         let message = format!("the input `{name}` is not a valid schema: {error}");
-        reader.report(Code::InvalidUserInputs, message, node.span, "an input follows the structure of a blueprint property");
+        reader.report(
+            Code::InvalidUserInputs,
+            message,
+            node.span,
+            "an input follows the structure of a blueprint property",
+        );
         return None;
     }
     Some(InputDef {
@@ -259,12 +294,8 @@ impl Values {
     /// Values from JSON (an object), without locations.
     #[must_use]
     pub fn from_json(value: &Json) -> Values {
-        let entries = value
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(key, value)| (key.clone(), value.clone(), None))
-            .collect();
+        let entries =
+            value.as_object().into_iter().flatten().map(|(key, value)| (key.clone(), value.clone(), None)).collect();
         Values { entries }
     }
 }
@@ -288,8 +319,7 @@ impl Inputs {
     #[must_use]
     pub fn canonical_json(&self) -> String {
         // serde_json's `Map` is sorted (no `preserve_order`), and so is the `BTreeMap`.
-        serde_json::to_string(&canonical(&serde_json::to_value(&self.values).unwrap_or(Json::Null)))
-            .unwrap_or_default()
+        serde_json::to_string(&canonical(&serde_json::to_value(&self.values).unwrap_or(Json::Null))).unwrap_or_default()
     }
 
     /// Types the `--set` pairs by their inputs' types, merges them over the `--values` file,
@@ -379,16 +409,11 @@ fn canonical(value: &Json) -> Json {
 }
 
 fn unknown_input<'a>(action: &Action, name: &str, known: impl Iterator<Item = &'a str> + Clone) -> Diagnostic {
-    let help = match did_you_mean(name, known.clone()) {
+    let names: Vec<String> = known.clone().map(|name| format!("`{name}`")).collect();
+    let help = match did_you_mean(name, known) {
         Some(close) => format!("did you mean `{close}`?"),
-        None => {
-            let names: Vec<String> = known.map(|name| format!("`{name}`")).collect();
-            if names.is_empty() {
-                "the action takes no inputs".to_owned()
-            } else {
-                format!("the action's inputs are {}", names.join(", "))
-            }
-        }
+        None if names.is_empty() => "the action takes no inputs".to_owned(),
+        None => format!("the action's inputs are {}", names.join(", ")),
     };
     Diagnostic::new(Code::UnknownInput, format!("the action `{}` has no input `{name}`", action.identifier.value))
         .at_span(&action.file, action.identifier.span)
@@ -404,12 +429,7 @@ fn typed(kind: InputType, text: &str) -> Result<Json, &'static str> {
             if let Ok(integer) = text.trim().parse::<i64>() {
                 return Ok(Json::from(integer));
             }
-            text.trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(Json::Number)
-                .ok_or("a number")
+            text.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Json::Number).ok_or("a number")
         }
         InputType::Boolean => match text.trim() {
             "true" => Ok(Json::Bool(true)),
@@ -427,7 +447,13 @@ fn typed(kind: InputType, text: &str) -> Result<Json, &'static str> {
     }
 }
 
-fn check_value(action: &Action, input: &InputDef, value: &Json, given: &Given, catalog: &Catalog) -> Option<Diagnostic> {
+fn check_value(
+    action: &Action,
+    input: &InputDef,
+    value: &Json,
+    given: &Given,
+    catalog: &Catalog,
+) -> Option<Diagnostic> {
     let place = |diagnostic: Diagnostic| match given {
         Given::File(Some(location)) => diagnostic.at(location.clone()),
         _ => diagnostic.at_span(&action.file, input.name_span),
@@ -470,7 +496,9 @@ fn check_value(action: &Action, input: &InputDef, value: &Json, given: &Given, c
     let help = match did_you_mean(missing, existing.iter().map(|entity| entity.identifier.value.as_str())) {
         Some(close) => format!("did you mean `{close}`?"),
         None if existing.is_empty() => format!("the catalog has no `{blueprint}` entity yet"),
-        None => format!("name one of the {} `{blueprint}` entities (`cairn actions list` shows the inputs)", existing.len()),
+        None => {
+            format!("name one of the {} `{blueprint}` entities (`cairn actions list` shows the inputs)", existing.len())
+        }
     };
     let message = format!("`{field}` names the {what} `{}`, which is not a `{blueprint}` entity", shorten(missing));
     Some(place(Diagnostic::new(Code::InputUnknownEntity, message)).with_help(help))
@@ -506,7 +534,13 @@ mod tests {
     #[test]
     fn types_set_values_and_fills_defaults() {
         let inputs = resolve(
-            &[("name", "dev-bob"), ("postgres", "true"), ("system", "checkout"), ("owners", "[\"checkout\"]"), ("team", "payments")],
+            &[
+                ("name", "dev-bob"),
+                ("postgres", "true"),
+                ("system", "checkout"),
+                ("owners", "[\"checkout\"]"),
+                ("team", "payments"),
+            ],
             None,
         )
         .expect("valid");
@@ -528,9 +562,19 @@ mod tests {
                 (Code::UnknownInput, "the action `new-env` has no input `nmae`".to_owned()),
                 (Code::MissingInput, "the required input `name` has no value".to_owned()),
                 (Code::InvalidInput, "`--set days=x`: `x` is not a number".to_owned()),
-                (Code::InvalidInput, "`--set size=medium` is `medium`, which is not one of the allowed values: `small`, `large`".to_owned()),
-                (Code::InputUnknownEntity, "`--set system=checkuot` names the entity `checkuot`, which is not a `System` entity".to_owned()),
-                (Code::InputUnknownEntity, "`--set team=nobody` names the team `nobody`, which is not a `_team` entity".to_owned()),
+                (
+                    Code::InvalidInput,
+                    "`--set size=medium` is `medium`, which is not one of the allowed values: `small`, `large`"
+                        .to_owned()
+                ),
+                (
+                    Code::InputUnknownEntity,
+                    "`--set system=checkuot` names the entity `checkuot`, which is not a `System` entity".to_owned()
+                ),
+                (
+                    Code::InputUnknownEntity,
+                    "`--set team=nobody` names the team `nobody`, which is not a `_team` entity".to_owned()
+                ),
             ],
         );
     }

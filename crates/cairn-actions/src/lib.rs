@@ -9,6 +9,9 @@
 //! `RunContext`), and it does not edit bytes (cairn-edit does, called by the engine).
 
 mod action;
+mod change;
+mod check;
+mod expr;
 mod inputs;
 #[cfg(test)]
 mod testing;
@@ -16,4 +19,6 @@ mod testing;
 pub use action::{
     ACTIONS_FOLDER, Action, CairnPart, EditOp, EditSpec, FileSpec, Operation, TriggerType, is_action_file, read_action,
 };
+pub use change::{Change, RunContext, plan_change};
+pub use check::{check_actions, read_actions};
 pub use inputs::{InputDef, InputType, Inputs, USER_BLUEPRINT, UserInputs, Values};

@@ -30,8 +30,7 @@ pub(crate) const ENTITIES: &str = "# the checkout system\nidentifier: checkout\n
 /// `_team:payments` and `Environment:dev-alice` (in `environments/dev-alice.yaml`).
 pub(crate) fn catalog() -> Catalog {
     let parsed = parse_file("blueprints/all.yaml", BLUEPRINTS.as_bytes(), &Limits::default());
-    let blueprints =
-        parsed.documents.into_iter().filter_map(|node| read_blueprint(&parsed.file, node).0).collect();
+    let blueprints = parsed.documents.into_iter().filter_map(|node| read_blueprint(&parsed.file, node).0).collect();
     let parsed = parse_file("environments/dev-alice.yaml", ENTITIES.as_bytes(), &Limits::default());
     let entities =
         parsed.documents.into_iter().filter_map(|node| read_entity(&parsed.file, node, None).0).map(Arc::new).collect();

@@ -12,5 +12,5 @@ mod formats;
 mod messages;
 
 pub use blueprints::{Schemas, compile_schemas, schema_options};
-pub use messages::violation;
 pub use entities::{check_entity, looked_up};
+pub use messages::violation;
