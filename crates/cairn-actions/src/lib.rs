@@ -13,6 +13,7 @@ mod change;
 mod check;
 mod expr;
 mod inputs;
+mod run;
 #[cfg(test)]
 mod testing;
 
@@ -22,3 +23,4 @@ pub use action::{
 pub use change::{Change, RunContext, plan_change};
 pub use check::{check_actions, read_actions};
 pub use inputs::{InputDef, InputType, Inputs, USER_BLUEPRINT, UserInputs, Values};
+pub use run::{BRANCH_PREFIX, branch_name, commit_message, run_key, run_title};
