@@ -264,7 +264,9 @@ pub struct Values {
 }
 
 impl Values {
-    /// Reads a `--values` file (YAML or JSON by extension): one mapping.
+    /// Reads a `--values` file (YAML or JSON by extension): one mapping. A key whose value is
+    /// `null` counts as not given (its default applies): that is how a generated workflow passes
+    /// a field left empty.
     pub fn read(path: &str, bytes: &[u8], limits: &Limits) -> Result<Values, Vec<Diagnostic>> {
         let parsed = parse_file(path, bytes, limits);
         if !parsed.diagnostics.is_empty() {
@@ -286,6 +288,7 @@ impl Values {
             .as_mapping()
             .unwrap_or_default()
             .iter()
+            .filter(|entry| !matches!(entry.value.value, Value::Null))
             .map(|entry| (entry.key.clone(), entry.value.to_json(), Some(Location::new(file, entry.key_span))))
             .collect();
         Values { entries }
@@ -294,8 +297,13 @@ impl Values {
     /// Values from JSON (an object), without locations.
     #[must_use]
     pub fn from_json(value: &Json) -> Values {
-        let entries =
-            value.as_object().into_iter().flatten().map(|(key, value)| (key.clone(), value.clone(), None)).collect();
+        let entries = value
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(key, value)| (key.clone(), value.clone(), None))
+            .collect();
         Values { entries }
     }
 }
@@ -584,6 +592,9 @@ mod tests {
         let parsed = parse_file("values.yaml", b"name: dev-bob\ndays: 90\n", &Limits::default());
         let values = Values::from_node(&parsed.file, &parsed.documents[0]);
         let found = resolve(&[], Some(&values)).expect_err("refused");
+        // `null` is not given: the default applies, as when a workflow's field is left empty.
+        let empty = Values::from_json(&serde_json::json!({"name": "dev-bob", "days": null, "size": null}));
+        assert_eq!(resolve(&[], Some(&empty)).expect("valid").values["days"], Json::from(3));
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].message, "`days` is `90`, above the maximum of `30`");
         let location = found[0].location.as_ref().expect("located");

@@ -16,6 +16,7 @@ mod inputs;
 mod run;
 #[cfg(test)]
 mod testing;
+mod workflow;
 
 pub use action::{
     ACTIONS_FOLDER, Action, CairnPart, EditOp, EditSpec, FileSpec, Operation, TriggerType, is_action_file, read_action,
@@ -24,3 +25,7 @@ pub use change::{Change, RunContext, plan_change};
 pub use check::{check_actions, read_actions};
 pub use inputs::{InputDef, InputType, Inputs, USER_BLUEPRINT, UserInputs, Values};
 pub use run::{BRANCH_PREFIX, branch_name, commit_message, run_key, run_title};
+pub use workflow::{
+    MAX_CHOICES, MAX_WORKFLOW_INPUTS, WORKFLOW_PREFIX, WORKFLOWS_FOLDER, Workflow, WorkflowOptions, is_action_workflow,
+    stale_workflows, workflow, workflow_path, workflows,
+};
