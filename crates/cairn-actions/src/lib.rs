@@ -13,6 +13,7 @@ mod change;
 mod check;
 mod expr;
 mod inputs;
+mod list;
 mod run;
 #[cfg(test)]
 mod testing;
@@ -24,6 +25,7 @@ pub use action::{
 pub use change::{Change, RunContext, plan_change};
 pub use check::{check_actions, read_actions};
 pub use inputs::{InputDef, InputType, Inputs, USER_BLUEPRINT, UserInputs, Values};
+pub use list::{ActionSummary, InputSummary, summarize, to_json, to_table};
 pub use run::{BRANCH_PREFIX, branch_name, commit_message, run_key, run_title};
 pub use workflow::{
     MAX_CHOICES, MAX_WORKFLOW_INPUTS, WORKFLOW_PREFIX, WORKFLOWS_FOLDER, Workflow, WorkflowOptions, is_action_workflow,
