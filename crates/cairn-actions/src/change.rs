@@ -78,6 +78,21 @@ pub fn plan_change(
     run: &RunContext,
 ) -> Result<Vec<Change>, Vec<Diagnostic>> {
     let operation = runnable(action)?;
+    // An action imported from Port says how Port runs it (`invocationMethod`), not what it
+    // changes in the repository: without `cairn.edits` a DAY-2 run would change nothing.
+    if operation == Operation::Day2 && action.edits().is_empty() {
+        return Err(vec![
+            Diagnostic::new(
+                Code::InvalidCairnKey,
+                format!(
+                    "the DAY-2 action `{}` has no `cairn.edits`, so a run would change nothing",
+                    action.identifier.value
+                ),
+            )
+            .at_span(&action.file, action.identifier.span)
+            .with_help("add `cairn: {edits: [{set: properties.x, value: …}]}` (docs/actions.md)"),
+        ]);
+    }
     check_target(action, operation, target).map_err(|diagnostic| vec![*diagnostic])?;
     let environment = environment();
     let renderer = Renderer {

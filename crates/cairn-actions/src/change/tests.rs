@@ -174,3 +174,17 @@ fn automations_do_not_run() {
     let found = plan_change(&action, &Inputs::default(), None, &catalog, &[], &run()).expect_err("refused");
     assert_eq!(found[0].code, Code::ActionNotRunnable);
 }
+
+#[test]
+fn a_day_two_action_without_edits_is_not_run() {
+    let catalog = catalog();
+    let entity = catalog.entity("Environment", "dev-alice").expect("in the catalog");
+    // As `cairn import port` keeps an action: Port's format, no `cairn` key.
+    let action = action(
+        "actions/deploy.json",
+        r#"{"identifier": "deploy", "trigger": {"type": "self-service", "operation": "DAY-2", "blueprintIdentifier": "Environment"}, "invocationMethod": {"type": "GITHUB"}}"#,
+    );
+    let found = plan_change(&action, &Inputs::default(), Some(entity), &catalog, &[], &run()).expect_err("refused");
+    assert_eq!(found[0].code, Code::InvalidCairnKey);
+    assert_eq!(found[0].message, "the DAY-2 action `deploy` has no `cairn.edits`, so a run would change nothing");
+}
