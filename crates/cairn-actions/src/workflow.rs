@@ -41,12 +41,15 @@ const CHECKOUT: &str = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b
 pub struct WorkflowOptions {
     /// The composite action the job uses: `cairn-platform/cairn/actions/run@<ref>`.
     pub uses: String,
+    /// The platform's folder in the repository (`Source::prefix`), passed to the run as `path`
+    /// when the platform is not at the repository's root.
+    pub path: Option<String>,
 }
 
 impl Default for WorkflowOptions {
     /// cairn's `actions/run` at the tag of this cairn's version.
     fn default() -> Self {
-        WorkflowOptions { uses: format!("cairn-platform/cairn/actions/run@v{}", env!("CARGO_PKG_VERSION")) }
+        WorkflowOptions { uses: format!("cairn-platform/cairn/actions/run@v{}", env!("CARGO_PKG_VERSION")), path: None }
     }
 }
 
@@ -180,6 +183,9 @@ pub fn workflow(action: &Action, catalog: &Catalog, options: &WorkflowOptions) -
     text.push_str("        with:\n          persist-credentials: false\n");
     let _ = writeln!(text, "      - uses: {}", options.uses);
     text.push_str("        with:\n");
+    if let Some(path) = options.path.as_deref().filter(|path| !path.is_empty()) {
+        let _ = writeln!(text, "          path: {}", quoted(path));
+    }
     let _ = writeln!(text, "          action: {}", quoted(&action.identifier.value));
     if operation.needs_target() {
         let _ = writeln!(text, "          entity: {}", quoted(&format!("{blueprint}:${{{{ inputs.entity }}}}")));

@@ -8,7 +8,7 @@ use crate::testing::{action, catalog};
 const EXTEND: &str = "identifier: extend-ttl\ntitle: Extend an environment's lifetime\ntrigger:\n  type: self-service\n  operation: DAY-2\n  blueprintIdentifier: Environment\n  userInputs:\n    properties:\n      days: {type: number, title: Days, minimum: 1, default: 3}\n      size: {type: string, enum: [small, large], description: \"How \\\"big\\\": #1\"}\n      system: {type: string, format: entity, blueprint: System}\n      postgres: {type: boolean}\n      tags: {type: array}\n    required: [days, system]\n    order: [system]\ncairn:\n  edits:\n    - set: properties.ttl\n      value: \"{{ entity.properties.ttl | ttl_add(days=inputs.days) }}\"\n";
 
 fn options() -> WorkflowOptions {
-    WorkflowOptions { uses: "cairn-platform/cairn/actions/run@v0.1.0".to_owned() }
+    WorkflowOptions { uses: "cairn-platform/cairn/actions/run@v0.1.0".to_owned(), path: None }
 }
 
 #[test]
@@ -98,4 +98,14 @@ fn workflow_files_are_named_by_action() {
     assert!(is_action_workflow(".github/workflows/cairn-action-x.yml"));
     assert!(!is_action_workflow(".github/workflows/ci.yml"));
     assert!(!is_action_workflow(".github/workflows/sub/cairn-action-x.yml"));
+}
+
+#[test]
+fn a_platform_in_a_folder_is_named_to_the_run() {
+    let action = action("actions/extend-ttl.yaml", EXTEND);
+    let options = WorkflowOptions { path: Some("platform".to_owned()), ..options() };
+    let generated = workflow(&action, &catalog(), &options).expect("a self-service action");
+    let parsed: serde_yaml::Value = serde_yaml::from_str(&generated.text).expect("YAML");
+    assert_eq!(parsed["jobs"]["run"]["steps"][1]["with"]["path"].as_str(), Some("platform"));
+    assert_eq!(parsed["jobs"]["run"]["steps"][1]["with"]["action"].as_str(), Some("extend-ttl"));
 }
