@@ -281,14 +281,6 @@ impl Reader<'_> {
         if let (Some(operation), Some(cairn)) = (&operation, &cairn) {
             self.coherent(operation, cairn);
         }
-        if let (Some(Spanned { value: Operation::Create, span }), None) = (&operation, &cairn) {
-            self.report(
-                Code::InvalidCairnKey,
-                "the CREATE action has no `cairn` key naming the files it writes".to_owned(),
-                *span,
-                "add `cairn: {files: [{path: …, template: …}]}` (docs/actions.md)",
-            );
-        }
         Some(Action {
             identifier: identifier?,
             title,
@@ -669,11 +661,6 @@ mod tests {
                 "identifier: a\ntrigger: {type: self-service, operation: DAY-2, blueprintIdentifier: X}\ncairn: {edits: [{set: properties.a}]}\n",
                 Code::InvalidCairnKey,
                 "`set` needs a `value`",
-            ),
-            (
-                "identifier: a\ntrigger: {type: self-service, operation: CREATE, blueprintIdentifier: X}\n",
-                Code::InvalidCairnKey,
-                "no `cairn` key",
             ),
             (
                 "identifier: a\ntrigger: {type: self-service, operation: CREATE, blueprintIdentifier: X}\ncairn: {files: [{path: a.yaml, template: ../x.j2}]}\n",

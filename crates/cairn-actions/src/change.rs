@@ -79,18 +79,29 @@ pub fn plan_change(
 ) -> Result<Vec<Change>, Vec<Diagnostic>> {
     let operation = runnable(action)?;
     // An action imported from Port says how Port runs it (`invocationMethod`), not what it
-    // changes in the repository: without `cairn.edits` a DAY-2 run would change nothing.
-    if operation == Operation::Day2 && action.edits().is_empty() {
+    // changes in the repository: it is a valid action (no finding when read), but without
+    // `cairn.edits` or `cairn.files` a run would change nothing.
+    let missing = match operation {
+        Operation::Day2 if action.edits().is_empty() => {
+            Some(("edits", "add `cairn: {edits: [{set: properties.x, value: …}]}` (docs/actions.md)"))
+        }
+        Operation::Create if action.files().is_empty() => {
+            Some(("files", "add `cairn: {files: [{path: …, template: …}]}` (docs/actions.md)"))
+        }
+        _ => None,
+    };
+    if let Some((key, help)) = missing {
         return Err(vec![
             Diagnostic::new(
                 Code::InvalidCairnKey,
                 format!(
-                    "the DAY-2 action `{}` has no `cairn.edits`, so a run would change nothing",
+                    "the {} action `{}` has no `cairn.{key}`, so a run would change nothing",
+                    operation.as_str(),
                     action.identifier.value
                 ),
             )
             .at_span(&action.file, action.identifier.span)
-            .with_help("add `cairn: {edits: [{set: properties.x, value: …}]}` (docs/actions.md)"),
+            .with_help(help),
         ]);
     }
     check_target(action, operation, target).map_err(|diagnostic| vec![*diagnostic])?;

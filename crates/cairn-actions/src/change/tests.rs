@@ -187,4 +187,10 @@ fn a_day_two_action_without_edits_is_not_run() {
     let found = plan_change(&action, &Inputs::default(), Some(entity), &catalog, &[], &run()).expect_err("refused");
     assert_eq!(found[0].code, Code::InvalidCairnKey);
     assert_eq!(found[0].message, "the DAY-2 action `deploy` has no `cairn.edits`, so a run would change nothing");
+    let action = crate::testing::action(
+        "actions/create.json",
+        r#"{"identifier": "create", "trigger": {"type": "self-service", "operation": "CREATE", "blueprintIdentifier": "Environment"}}"#,
+    );
+    let found = plan_change(&action, &Inputs::default(), None, &catalog, &[], &run()).expect_err("refused");
+    assert_eq!(found[0].message, "the CREATE action `create` has no `cairn.files`, so a run would change nothing");
 }
