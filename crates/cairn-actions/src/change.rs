@@ -121,6 +121,34 @@ pub fn plan_change(
     }
 }
 
+/// The entity `--entity` names: `BP:ID`, or the identifier alone for the action's blueprint.
+/// One that does not exist is a finding (`E1018`) with a did-you-mean; checking that it is of
+/// the action's blueprint is `plan_change`'s.
+pub fn find_target<'c>(action: &Action, catalog: &'c Catalog, text: &str) -> Result<&'c Entity, Box<Diagnostic>> {
+    let own = action.blueprint.as_ref().map_or("", |blueprint| blueprint.value.as_str());
+    // A `:` may be part of an identifier: `BP:ID` only when `BP` is a blueprint.
+    let (blueprint, identifier) = match EntityRef::split(text) {
+        (Some(kind), name) if catalog.blueprints.contains_key(kind) => (kind, name),
+        _ => (own, text),
+    };
+    if let Some(entity) = catalog.entity(blueprint, identifier) {
+        return Ok(entity);
+    }
+    let existing = catalog.entities_of(blueprint);
+    let help = match cairn_diagnostics::did_you_mean(identifier, existing.iter().map(|e| e.identifier.value.as_str())) {
+        Some(close) => format!("did you mean `{blueprint}:{close}`?"),
+        None if existing.is_empty() => format!("the catalog has no `{blueprint}` entity"),
+        None => {
+            format!("name one of the {} `{blueprint}` entities as `--entity {blueprint}:IDENTIFIER`", existing.len())
+        }
+    };
+    Err(Box::new(
+        Diagnostic::new(Code::InvalidRunTarget, format!("`--entity {text}` names no `{blueprint}` entity"))
+            .at_span(&action.file, action.identifier.span)
+            .with_help(help),
+    ))
+}
+
 /// The operation of a self-service action; automations and unreadable triggers are not run.
 pub(crate) fn runnable(action: &Action) -> Result<Operation, Vec<Diagnostic>> {
     match (action.trigger, &action.operation) {

@@ -22,7 +22,7 @@ mod workflow;
 pub use action::{
     ACTIONS_FOLDER, Action, CairnPart, EditOp, EditSpec, FileSpec, Operation, TriggerType, is_action_file, read_action,
 };
-pub use change::{Change, RunContext, plan_change};
+pub use change::{Change, RunContext, find_target, plan_change};
 pub use check::{check_actions, read_actions};
 pub use inputs::{InputDef, InputType, Inputs, USER_BLUEPRINT, UserInputs, Values};
 pub use list::{ActionSummary, InputSummary, summarize, to_json, to_table};

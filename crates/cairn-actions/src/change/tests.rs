@@ -4,7 +4,7 @@ use cairn_diagnostics::{Code, SourceFile};
 use cairn_edit::{Edit, Segment};
 use serde_json::json;
 
-use super::{Change, RunContext, plan_change};
+use super::{Change, RunContext, find_target, plan_change};
 use crate::inputs::Inputs;
 use crate::testing::{action, catalog};
 
@@ -193,4 +193,18 @@ fn a_day_two_action_without_edits_is_not_run() {
     );
     let found = plan_change(&action, &Inputs::default(), None, &catalog, &[], &run()).expect_err("refused");
     assert_eq!(found[0].message, "the CREATE action `create` has no `cairn.files`, so a run would change nothing");
+}
+
+#[test]
+fn the_entity_flag_names_an_entity() {
+    let catalog = catalog();
+    let action = action("actions/extend-ttl.yaml", DAY_TWO);
+    let found = |text: &str| find_target(&action, &catalog, text).map(|entity| entity.reference().to_string());
+    assert_eq!(found("Environment:dev-alice").as_deref(), Ok("Environment:dev-alice"));
+    assert_eq!(found("dev-alice").as_deref(), Ok("Environment:dev-alice"));
+    assert_eq!(found("System:checkout").as_deref(), Ok("System:checkout"));
+    let missing = find_target(&action, &catalog, "dev-alcie").expect_err("refused");
+    assert_eq!(missing.code, Code::InvalidRunTarget);
+    assert_eq!(missing.message, "`--entity dev-alcie` names no `Environment` entity");
+    assert_eq!(missing.help.as_deref(), Some("did you mean `Environment:dev-alice`?"));
 }
