@@ -116,12 +116,11 @@ pub fn workflow(action: &Action, catalog: &Catalog, options: &WorkflowOptions) -
     let _ = writeln!(text, "name: {}", quoted(title));
     text.push_str("on:\n  workflow_dispatch:\n");
     let mut inputs = String::new();
-    let mut carried: Vec<&InputDef> = Vec::new();
     let mut count = 0;
     if operation.needs_target() {
         count += 1;
         inputs.push_str("      entity:\n");
-        let _ = writeln!(inputs, "        description: {}", quoted(&format!("The `{blueprint}` entity to act on")));
+        let _ = writeln!(inputs, "        description: {}", quoted(&format!("The {blueprint} to change")));
         inputs.push_str("        required: true\n");
         let identifiers: Vec<&str> =
             catalog.entities_of(blueprint).iter().map(|entity| entity.identifier.value.as_str()).collect();
@@ -148,7 +147,6 @@ pub fn workflow(action: &Action, catalog: &Catalog, options: &WorkflowOptions) -
             continue;
         }
         count += 1;
-        carried.push(input);
         workflow_input(&mut inputs, input, catalog);
     }
     if !left_out.is_empty() {
@@ -190,28 +188,11 @@ pub fn workflow(action: &Action, catalog: &Catalog, options: &WorkflowOptions) -
     if operation.needs_target() {
         let _ = writeln!(text, "          entity: {}", quoted(&format!("{blueprint}:${{{{ inputs.entity }}}}")));
     }
-    let values: Vec<String> = carried
-        .iter()
-        .map(|input| format!("{}: ${{{{ {} }}}}", quoted(&input.name), value_expression(input)))
-        .collect();
-    let _ = writeln!(text, "          values: {}", quoted(&format!("{{{}}}", values.join(", "))));
-    text.push_str("          token: ${{ secrets.GITHUB_TOKEN }}\n");
+    // Every input of the form as one JSON object: `actions/run` gives each key to `cairn run` as
+    // `--set key=value` through the environment (never as shell code), leaving out empty values
+    // (so defaults apply) and `entity`, the workflow's own input.
+    text.push_str("          inputs: ${{ toJSON(inputs) }}\n");
     Some(Workflow { path: workflow_path(&action.identifier.value), text, diagnostics })
-}
-
-/// The GitHub expression of one input's value in the `values` JSON object: text through
-/// `toJSON` (so no input's text is ever read as YAML or as part of a command), lists and objects
-/// as the JSON the person typed, and `null` for a field left empty, which `cairn run` reads as
-/// "not given" (defaults apply). A boolean always has a value. GitHub's `format`, `toJSON` and
-/// the `a && b || c` idiom: https://docs.github.com/en/actions/reference/workflows-and-actions/expressions
-fn value_expression(input: &InputDef) -> String {
-    let name = &input.name;
-    let value = match input.kind {
-        InputType::Boolean => return format!("toJSON(inputs['{name}'])"),
-        InputType::Array | InputType::Object => format!("inputs['{name}']"),
-        InputType::String | InputType::Number | InputType::Integer => format!("toJSON(inputs['{name}'])"),
-    };
-    format!("format('{{0}}', inputs['{name}']) != '' && {value} || 'null'")
 }
 
 fn choice_or_string(out: &mut String, options: &[&str]) {
@@ -229,8 +210,7 @@ fn workflow_input(out: &mut String, input: &InputDef, catalog: &Catalog) {
     let _ = writeln!(out, "      {}:", input.name);
     let description = input.description.as_deref().or(input.title.as_deref()).unwrap_or(&input.name);
     let _ = writeln!(out, "        description: {}", quoted(description));
-    // An input with a default may be left as it is: GitHub's form then shows the default.
-    let _ = writeln!(out, "        required: {}", input.required && input.default.is_none());
+    let _ = writeln!(out, "        required: {}", input.required);
     let entity = input.kind == InputType::String && input.format.as_deref() == Some("entity");
     if let Some(options) = &input.options {
         let options: Vec<String> = options.iter().map(crate::inputs::plain).collect();

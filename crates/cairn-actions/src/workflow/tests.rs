@@ -25,13 +25,15 @@ fn a_day_two_workflow() {
     assert_eq!(inputs["entity"]["options"], serde_yaml::from_str::<serde_yaml::Value>("[dev-alice]").expect("yaml"));
     assert_eq!(inputs["system"]["type"].as_str(), Some("choice"));
     assert_eq!(inputs["days"]["type"].as_str(), Some("number"));
-    assert_eq!(inputs["days"]["required"].as_bool(), Some(false));
+    assert_eq!(inputs["days"]["required"].as_bool(), Some(true));
+    assert_eq!(inputs["size"]["required"].as_bool(), Some(false));
     assert_eq!(inputs["system"]["required"].as_bool(), Some(true));
     assert_eq!(inputs["size"]["description"].as_str(), Some("How \"big\": #1"));
     let job = &parsed["jobs"]["run"];
     assert_eq!(job["permissions"]["contents"].as_str(), Some("write"));
     assert_eq!(job["permissions"]["pull-requests"].as_str(), Some("write"));
     assert_eq!(job["steps"][1]["with"]["entity"].as_str(), Some("Environment:${{ inputs.entity }}"));
+    assert_eq!(job["steps"][1]["with"]["inputs"].as_str(), Some("${{ toJSON(inputs) }}"));
 }
 
 #[test]
