@@ -21,6 +21,13 @@ pub fn is_action_file(path: &str) -> bool {
     path.strip_prefix(ACTIONS_FOLDER).is_some_and(|rest| rest.starts_with('/')) && is_data_file(path)
 }
 
+/// Whether `path` (platform-relative) is a file under `actions/` that is not an action: a
+/// template an action may name (`files[].template`), read as text.
+#[must_use]
+pub fn is_action_template(path: &str) -> bool {
+    path.strip_prefix(ACTIONS_FOLDER).is_some_and(|rest| rest.starts_with('/')) && !is_data_file(path)
+}
+
 /// What a self-service action does to its blueprint's entities, as Port names it
 /// (`trigger.operation` on the page cited at the top of this module).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -697,5 +704,8 @@ mod tests {
         assert!(!is_action_file("actions/a/component.yaml.j2"));
         assert!(!is_action_file("actionsx/a.yaml"));
         assert!(!is_action_file("catalog/a.yaml"));
+        assert!(is_action_template("actions/a/component.yaml.j2"));
+        assert!(!is_action_template("actions/a.yaml"));
+        assert!(!is_action_template("templates/a/x.j2"));
     }
 }

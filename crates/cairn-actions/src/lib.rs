@@ -20,7 +20,8 @@ mod testing;
 mod workflow;
 
 pub use action::{
-    ACTIONS_FOLDER, Action, CairnPart, EditOp, EditSpec, FileSpec, Operation, TriggerType, is_action_file, read_action,
+    ACTIONS_FOLDER, Action, CairnPart, EditOp, EditSpec, FileSpec, Operation, TriggerType, is_action_file,
+    is_action_template, read_action,
 };
 pub use change::{Change, RunContext, find_target, plan_change};
 pub use check::{check_actions, read_actions};
