@@ -170,6 +170,29 @@ codes! {
     ResourceNoMatch = "E0926", Error, "no resource definition matches a resource request";
     ResourceAmbiguous = "E0927", Error, "two resource definitions match a resource request equally specifically";
     ResourceParamsConflict = "E0928", Error, "requests for one shared resource give it different `params`";
+    // E1001-E1039: self-service actions (`actions/`), their inputs and runs, and the workflows generated from them.
+    InvalidAction = "E1001", Error, "an action does not have Port's action shape";
+    InvalidActionIdentifier = "E1002", Error, "an action has no identifier, or one that breaks Port's identifier rule";
+    InvalidTrigger = "E1003", Error, "an action's trigger type or operation is not one Port defines";
+    ActionUnknownBlueprint = "E1004", Error, "an action or one of its inputs names a blueprint that does not exist";
+    DuplicateAction = "E1005", Error, "two actions have the same identifier";
+    InvalidUserInputs = "E1006", Error, "an action's `userInputs` cannot be read as Port's user inputs";
+    InvalidCairnKey = "E1007", Error, "an action's `cairn` key does not have the shape its operation needs";
+    EditUnknownField = "E1008", Error, "an edit's path names no field of the action's blueprint";
+    ActionTemplateMissing = "E1009", Error, "an action names a template file that is not beside it";
+    UnknownInput = "E1010", Error, "a run gives a value for an input the action does not declare";
+    InvalidInput = "E1011", Error, "a run's input value breaks the action's `userInputs`";
+    MissingInput = "E1012", Error, "a run gives no value for a required input";
+    InputUnknownEntity = "E1013", Error, "an entity, team or user input names one that does not exist";
+    ActionExpression = "E1014", Error, "an action's expression or template failed";
+    UnsafeActionPath = "E1015", Error, "a path an action renders leaves the platform or is not a plain relative path";
+    InvalidNewEntity = "E1016", Error, "the first file a CREATE action renders is not exactly one entity of the action's blueprint";
+    EntityExists = "E1017", Error, "a CREATE action would declare an entity that already exists";
+    InvalidRunTarget = "E1018", Error, "a run names no entity, or one the action cannot act on";
+    ActionNotRunnable = "E1019", Error, "an action is not a self-service action that `cairn run` can run";
+    TooManyWorkflowInputs = "W1030", Warning, "an action has more inputs than a `workflow_dispatch` workflow can take";
+    StaleWorkflow = "W1031", Warning, "a committed action workflow differs from the one `cairn actions workflows` generates";
+    OrphanWorkflow = "W1032", Warning, "a committed action workflow names no action";
     // E1040-E1049: edits an action makes to YAML and JSON files (cairn-edit).
     EditUnreadable = "E1040", Error, "a file an action edits does not parse, so it is not edited";
     EditNoDocument = "E1041", Error, "no document of the edited file is at the place the edit names";

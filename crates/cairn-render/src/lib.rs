@@ -33,7 +33,9 @@ pub use render::{
     Catalogued, Extras, InlineText, Renderer, ResourceFile, ResourceFiles, ResourceInstance, Selection, render,
 };
 pub use spec::{Each, OutputSpec, SPEC_FILE, TemplateSpec};
-pub use templates::{BUNDLED_PREFIX, FUEL, MAX_OUTPUT, RECURSION_LIMIT, TEMPLATES_FOLDER, Templates, bundled_files};
+pub use templates::{
+    BUNDLED_PREFIX, FUEL, MAX_OUTPUT, RECURSION_LIMIT, TEMPLATES_FOLDER, Templates, bundled_files, sandbox,
+};
 pub use write::{WriteError, Written, write};
 
 /// Where a rendered file came from.

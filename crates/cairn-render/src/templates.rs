@@ -230,8 +230,10 @@ pub(crate) fn path_template(folder: &str, index: usize) -> String {
 
 /// minijinja as cairn runs it: strict undefined, fuel, a recursion limit, Jinja2's whitespace
 /// defaults, no loader (every template is given as text, so nothing reads the file system), and
-/// includes resolved only within the including file's template folder.
-fn sandbox() -> Environment<'static> {
+/// includes resolved only within the including file's template folder. Public so that other
+/// crates (cairn-actions' expressions) run their templates under the same limits and filters.
+#[must_use]
+pub fn sandbox() -> Environment<'static> {
     let mut environment = Environment::new();
     environment.set_undefined_behavior(UndefinedBehavior::Strict);
     environment.set_fuel(Some(FUEL));

@@ -38,12 +38,13 @@ impl Schemas {
     }
 }
 
-/// Checks every blueprint of the catalog and compiles its schema.
+/// The JSON Schema options blueprints are compiled with: formats validated, Port's own formats
+/// (`url`, `date-time`, `timer`, `user`, `yaml`, `team`, `markdown`, `proto`) checked as cairn
+/// checks them. Public so that schemas that follow blueprint properties' structure (an action's
+/// `userInputs`) are read the same way.
 #[must_use]
-pub fn compile_schemas(catalog: &Catalog) -> (Schemas, Vec<Diagnostic>) {
-    let mut schemas = Schemas::default();
-    let mut diagnostics = Vec::new();
-    let options = jsonschema::options()
+pub fn schema_options() -> jsonschema::ValidationOptions<'static> {
+    jsonschema::options()
         .should_validate_formats(true)
         .with_format("url", is_url)
         .with_format("date-time", is_date_time)
@@ -52,7 +53,15 @@ pub fn compile_schemas(catalog: &Catalog) -> (Schemas, Vec<Diagnostic>) {
         .with_format("yaml", cairn_model::is_valid_yaml)
         .with_format("team", |_: &str| true)
         .with_format("markdown", |_: &str| true)
-        .with_format("proto", |_: &str| true);
+        .with_format("proto", |_: &str| true)
+}
+
+/// Checks every blueprint of the catalog and compiles its schema.
+#[must_use]
+pub fn compile_schemas(catalog: &Catalog) -> (Schemas, Vec<Diagnostic>) {
+    let mut schemas = Schemas::default();
+    let mut diagnostics = Vec::new();
+    let options = schema_options();
     for blueprint in catalog.blueprints.values() {
         check_relations(catalog, blueprint, &mut diagnostics);
         let mut schema = blueprint.schema.clone();

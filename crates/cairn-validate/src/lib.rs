@@ -11,5 +11,6 @@ mod entities;
 mod formats;
 mod messages;
 
-pub use blueprints::{Schemas, compile_schemas};
+pub use blueprints::{Schemas, compile_schemas, schema_options};
 pub use entities::{check_entity, looked_up};
+pub use messages::violation;

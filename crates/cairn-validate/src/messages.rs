@@ -13,7 +13,8 @@ use serde_json::Value;
 pub(crate) const PORT_TYPES: &[&str] = &["string", "number", "boolean", "array", "object"];
 
 /// A finding about the value at `field` (such as `properties.lifecycle`), in plain words.
-pub(crate) fn violation(field: &str, error: &ValidationError<'_>) -> String {
+#[must_use]
+pub fn violation(field: &str, error: &ValidationError<'_>) -> String {
     match error.kind() {
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
