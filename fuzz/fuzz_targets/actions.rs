@@ -92,9 +92,9 @@ fuzz_target!(|bytes: &[u8]| {
                 }
             };
             let reference = target.map(|entity| entity.reference());
-            let key = run_key(action, &inputs, reference.as_ref());
+            let key = run_key(action, &inputs, reference.as_ref(), &[]);
             assert_eq!(key.len(), 12);
-            let branch = branch_name(action, &inputs, reference.as_ref());
+            let branch = branch_name(action, &inputs, reference.as_ref(), &[]);
             assert!(branch.starts_with("cairn/"), "{branch}");
             assert!(
                 !branch.contains("..") && !branch.contains("//") && !branch.ends_with('/') && !branch.ends_with('.'),

@@ -374,12 +374,14 @@ fn lookup<'a>(document: &'a Json, path: &[Segment]) -> Option<&'a Json> {
 /// judge of the real file).
 fn apply(document: &mut Json, edit: &Edit) {
     let (path, last) = match edit {
-        Edit::Set { path, .. } | Edit::Unset { path } | Edit::Append { path, .. } | Edit::Remove { path, .. } => {
-            match path.split_last() {
-                Some((last, parent)) => (parent, last),
-                None => return,
-            }
-        }
+        Edit::Set { path, .. }
+        | Edit::Unset { path }
+        | Edit::Append { path, .. }
+        | Edit::Remove { path, .. }
+        | Edit::Add { path, .. } => match path.split_last() {
+            Some((last, parent)) => (parent, last),
+            None => return,
+        },
     };
     let mut node = document;
     for segment in path {
@@ -415,6 +417,14 @@ fn apply(document: &mut Json, edit: &Edit) {
         Edit::Remove { value, .. } => {
             if let Some(items) = object.get_mut(key).and_then(Json::as_array_mut) {
                 items.retain(|item| item != value);
+            }
+        }
+        Edit::Add { value, .. } => {
+            let sequence = object.entry(key.clone()).or_insert_with(|| Json::Array(Vec::new()));
+            if let Some(items) = sequence.as_array_mut()
+                && !items.contains(value)
+            {
+                items.push(value.clone());
             }
         }
     }

@@ -27,7 +27,7 @@ pub use change::{Change, RunContext, find_target, plan_change};
 pub use check::{check_actions, read_actions};
 pub use inputs::{InputDef, InputType, Inputs, USER_BLUEPRINT, UserInputs, Values};
 pub use list::{ActionSummary, InputSummary, summarize, to_json, to_table};
-pub use run::{BRANCH_PREFIX, branch_name, commit_message, run_key, run_title};
+pub use run::{BRANCH_PREFIX, Basis, branch_name, commit_message, run_key, run_title};
 pub use workflow::{
     MAX_CHOICES, MAX_WORKFLOW_INPUTS, WORKFLOW_PREFIX, WORKFLOWS_FOLDER, Workflow, WorkflowOptions, is_action_workflow,
     stale_workflows, workflow, workflow_path, workflows,

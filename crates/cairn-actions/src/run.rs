@@ -17,17 +17,35 @@ use crate::inputs::Inputs;
 /// The prefix of every branch a run creates.
 pub const BRANCH_PREFIX: &str = "cairn/";
 
-/// The 12 hex digits that name a run: SHA-256 over the action's identifier, the target entity
-/// and the inputs as canonical JSON, so that the same action with the same inputs on the same
-/// entity has the same key however the flags were ordered.
+/// What a run's change starts from: each file it writes, with its bytes before the run (`None`
+/// for a file it creates).
+pub type Basis<'a> = [(&'a str, Option<&'a [u8]>)];
+
+/// The 12 hex digits that name a run: SHA-256 over the action's identifier, the target entity,
+/// the inputs as canonical JSON and the `basis` the change starts from. The same action with
+/// the same inputs on the same entity has the same key however the flags were ordered, as long
+/// as the files it changes are as they were: running it again while its pull request is open
+/// finds that pull request, and running it again after the merge (a TTL extended once more) is
+/// a new run, since the file it edits has changed.
 #[must_use]
-pub fn run_key(action: &Action, inputs: &Inputs, target: Option<&EntityRef>) -> String {
+pub fn run_key(action: &Action, inputs: &Inputs, target: Option<&EntityRef>, basis: &Basis<'_>) -> String {
     let mut hasher = Sha256::new();
     hasher.update(action.identifier.value.as_bytes());
     hasher.update([0]);
     hasher.update(target.map(ToString::to_string).unwrap_or_default().as_bytes());
     hasher.update([0]);
     hasher.update(inputs.canonical_json().as_bytes());
+    for (path, before) in basis {
+        hasher.update([0]);
+        hasher.update(path.as_bytes());
+        match before {
+            Some(bytes) => {
+                hasher.update([1]);
+                hasher.update(Sha256::digest(bytes));
+            }
+            None => hasher.update([2]),
+        }
+    }
     let mut key = String::with_capacity(12);
     for byte in &hasher.finalize()[..6] {
         let _ = write!(key, "{byte:02x}");
@@ -39,8 +57,8 @@ pub fn run_key(action: &Action, inputs: &Inputs, target: Option<&EntityRef>) -> 
 /// identifier, or else the first text input (in the inputs' order), each part sanitised to
 /// git's rules for ref names.
 #[must_use]
-pub fn branch_name(action: &Action, inputs: &Inputs, target: Option<&EntityRef>) -> String {
-    let key = run_key(action, inputs, target);
+pub fn branch_name(action: &Action, inputs: &Inputs, target: Option<&EntityRef>, basis: &Basis<'_>) -> String {
+    let key = run_key(action, inputs, target, basis);
     let subject = match target {
         Some(target) => Some(target.name().to_owned()),
         None => action
@@ -161,13 +179,24 @@ mod tests {
     fn the_key_depends_on_what_runs_only() {
         let action = action("actions/extend-ttl.yaml", ACTION);
         let target = EntityRef::new("Environment", "dev-alice");
-        let a = run_key(&action, &inputs(serde_json::json!({"days": 3, "b": {"y": 1, "x": 2}})), Some(&target));
-        let b = run_key(&action, &inputs(serde_json::json!({"b": {"x": 2, "y": 1}, "days": 3})), Some(&target));
+        let a = run_key(&action, &inputs(serde_json::json!({"days": 3, "b": {"y": 1, "x": 2}})), Some(&target), &[]);
+        let b = run_key(&action, &inputs(serde_json::json!({"b": {"x": 2, "y": 1}, "days": 3})), Some(&target), &[]);
         assert_eq!(a, b);
         assert_eq!(a.len(), 12);
         assert!(a.chars().all(|ch| ch.is_ascii_hexdigit()));
-        assert_ne!(a, run_key(&action, &inputs(serde_json::json!({"days": 4, "b": {"x": 2, "y": 1}})), Some(&target)));
-        assert_ne!(a, run_key(&action, &inputs(serde_json::json!({"days": 3, "b": {"x": 2, "y": 1}})), None));
+        assert_ne!(
+            a,
+            run_key(&action, &inputs(serde_json::json!({"days": 4, "b": {"x": 2, "y": 1}})), Some(&target), &[])
+        );
+        assert_ne!(a, run_key(&action, &inputs(serde_json::json!({"days": 3, "b": {"x": 2, "y": 1}})), None, &[]));
+        // The same run on a file that has changed since (its first run merged) is another run.
+        let same = inputs(serde_json::json!({"days": 3, "b": {"x": 2, "y": 1}}));
+        let before: &[u8] = b"ttl: 5d\n";
+        let after: &[u8] = b"ttl: 8d\n";
+        let first = run_key(&action, &same, Some(&target), &[("environments/dev.yaml", Some(before))]);
+        assert_eq!(first, run_key(&action, &same, Some(&target), &[("environments/dev.yaml", Some(before))]));
+        assert_ne!(first, run_key(&action, &same, Some(&target), &[("environments/dev.yaml", Some(after))]));
+        assert_ne!(first, run_key(&action, &same, Some(&target), &[("environments/dev.yaml", None)]));
     }
 
     #[test]
@@ -175,12 +204,15 @@ mod tests {
         let action = action("actions/extend-ttl.yaml", ACTION);
         let days = inputs(serde_json::json!({"days": 3}));
         let target = EntityRef::new("Environment", "dev-alice");
-        let key = run_key(&action, &days, Some(&target));
-        assert_eq!(branch_name(&action, &days, Some(&target)), format!("cairn/extend-ttl/dev-alice-{key}"));
+        let key = run_key(&action, &days, Some(&target), &[]);
+        assert_eq!(branch_name(&action, &days, Some(&target), &[]), format!("cairn/extend-ttl/dev-alice-{key}"));
         let odd = EntityRef::new("Environment", "..team/a b~c:d.lock");
-        let branch = branch_name(&action, &days, Some(&odd));
+        let branch = branch_name(&action, &days, Some(&odd), &[]);
         assert!(branch.starts_with("cairn/extend-ttl/team-a-b-c-d-"), "{branch}");
-        assert_eq!(branch_name(&action, &days, None), format!("cairn/extend-ttl/{}", run_key(&action, &days, None)));
+        assert_eq!(
+            branch_name(&action, &days, None, &[]),
+            format!("cairn/extend-ttl/{}", run_key(&action, &days, None, &[]))
+        );
         for part in ["a..b", ".x", "x.", "x.lock", "@{x}", "a\u{7f}b", "é"] {
             let cleaned = ref_part(part);
             assert!(

@@ -190,6 +190,7 @@ codes! {
     EntityExists = "E1017", Error, "a CREATE action would declare an entity that already exists";
     InvalidRunTarget = "E1018", Error, "a run names no entity, or one the action cannot act on";
     ActionNotRunnable = "E1019", Error, "an action is not a self-service action that `cairn run` can run";
+    UnknownAction = "E1020", Error, "a run names an action the platform does not declare";
     TooManyWorkflowInputs = "W1030", Warning, "an action has more inputs than a `workflow_dispatch` workflow can take";
     StaleWorkflow = "W1031", Warning, "a committed action workflow differs from the one `cairn actions workflows` generates";
     OrphanWorkflow = "W1032", Warning, "a committed action workflow names no action";

@@ -97,6 +97,7 @@ pub(crate) fn check_change_loaded(
     diagnostics.extend(judged.diagnostics);
     diagnostics.extend(crate::workloads::findings(&data.workloads, &judged.catalog));
     diagnostics.extend(crate::check::resource_findings(&rules.resource_definitions, &data.workloads, &judged.catalog));
+    diagnostics.extend(crate::actions::findings(&data, &judged.catalog));
     crate::waivers::apply(&mut diagnostics, &rules.waivers, &judged.catalog, now);
     diagnostics.extend(conflicts.iter().map(|path| conflict(path, base)));
 

@@ -4,6 +4,7 @@
 //!
 //! Boundary: nothing here prints or exits; the CLI decides what to show and which exit code.
 
+mod actions;
 mod change;
 mod check;
 mod error;
@@ -22,6 +23,7 @@ mod verdict;
 mod waivers;
 mod workloads;
 
+pub use actions::{ActionSet, actions, workflow_options};
 pub use cairn_diagnostics::Severity;
 pub use cairn_model::{Timestamp, parse_now};
 pub use cairn_render::{MANIFEST_FILE, Rendered, WriteError, Written, write};
@@ -34,5 +36,8 @@ pub use plan::{ChangeKind, Commits, EntityChange, EnvironmentChange, FieldChange
 pub use policy_test::{PolicyTestOutcome, test_policies};
 pub use render::{RenderOptions, Rendering, render};
 pub use rendered_diff::{Content, FileChange, FileDiff, MAX_DIFFED_BYTES, RenderedDiff, rendered_diff};
-pub use run::{Change, FileWrite, WorktreeError, apply, diff_writes, preview, write_worktree};
+pub use run::{
+    Change, FileWrite, PreparedRun, RunFailure, RunRequest, WorktreeError, apply, diff_writes, prepare, preview,
+    write_worktree,
+};
 pub use verdict::Verdict;

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use cairn_actions::Action;
 use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
 use cairn_model::{
     Blueprint, ENVIRONMENT_BLUEPRINT, Entity, FileRole, Layout, Limits, ListOf, SETTINGS_FILE, Settings, Waiver,
@@ -44,6 +45,15 @@ pub struct Loaded {
     pub resource_definitions: Vec<Definition>,
     /// The other files of `resources/`, as text: the templates definitions' `files` name.
     pub resource_templates: Vec<Arc<SourceFile>>,
+    /// The self-service actions of `actions/` (cairn-actions), sorted by file and position.
+    pub actions: Vec<Action>,
+    /// The other files of `actions/`, as text: the templates actions' `files` name.
+    pub action_templates: Vec<Arc<SourceFile>>,
+    /// The committed workflows `cairn actions workflows` writes (`.github/workflows/cairn-action-*.yml`
+    /// under the platform's root), as text, for the stale-workflow findings.
+    pub action_workflows: Vec<Arc<SourceFile>>,
+    /// Where the platform is in its git repository (`Source::prefix`).
+    pub prefix: String,
     pub diagnostics: Vec<Diagnostic>,
     /// Paths not read because they are outside the known folders, or not YAML or JSON.
     pub ignored: Vec<String>,
@@ -79,7 +89,7 @@ pub fn load(source: &Source) -> Result<Loaded, EngineError> {
 /// files as `reuse` says.
 pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reuse<'_>) -> Result<Loaded, EngineError> {
     let entries = source.files()?;
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded { prefix: source.prefix().to_owned(), ..Loaded::default() };
     let reader = source.reader();
     match settings {
         Some(settings) => loaded.settings = settings.clone(),
@@ -111,6 +121,9 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
             ) => {
                 work.push(entry);
             }
+            // Reserved folders are read by the part of cairn that owns them: `actions/` and the
+            // action workflows by cairn-actions' rules.
+            (EntryKind::File, FileRole::Reserved) if ActionFile::of(&entry.path).is_some() => work.push(entry),
             (EntryKind::File, FileRole::Ignored) => loaded.ignored.push(entry.path.clone()),
             (EntryKind::File, FileRole::Settings | FileRole::Reserved | FileRole::PolicyTest) => {}
         }
@@ -148,24 +161,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         if let Some((blob, path)) = key {
             loaded.parsed.entry(blob).or_default().push((path, Arc::clone(&result)));
         }
-        // Moved when this load alone holds it; a shared file's parts are `Arc`s, cheap to clone.
-        let result = Arc::try_unwrap(result).unwrap_or_else(|shared| (*shared).clone());
-        loaded.files.extend(result.file);
-        loaded.declared_blueprints.extend(result.blueprints);
-        loaded.entities.extend(result.entities);
-        loaded.workloads.extend(result.workloads);
-        loaded.waivers.extend(result.waivers);
-        loaded.resource_definitions.extend(result.definitions);
-        if let Some(policy) = result.policy {
-            loaded.files.push(Arc::clone(&policy));
-            loaded.policies.push(policy);
-        }
-        template_files.extend(result.template);
-        if let Some(file) = &result.resource_template {
-            loaded.files.push(Arc::clone(file));
-            loaded.resource_templates.push(Arc::clone(file));
-        }
-        loaded.diagnostics.extend(result.diagnostics);
+        absorb(&mut loaded, &mut template_files, result);
     }
     loaded.diagnostics.extend(crate::shape::findings(&entries, &layout, &loaded.settings, loaded.entities.len()));
     if !loaded.resource_definitions.is_empty() {
@@ -175,9 +171,43 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
         loaded.diagnostics.extend(check_definitions(&loaded.resource_definitions, |path| files.contains(path)));
     }
     loaded.listing = entries;
+    loaded.actions.sort_by(|a, b| (a.file.path(), a.span.start).cmp(&(b.file.path(), b.span.start)));
+    loaded.action_templates.sort_by(|a, b| a.path().cmp(b.path()));
+    loaded.action_workflows.sort_by(|a, b| a.path().cmp(b.path()));
 
     add_libraries(&mut loaded, template_files);
     Ok(loaded)
+}
+
+/// Adds what one file held to `loaded` (templates to `template_files`, compiled later).
+fn absorb(loaded: &mut Loaded, template_files: &mut Vec<Arc<SourceFile>>, result: Arc<FileResult>) {
+    // Moved when this load alone holds it; a shared file's parts are `Arc`s, cheap to clone.
+    let result = Arc::try_unwrap(result).unwrap_or_else(|shared| (*shared).clone());
+    loaded.files.extend(result.file);
+    loaded.declared_blueprints.extend(result.blueprints);
+    loaded.entities.extend(result.entities);
+    loaded.workloads.extend(result.workloads);
+    loaded.waivers.extend(result.waivers);
+    loaded.resource_definitions.extend(result.definitions);
+    if let Some(policy) = result.policy {
+        loaded.files.push(Arc::clone(&policy));
+        loaded.policies.push(policy);
+    }
+    template_files.extend(result.template);
+    if let Some(file) = &result.resource_template {
+        loaded.files.push(Arc::clone(file));
+        loaded.resource_templates.push(Arc::clone(file));
+    }
+    loaded.actions.extend(result.actions);
+    if let Some((kind, file)) = &result.action_text {
+        loaded.files.push(Arc::clone(file));
+        match kind {
+            ActionFile::Template => loaded.action_templates.push(Arc::clone(file)),
+            ActionFile::Workflow => loaded.action_workflows.push(Arc::clone(file)),
+            ActionFile::Action => {}
+        }
+    }
+    loaded.diagnostics.extend(result.diagnostics);
 }
 
 /// The bundled blueprints, policies and templates the settings turn on, and the templates
@@ -261,7 +291,35 @@ struct FileResult {
     resource_template: Option<Arc<SourceFile>>,
     waivers: Vec<Waiver>,
     definitions: Vec<Definition>,
+    actions: Vec<Action>,
+    /// A template beside the actions, or a committed action workflow.
+    action_text: Option<(ActionFile, Arc<SourceFile>)>,
     diagnostics: Vec<Diagnostic>,
+}
+
+/// What a file of a reserved folder is to the self-service actions, by cairn-actions' rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ActionFile {
+    /// YAML or JSON under `actions/`: actions.
+    Action,
+    /// Any other file under `actions/`: a template an action may name.
+    Template,
+    /// `.github/workflows/cairn-action-*.yml`: a workflow `cairn actions workflows` wrote.
+    Workflow,
+}
+
+impl ActionFile {
+    fn of(path: &str) -> Option<ActionFile> {
+        if cairn_actions::is_action_file(path) {
+            Some(ActionFile::Action)
+        } else if cairn_actions::is_action_template(path) {
+            Some(ActionFile::Template)
+        } else if cairn_actions::is_action_workflow(path) {
+            Some(ActionFile::Workflow)
+        } else {
+            None
+        }
+    }
 }
 
 fn load_file(reader: &Reader<'_>, entry: &FileEntry, role: FileRole, limits: &Limits) -> FileResult {
@@ -279,11 +337,37 @@ fn load_file(reader: &Reader<'_>, entry: &FileEntry, role: FileRole, limits: &Li
                 Err(diagnostic) => FileResult { diagnostics: vec![*diagnostic], ..FileResult::default() },
             };
         }
+        Ok(Contents::Bytes(bytes)) if role == FileRole::Reserved => {
+            return read_action_file(&entry.path, bytes, limits);
+        }
         Ok(Contents::Bytes(bytes)) => return parse_documents(&entry.path, &bytes, role, limits),
         Ok(Contents::TooLarge { size }) => too_large(&entry.path, size, limits),
         Err(error) => unreadable(&entry.path, &error),
     };
     FileResult { diagnostics: vec![diagnostic], ..FileResult::default() }
+}
+
+/// Reads a file of `actions/` or an action workflow: actions parsed and read document by
+/// document; templates and workflows kept as text.
+fn read_action_file(path: &str, bytes: Vec<u8>, limits: &Limits) -> FileResult {
+    match ActionFile::of(path) {
+        Some(ActionFile::Action) => {
+            let parsed = parse_file(path, &bytes, limits);
+            let mut result = FileResult { diagnostics: parsed.diagnostics, ..FileResult::default() };
+            for document in &parsed.documents {
+                let (action, diagnostics) = cairn_actions::read_action(&parsed.file, document);
+                result.actions.extend(action);
+                result.diagnostics.extend(diagnostics);
+            }
+            result.file = Some(parsed.file);
+            result
+        }
+        Some(kind) => match text_file(path, bytes) {
+            Ok(file) => FileResult { action_text: Some((kind, file)), ..FileResult::default() },
+            Err(diagnostic) => FileResult { diagnostics: vec![*diagnostic], ..FileResult::default() },
+        },
+        None => FileResult::default(),
+    }
 }
 
 /// Reads a text file, such as a policy, that cairn does not parse as data.

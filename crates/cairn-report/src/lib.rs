@@ -15,6 +15,7 @@ mod plan;
 mod policy_test;
 mod rendered;
 mod rendering;
+mod run;
 mod sarif;
 
 pub use github::github;
@@ -25,4 +26,5 @@ pub use plan::{COMMENT_MARKER, Links, PlanOptions, check_markdown, plan_human, p
 pub use policy_test::{policy_tests_json, policy_tests_junit};
 pub use rendered::MARKDOWN_BUDGET;
 pub use rendering::rendering_json;
+pub use run::{RunResult, run_human, run_json, run_markdown};
 pub use sarif::sarif;

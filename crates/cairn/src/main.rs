@@ -9,7 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 mod commands;
 mod exit;
 
-use commands::{check, ci, import, init, plan, policy, render};
+use commands::{actions, check, ci, import, init, plan, policy, render, run};
 
 /// Policy evaluation allocates and frees many small values; mimalloc does that faster than the
 /// system allocator (measured in docs/benchmarks.md).
@@ -64,6 +64,22 @@ enum Command {
     /// Exits 0 when the folder was written, 1 when a finding is an error (nothing is written),
     /// 2 when the repository cannot be read or the folder cannot be written.
     Render(render::Args),
+    /// Run a self-service action (`actions/`): its inputs checked, its change made as a careful
+    /// person would edit the files, checked and planned; then written into the working tree, or,
+    /// with `--pr`, committed on its own branch and opened as a pull request (docs/actions.md).
+    ///
+    /// Exits 0 when the change was written, its pull request opened or found open (or it changes
+    /// nothing); 1 when the inputs or the change are refused, the result fails the checks
+    /// (without `--allow-failing`), or the same run's pull request was closed unmerged; 2 when the
+    /// repository cannot be read, the files cannot be written or GitHub fails.
+    Run(run::Args),
+    /// The short form of running a CREATE action: `cairn new scaffold-service --set name=…`.
+    ///
+    /// Exits as `cairn run` does; 1 also when the action is not a CREATE action.
+    New(run::Args),
+    /// Work with self-service actions: list them, write their GitHub workflows.
+    #[command(subcommand)]
+    Actions(actions::Command),
     /// Print the shell completion script for SHELL on stdout.
     ///
     /// bash: `cairn completions bash > ~/.local/share/bash-completion/completions/cairn`;
@@ -86,6 +102,9 @@ fn main() -> ExitCode {
         Command::Plan(args) => plan::run(&args),
         Command::Ci(args) => ci::run(&args),
         Command::Render(args) => render::run(&args),
+        Command::Run(args) => run::run(&args),
+        Command::New(args) => run::new(&args),
+        Command::Actions(command) => actions::run(&command),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "cairn", &mut script);

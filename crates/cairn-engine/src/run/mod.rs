@@ -11,12 +11,14 @@
 mod apply;
 mod change;
 mod diff;
+mod prepare;
 mod preview;
 mod worktree;
 
 pub use apply::{FileWrite, apply};
 pub use change::Change;
 pub use diff::diff_writes;
+pub use prepare::{PreparedRun, RunFailure, RunRequest, prepare};
 pub use preview::preview;
 pub use worktree::{WorktreeError, write_worktree};
 

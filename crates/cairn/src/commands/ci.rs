@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use cairn_diagnostics::{Diagnostic, Severity};
 use cairn_engine::{Timestamp, Verdict};
-use cairn_github::{Api, ApiError, CheckRun, Conclusion, DryRun, Environment, GitHubApi, RetryPolicy, Trigger};
+use cairn_github::{Api, ApiError, CheckRun, Conclusion, DryRun, Environment, Trigger};
 use cairn_report::{COMMENT_MARKER, Links, PlanOptions};
 use cairn_source::Source;
 
@@ -117,15 +117,8 @@ pub fn run(args: &Args) -> ExitStatus {
             );
             return ExitStatus::Failure;
         };
-        let retry = RetryPolicy {
-            base: std::env::var("CAIRN_RETRY_BASE_MS")
-                .ok()
-                .and_then(|ms| ms.parse().ok())
-                .map_or(RetryPolicy::default().base, std::time::Duration::from_millis),
-            ..RetryPolicy::default()
-        };
-        match GitHubApi::new(&environment.api_url, token, retry) {
-            Ok(api) => Box::new(api.on_retry(|retry| super::note(&format!("note: {retry}")))),
+        match super::github::client(&environment.api_url, token) {
+            Ok(api) => Box::new(api),
             Err(error) => return fail(&error),
         }
     };

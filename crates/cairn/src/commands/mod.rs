@@ -1,14 +1,17 @@
 //! One module per command, and what they share: colour, `--quiet`, progress, `--select` and
 //! `--ignore`, the clock, printing a report and an error.
 
+pub mod actions;
 pub mod check;
 pub mod ci;
+pub mod github;
 pub mod import;
 pub mod init;
 pub mod plan;
 pub mod platform;
 pub mod policy;
 pub mod render;
+pub mod run;
 pub mod select;
 pub mod terminal;
 
