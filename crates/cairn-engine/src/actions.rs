@@ -11,12 +11,12 @@ use cairn_source::EntryKind;
 
 use crate::load::Loaded;
 
-/// How the workflows of the platform `loaded` are generated: cairn's `actions/run`, told the
-/// platform's folder when it is not the repository's root.
-#[must_use]
-pub fn workflow_options(loaded: &Loaded) -> WorkflowOptions {
-    let path = (!loaded.prefix.is_empty()).then(|| loaded.prefix.trim_end_matches('/').to_owned());
-    WorkflowOptions { path, ..WorkflowOptions::default() }
+/// How the committed workflows under the platform's own `.github/workflows` are judged: as
+/// `cairn actions workflows` writes them there, as if the platform were its repository's root
+/// (where GitHub runs them). Workflows written elsewhere for a platform in a folder name that
+/// folder (`WorkflowOptions::path`); those are not the platform's files, and not judged.
+fn workflow_options() -> WorkflowOptions {
+    WorkflowOptions::default()
 }
 
 /// The findings about the actions of `loaded`, judged against `catalog`.
@@ -30,7 +30,7 @@ pub(crate) fn findings(loaded: &Loaded, catalog: &Catalog) -> Vec<Diagnostic> {
     diagnostics.extend(cairn_actions::stale_workflows(
         &loaded.actions,
         catalog,
-        &workflow_options(loaded),
+        &workflow_options(),
         &loaded.action_workflows,
     ));
     diagnostics
@@ -48,8 +48,8 @@ pub struct ActionSet {
 }
 
 /// Reads the actions of the platform at `source`, checks them against its catalog and generates
-/// their workflows.
-pub fn actions(source: &cairn_source::Source) -> Result<ActionSet, crate::EngineError> {
+/// their workflows with `options`.
+pub fn actions(source: &cairn_source::Source, options: &WorkflowOptions) -> Result<ActionSet, crate::EngineError> {
     let mut loaded = crate::load::load(source)?;
     let entities = std::mem::take(&mut loaded.entities);
     let (catalog, _) = Catalog::build(loaded.bundled_blueprints.clone(), loaded.declared_blueprints.clone(), entities);
@@ -66,7 +66,7 @@ pub fn actions(source: &cairn_source::Source) -> Result<ActionSet, crate::Engine
         .cloned()
         .collect();
     diagnostics.extend(findings(&loaded, &catalog));
-    let workflows = cairn_actions::workflows(&loaded.actions, &catalog, &workflow_options(&loaded));
+    let workflows = cairn_actions::workflows(&loaded.actions, &catalog, options);
     for workflow in &workflows {
         diagnostics.extend(workflow.diagnostics.iter().cloned());
     }

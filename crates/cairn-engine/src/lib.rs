@@ -23,7 +23,7 @@ mod verdict;
 mod waivers;
 mod workloads;
 
-pub use actions::{ActionSet, actions, workflow_options};
+pub use actions::{ActionSet, actions};
 pub use cairn_diagnostics::Severity;
 pub use cairn_model::{Timestamp, parse_now};
 pub use cairn_render::{MANIFEST_FILE, Rendered, WriteError, Written, write};

@@ -299,7 +299,14 @@ fn every_workflow_passes_actionlint_and_shellcheck() {
         .expect("the workflows")
         .map(|entry| entry.expect("an entry").path())
         .collect();
-    files.push(root.join("examples/acme/.github/workflows/cairn.yaml"));
+    // The example's own workflow and the self-service workflows `cairn actions workflows` wrote.
+    let example: Vec<PathBuf> = fs::read_dir(root.join("examples/acme/.github/workflows"))
+        .expect("the example's workflows")
+        .map(|entry| entry.expect("an entry").path())
+        .collect();
+    let generated = example.iter().filter(|file| file.to_string_lossy().contains("cairn-action-")).count();
+    assert_eq!(generated, 7, "one workflow per seed action: {example:?}");
+    files.extend(example);
     let run = cairn(scratch.path(), &["init", "alone"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     files.push(scratch.path().join("alone/.github/workflows/cairn.yaml"));

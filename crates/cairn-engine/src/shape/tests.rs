@@ -91,7 +91,10 @@ fn yaml_or_json_outside_the_folders_cairn_reads_is_a_warning_with_a_did_you_mean
         (".pre-commit-config.yaml", "repos: []\n"),
         (".github/workflows/ci.yml", "on: push\n"),
         ("templates/t.yaml", "reserved: true\n"),
-        ("actions/deploy.yaml", "identifier: deploy\n"),
+        (
+            "actions/deploy.yaml",
+            "identifier: deploy\ntrigger: {type: self-service, operation: DAY-2, blueprintIdentifier: Component}\n",
+        ),
         ("scripts/build.sh", "not data\n"),
     ]);
     let outcome = both(&repo);

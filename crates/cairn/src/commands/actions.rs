@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use cairn_actions::WorkflowOptions;
 use cairn_diagnostics::Severity;
 use cairn_source::Source;
 use clap::ValueEnum;
@@ -69,13 +70,26 @@ pub fn run(command: &Command) -> ExitStatus {
     }
 }
 
-fn read(path: &Path) -> Result<(PathBuf, cairn_engine::ActionSet), ExitStatus> {
+/// The actions of the platform at `path`, with their workflows as written into `out` (`None`:
+/// the platform's own `.github/workflows`).
+fn read(path: &Path, out: Option<&Path>) -> Result<(PathBuf, cairn_engine::ActionSet), ExitStatus> {
     let root = super::platform::root(path, false);
-    let set = Source::directory(&root)
-        .map_err(cairn_engine::EngineError::from)
-        .and_then(|source| cairn_engine::actions(&source))
+    let source = Source::directory(&root).map_err(|error| fail_with_help(&error, error.help()))?;
+    let set = cairn_engine::actions(&source, &options(&root, source.prefix(), out))
         .map_err(|error| fail_with_help(&error, error.help()))?;
     Ok((root, set))
+}
+
+/// Workflows under the platform's own folder run as if it were the repository's root; written
+/// anywhere else (the repository's `.github/workflows`, for a platform in a folder), they name
+/// the platform's folder to the run.
+fn options(root: &Path, prefix: &str, out: Option<&Path>) -> WorkflowOptions {
+    let inside = out.is_none_or(|out| {
+        let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        absolute(out).starts_with(absolute(root))
+    });
+    let path = (!inside && !prefix.is_empty()).then(|| prefix.trim_end_matches('/').to_owned());
+    WorkflowOptions { path, ..WorkflowOptions::default() }
 }
 
 /// Prints the findings on stderr; whether one is an error.
@@ -89,7 +103,7 @@ fn report_findings(set: &cairn_engine::ActionSet, color: Color) -> bool {
 }
 
 fn list(args: &ListArgs) -> ExitStatus {
-    let (_, set) = match read(&args.path) {
+    let (_, set) = match read(&args.path, None) {
         Ok(read) => read,
         Err(status) => return status,
     };
@@ -103,7 +117,7 @@ fn list(args: &ListArgs) -> ExitStatus {
 }
 
 fn workflows(args: &WorkflowsArgs) -> ExitStatus {
-    let (root, set) = match read(&args.path) {
+    let (root, set) = match read(&args.path, args.out.as_deref()) {
         Ok(read) => read,
         Err(status) => return status,
     };
