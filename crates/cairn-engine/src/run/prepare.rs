@@ -105,7 +105,8 @@ pub fn prepare(head: &Source, request: &RunRequest) -> Result<PreparedRun, RunFa
     let run = RunContext { actor: request.actor.clone(), now: request.now };
     let changes =
         cairn_actions::plan_change(action, &inputs, target, &catalog, &loaded.action_templates, &run).map_err(fail)?;
-    let writes = apply(head, &changes).map_err(fail)?;
+    let mut writes = apply(head, &changes).map_err(fail)?;
+    writes.extend(workflow_writes(head, &loaded, &writes)?);
     let (title, body) = cairn_actions::run_title(action, &inputs, target, &run).map_err(fail)?;
     let reference = target.map(cairn_model::Entity::reference);
     let message = cairn_actions::commit_message(action, &inputs, reference.as_ref(), &run, &title, &body);
@@ -114,6 +115,32 @@ pub fn prepare(head: &Source, request: &RunRequest) -> Result<PreparedRun, RunFa
     let branch = cairn_actions::branch_name(action, &inputs, reference.as_ref(), &basis);
     let plan = preview(head, &writes, request.now)?;
     Ok(PreparedRun { action: action.clone(), inputs, target: reference, writes, title, body, message, branch, plan })
+}
+
+/// The committed action workflows the run makes stale, regenerated: an entity choice of a
+/// workflow lists the blueprint's identifiers, so a run that adds or removes an entity changes
+/// the workflows that offer it, in the same pull request. None when the platform commits no
+/// action workflow.
+fn workflow_writes(head: &Source, loaded: &Loaded, writes: &[FileWrite]) -> Result<Vec<FileWrite>, EngineError> {
+    if loaded.action_workflows.is_empty() || writes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let after =
+        Source::overlay(head.clone(), writes.iter().map(|write| (write.path.clone(), write.after.clone())).collect());
+    let set = crate::actions::actions(&after, &cairn_actions::WorkflowOptions::default())?;
+    let mut regenerated = Vec::new();
+    for workflow in set.workflows {
+        let before = loaded.action_workflows.iter().find(|file| file.path() == workflow.path);
+        if before.is_some_and(|file| file.text() == workflow.text) {
+            continue;
+        }
+        regenerated.push(FileWrite {
+            path: workflow.path,
+            before: before.map(|file| file.text().as_bytes().to_vec()),
+            after: Some(workflow.text.into_bytes()),
+        });
+    }
+    Ok(regenerated)
 }
 
 /// Every file `load` read, for rendering findings.
