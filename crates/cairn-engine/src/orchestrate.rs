@@ -10,16 +10,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use cairn_diagnostics::{Diagnostic, EntityRef, Location, SourceFile};
-use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Node};
+use cairn_model::{Catalog, Entity, Node};
 use cairn_render::{Extras, InlineText, Renderer, ResourceFile, ResourceFiles, ResourceInstance};
 use cairn_resources::{Definition, Request, Resolution};
 use cairn_score::Workload;
 use serde_json::{Map, Value as Json};
 
 use crate::workloads::COMPONENT_BLUEPRINT;
-
-/// The relation of an `Environment` that lists the components deployed there.
-const DEPLOYED: &str = "components";
 
 /// Every resource request of the platform, and how each was matched.
 #[derive(Debug)]
@@ -28,21 +25,31 @@ pub(crate) struct Requested {
     pub resolution: Resolution,
 }
 
-/// For each component, the environments it is deployed to (identifier, type), in catalog order.
+/// For each component, the environments it is deployed to (identifier, type), in catalog order:
+/// `Catalog::deployments`, which the templates' deployments read too, by name.
 fn deployments(catalog: &Catalog) -> BTreeMap<&str, Vec<(&str, Option<&str>)>> {
-    let mut deployed: BTreeMap<&str, Vec<(&str, Option<&str>)>> = BTreeMap::new();
-    for environment in catalog.entities_of(ENVIRONMENT_BLUEPRINT) {
-        let kind = environment.properties.as_ref().and_then(|properties| properties.get("type")).and_then(Node::as_str);
-        for relation in environment.relations.iter().filter(|relation| relation.name == DEPLOYED) {
-            for target in relation.targets() {
-                let places = deployed.entry(target.value).or_default();
-                if !places.iter().any(|(identifier, _)| *identifier == environment.identifier.value) {
-                    places.push((environment.identifier.value.as_str(), kind));
-                }
-            }
+    let mut deployed = BTreeMap::new();
+    for (component, environments) in catalog.deployments() {
+        let component = &catalog.entities[component];
+        // Workloads are components' (by name); another target blueprint runs no workload.
+        if component.blueprint.value != COMPONENT_BLUEPRINT {
+            continue;
         }
+        let places = environments
+            .iter()
+            .map(|&position| {
+                let environment = &*catalog.entities[position];
+                (environment.identifier.value.as_str(), environment_type(environment))
+            })
+            .collect();
+        deployed.insert(component.identifier.value.as_str(), places);
     }
     deployed
+}
+
+/// An environment's `type` property, which definitions match on.
+fn environment_type(environment: &Entity) -> Option<&str> {
+    environment.properties.as_ref().and_then(|properties| properties.get("type")).and_then(Node::as_str)
 }
 
 /// The requests of every environment and of every workload in each environment its component

@@ -8,6 +8,7 @@ use cairn_diagnostics::{Code, Diagnostic, EntityRef, Location};
 
 use crate::blueprint::Blueprint;
 use crate::entity::Entity;
+use crate::layout::{DEPLOYED_RELATION, ENVIRONMENT_BLUEPRINT};
 
 /// The blueprint of teams, as in Port: entities name their owners in `team`.
 pub const TEAM_BLUEPRINT: &str = "_team";
@@ -133,5 +134,41 @@ impl Catalog {
         let start = self.entities.partition_point(|entity| entity.blueprint.value.as_str() < blueprint);
         let end = self.entities.partition_point(|entity| entity.blueprint.value.as_str() <= blueprint);
         &self.entities[start..end]
+    }
+
+    /// Where each entity is deployed: for every entity an `Environment`'s `components` relation
+    /// names (by position, resolved to the relation's target blueprint), the environments that
+    /// name it, by position, in catalog order and each once. The one reading of "deployed to" that
+    /// the orchestrator's requests and the templates' deployments share.
+    #[must_use]
+    pub fn deployments(&self) -> HashMap<usize, Vec<usize>> {
+        let mut deployed: HashMap<usize, Vec<usize>> = HashMap::new();
+        let Some(target) = self
+            .blueprints
+            .get(ENVIRONMENT_BLUEPRINT)
+            .and_then(|blueprint| blueprint.relations.get(DEPLOYED_RELATION))
+            .map(|relation| relation.target.as_str())
+        else {
+            return deployed;
+        };
+        let start = self.entities.partition_point(|entity| entity.blueprint.value.as_str() < ENVIRONMENT_BLUEPRINT);
+        for (offset, environment) in self.entities_of(ENVIRONMENT_BLUEPRINT).iter().enumerate() {
+            let position = start + offset;
+            // A second declaration of an environment is a finding of its own, and deploys nothing.
+            if self.position(ENVIRONMENT_BLUEPRINT, &environment.identifier.value) != Some(position) {
+                continue;
+            }
+            for relation in environment.relations.iter().filter(|relation| relation.name == DEPLOYED_RELATION) {
+                for name in relation.targets() {
+                    if let Some(component) = self.position(target, name.value) {
+                        let places = deployed.entry(component).or_default();
+                        if places.last() != Some(&position) {
+                            places.push(position);
+                        }
+                    }
+                }
+            }
+        }
+        deployed
     }
 }

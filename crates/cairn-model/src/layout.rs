@@ -7,6 +7,9 @@ use crate::settings::{SETTINGS_FILE, Settings};
 /// The blueprint that files under the environments folder declare.
 pub const ENVIRONMENT_BLUEPRINT: &str = "Environment";
 
+/// The relation of an `Environment` that names the components deployed to it.
+pub const DEPLOYED_RELATION: &str = "components";
+
 /// Folders that later parts of cairn read (scorecards, self-service actions): their files are
 /// not "ignored", they are just not entities or blueprints. `cairn import port` writes Port's scorecards and actions into `scorecards/` and
 /// `actions/` (docs/import.md).

@@ -29,7 +29,7 @@ pub use entity::{Entity, RelationValue, Spanned, read_entity};
 pub use identifier::{
     BLUEPRINT_RULE as BLUEPRINT_IDENTIFIER_RULE, RULE as IDENTIFIER_RULE, check_blueprint_identifier, check_identifier,
 };
-pub use layout::{ENVIRONMENT_BLUEPRINT, FileRole, Layout, PORT_FILES, is_port_file, is_score_file};
+pub use layout::{DEPLOYED_RELATION, ENVIRONMENT_BLUEPRINT, FileRole, Layout, PORT_FILES, is_port_file, is_score_file};
 pub use list::{ListOf, list_items};
 pub use settings::{CatalogSettings, Library, LimitSettings, Paths, SETTINGS_FILE, Settings};
 pub use time::{

@@ -236,17 +236,9 @@ fn units<'a>(
             query.matches(&subject, input.now)
         })
     };
-    // Where each entity is deployed, from every environment's `components` once (in catalog
-    // order): looking it up per entity in every environment's list was quadratic.
-    let mut deployed_to: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
-    for &environment in environments {
-        for &target in lookup.targets(environment, "components") {
-            let places = deployed_to.entry(target).or_default();
-            if places.last() != Some(&environment) {
-                places.push(environment);
-            }
-        }
-    }
+    // Where each entity is deployed, read once for the whole catalog (as the orchestrator reads
+    // it): looking it up per entity in every environment's list was quadratic.
+    let deployed_to = catalog.deployments();
     let mut units = Vec::new();
     for spec in &templates.specs {
         match spec.each {
