@@ -174,6 +174,8 @@ fn execute(action: &str, args: &RunArgs, operation: Option<Operation>) -> ExitSt
         (RunResult::Previewed, ExitStatus::Clean)
     } else if args.pr {
         match pull_request(args, &source, &prepared, &actor, options) {
+            // The requests were printed, not sent: nothing was opened.
+            Ok(_) if args.dry_run => (RunResult::Previewed, ExitStatus::Clean),
             Ok(result) => {
                 let status = match result {
                     RunResult::ClosedUnmerged { .. } => ExitStatus::Findings,
@@ -237,6 +239,10 @@ fn pull_request(
     let base = match args.base.clone().or_else(|| std::env::var("GITHUB_REF_NAME").ok().filter(|name| !name.is_empty()))
     {
         Some(base) => base,
+        None if args.dry_run => {
+            say("error: a dry run cannot ask GitHub for the repository's default branch: give `--base BRANCH`");
+            return Err(ExitStatus::Failure);
+        }
         None => cairn_github::default_branch(api.as_mut(), &owner, &repo).map_err(|error| refused(&error))?,
     };
     let server = std::env::var("GITHUB_SERVER_URL").unwrap_or_else(|_| "https://github.com".to_owned());
