@@ -54,7 +54,8 @@ pub struct Summary {
     pub environments: usize,
     /// Kept in Port's format under `scorecards/`, which cairn does not read yet.
     pub scorecards: usize,
-    /// Kept in Port's format under `actions/`, which cairn does not read yet.
+    /// Kept in Port's format under `actions/`, which cairn reads (cairn-actions): listed, and run
+    /// once given a `cairn` key.
     pub actions: usize,
     /// Values of mirror, calculation and aggregation properties left out of entity files:
     /// cairn computes them.

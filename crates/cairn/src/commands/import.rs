@@ -84,8 +84,14 @@ fn summarise(report: &mut String, summary: &Summary, written: &Written, out: &Pa
         plural(summary.meta, "meta field"),
         plural(summary.nulls, "`null` value"),
     );
-    if summary.scorecards + summary.actions > 0 {
-        let _ = writeln!(report, "`scorecards/` and `actions/` keep Port's format: cairn does not read them yet");
+    if summary.scorecards > 0 {
+        let _ = writeln!(report, "`scorecards/` keeps Port's format: cairn does not read it yet");
+    }
+    if summary.actions > 0 {
+        let _ = writeln!(
+            report,
+            "`actions/` keeps Port's format: `cairn actions list` lists them; give each a `cairn` key to run it (docs/actions.md)"
+        );
     }
     if summary.not_carried > 0 {
         let _ = writeln!(report, "{} not imported: see the errors above", plural(summary.not_carried, "item"));
