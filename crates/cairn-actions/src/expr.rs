@@ -30,7 +30,21 @@ pub(crate) fn environment() -> Environment<'static> {
 /// plus that much, in cairn-model's `ttl` syntax (`12h`, `5d`, `2w`), written in the largest unit
 /// that is exact.
 #[allow(clippy::needless_pass_by_value)] // minijinja passes keyword arguments by value.
-fn ttl_add(ttl: &str, kwargs: Kwargs) -> Result<String, Error> {
+fn ttl_add(value: &minijinja::Value, kwargs: Kwargs) -> Result<String, Error> {
+    // A missing property is the likely mistake (an environment that lives by `expiresAt`, or
+    // forever, has no `ttl`): say so rather than minijinja's "value is not a string".
+    if value.is_undefined() || value.is_none() {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "there is no lifetime to extend: the value is not set (an entity without a `ttl`?)".to_owned(),
+        ));
+    }
+    let Some(ttl) = value.as_str() else {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`{value}` is not a lifetime such as `12h`, `5d` or `2w`"),
+        ));
+    };
     let base = parse_ttl(ttl).ok_or_else(|| {
         Error::new(ErrorKind::InvalidOperation, format!("`{ttl}` is not a lifetime such as `12h`, `5d` or `2w`"))
     })?;
@@ -200,6 +214,9 @@ mod tests {
         assert_eq!(eval("{{ '12h' | ttl_add(hours=1) }}"), Ok(Json::from("13h")));
         assert_eq!(eval("{{ '1d' | ttl_add(weeks=1, hours=-24) }}"), Ok(Json::from("1w")));
         assert!(eval("{{ '5x' | ttl_add(days=1) }}").expect_err("refused").contains("not a lifetime"));
+        assert!(eval("{{ 5 | ttl_add(days=1) }}").expect_err("refused").contains("not a lifetime"));
+        let missing = eval("{{ entity.properties.expiry | ttl_add(days=1) }}").expect_err("refused");
+        assert!(missing.contains("no lifetime to extend"), "{missing}");
         assert!(eval("{{ '1d' | ttl_add(days=-2) }}").expect_err("refused").contains("negative"));
         assert!(eval("{{ '1d' | ttl_add(years=1) }}").is_err());
     }
