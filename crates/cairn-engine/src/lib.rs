@@ -7,6 +7,7 @@
 mod actions;
 mod change;
 mod check;
+mod environments;
 mod error;
 mod init;
 mod load;
@@ -25,10 +26,11 @@ mod workloads;
 
 pub use actions::{ActionSet, actions};
 pub use cairn_diagnostics::Severity;
-pub use cairn_model::{Timestamp, parse_now};
+pub use cairn_model::{Expiry, ExpiryRule, Timestamp, parse_now};
 pub use cairn_render::{MANIFEST_FILE, Rendered, WriteError, Written, write};
 pub use change::check_change;
 pub use check::{Outcome, check};
+pub use environments::{CommitRef, EnvironmentStatus, HISTORY_LIMIT, environments};
 pub use error::EngineError;
 pub use init::{ACTION_VERSION, InitError, Initialized, RootWorkflow, init};
 pub use load::{Loaded, load};

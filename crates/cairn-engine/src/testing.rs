@@ -21,7 +21,7 @@ pub struct Repo {
 }
 
 /// The committer time of the first commit; each next one is a minute later.
-const FIRST_COMMIT_TIME: i64 = 1_700_000_000;
+pub const FIRST_COMMIT_TIME: i64 = 1_700_000_000;
 
 impl Repo {
     pub fn new() -> Repo {

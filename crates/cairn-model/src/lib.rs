@@ -10,6 +10,7 @@ mod diff;
 mod entity;
 mod identifier;
 mod layout;
+mod lifetime;
 mod list;
 mod plain;
 mod settings;
@@ -30,6 +31,7 @@ pub use identifier::{
     BLUEPRINT_RULE as BLUEPRINT_IDENTIFIER_RULE, RULE as IDENTIFIER_RULE, check_blueprint_identifier, check_identifier,
 };
 pub use layout::{DEPLOYED_RELATION, ENVIRONMENT_BLUEPRINT, FileRole, Layout, PORT_FILES, is_port_file, is_score_file};
+pub use lifetime::{Expiry, ExpiryRule, expiry, timer_properties};
 pub use list::{ListOf, list_items};
 pub use settings::{CatalogSettings, Library, LimitSettings, Paths, SETTINGS_FILE, Settings};
 pub use time::{

@@ -7,6 +7,7 @@
 //! command line, and its snippets come from the source map, keyed by those paths.
 
 mod codes;
+mod environments;
 mod github;
 mod human;
 mod json;
@@ -18,6 +19,7 @@ mod rendering;
 mod run;
 mod sarif;
 
+pub use environments::{environments_human, environments_json, environments_markdown};
 pub use github::github;
 pub use human::{HumanOptions, human, human_summary, policy_tests};
 pub use json::{JsonOptions, json};

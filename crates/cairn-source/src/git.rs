@@ -320,3 +320,55 @@ fn near_names(repo: &gix::Repository, name: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+impl Revision {
+    /// The versions of the platform file `path` in the first-parent history of this revision,
+    /// newest first: each commit whose tree holds different bytes at `path` than its first
+    /// parent's (added, changed, or removed: `blob` is `None`). The walk stops at the first
+    /// commit (or the edge of a shallow clone) and after `limit` commits.
+    pub(crate) fn history(&self, path: &str, limit: usize) -> Result<Vec<crate::Version>, SourceError> {
+        let repo = self.thread_local();
+        let full = if self.folder.is_empty() { path.to_owned() } else { format!("{}/{path}", self.folder) };
+        let walk = repo.rev_walk([self.commit]).first_parent_only().all().map_err(SourceError::git(path))?;
+        // Each commit with its blob at `path`, newest first; a version is kept where the blob
+        // differs from the next older one's.
+        let mut seen: Vec<(gix::ObjectId, i64, String, Option<gix::ObjectId>)> = Vec::new();
+        for info in walk.take(limit) {
+            let info = match info {
+                Ok(info) => info,
+                // A shallow clone ends its history early: what was walked is what there is.
+                Err(_) if is_shallow(&repo) => break,
+                Err(error) => return Err(SourceError::git(path)(error)),
+            };
+            let commit = info.object().map_err(SourceError::git(path))?;
+            let time = commit.time().map_err(SourceError::git(path))?.seconds;
+            let author = commit.author().map_err(SourceError::git(path))?.name.to_str_lossy().into_owned();
+            let tree = commit.tree().map_err(SourceError::git(path))?;
+            let blob = tree.lookup_entry_by_path(&full).map_err(SourceError::git(path))?.map(|entry| entry.object_id());
+            seen.push((info.id, time, author, blob));
+        }
+        let mut versions = Vec::new();
+        for (index, (commit, time, author, blob)) in seen.iter().enumerate() {
+            let older = seen.get(index + 1).map(|(_, _, _, blob)| *blob);
+            // The oldest commit walked counts as a version when it holds the file.
+            let changed = match older {
+                Some(older) => older != *blob,
+                None => blob.is_some(),
+            };
+            if changed {
+                versions.push(crate::Version {
+                    commit: commit.to_string(),
+                    time: *time,
+                    author: author.clone(),
+                    blob: blob.map(crate::BlobId),
+                });
+            }
+        }
+        Ok(versions)
+    }
+
+    /// The bytes of the blob `id`, read for `path`.
+    pub(crate) fn blob(&self, id: gix::ObjectId, path: &str, limit: u64) -> Result<Contents, SourceError> {
+        read(&self.thread_local(), id, path, limit)
+    }
+}

@@ -57,6 +57,17 @@ impl FileEntry {
     }
 }
 
+/// One version of a file in a revision's history: the commit that made it, when (committer time,
+/// seconds since the Unix epoch) and by whom (the author's name), and its blob (`None`: the
+/// commit removed the file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version {
+    pub commit: String,
+    pub time: i64,
+    pub author: String,
+    pub blob: Option<BlobId>,
+}
+
 /// The id of a git blob, shown as its full hexadecimal form. It wraps gix's id without exposing
 /// it, so that callers need not depend on gix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -217,6 +228,29 @@ impl Source {
             Source::Git(revision) => Some(revision.time()),
             Source::Merged(merged) => Some(merged.head_time()),
             Source::Overlay(overlay) => overlay.base().commit_time(),
+        }
+    }
+
+    /// The versions of the platform file `path` in the revision's first-parent history, newest
+    /// first (each commit that added, changed or removed it, at most `limit` commits walked; the
+    /// oldest commit walked counts when it holds the file, what came before it unknown);
+    /// `None` when the source is not a git revision (a directory has no history; a merged tree
+    /// or an overlay is no commit of its own).
+    #[must_use]
+    pub fn history(&self, path: &str, limit: usize) -> Option<Result<Vec<Version>, SourceError>> {
+        match self {
+            Source::Git(revision) => Some(revision.history(path, limit)),
+            Source::Directory { .. } | Source::Merged(_) | Source::Overlay(_) => None,
+        }
+    }
+
+    /// The bytes of one version of `path` (`Version::blob`), within `limit` bytes; `None` when
+    /// the source is not a git revision.
+    #[must_use]
+    pub fn version_bytes(&self, path: &str, blob: BlobId, limit: u64) -> Option<Result<Contents, SourceError>> {
+        match self {
+            Source::Git(revision) => Some(revision.blob(blob.0, path, limit)),
+            Source::Directory { .. } | Source::Merged(_) | Source::Overlay(_) => None,
         }
     }
 

@@ -9,7 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 mod commands;
 mod exit;
 
-use commands::{actions, check, ci, import, init, plan, policy, render, run};
+use commands::{actions, check, ci, env, import, init, plan, policy, render, run};
 
 /// Policy evaluation allocates and frees many small values; mimalloc does that faster than the
 /// system allocator (measured in docs/benchmarks.md).
@@ -80,6 +80,9 @@ enum Command {
     /// Work with self-service actions: list them, write their GitHub workflows.
     #[command(subcommand)]
     Actions(actions::Command),
+    /// Work with environments: list them with their lifetimes.
+    #[command(subcommand)]
+    Env(env::Command),
     /// Print the shell completion script for SHELL on stdout.
     ///
     /// bash: `cairn completions bash > ~/.local/share/bash-completion/completions/cairn`;
@@ -105,6 +108,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::New(args) => run::new(&args),
         Command::Actions(command) => actions::run(&command),
+        Command::Env(command) => env::run(&command),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "cairn", &mut script);

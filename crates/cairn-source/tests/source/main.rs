@@ -3,6 +3,7 @@
 #![cfg(unix)]
 
 mod discover;
+mod history;
 mod listing;
 mod merge;
 mod overlay;

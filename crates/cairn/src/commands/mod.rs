@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod check;
 pub mod ci;
+pub mod env;
 pub mod github;
 pub mod import;
 pub mod init;

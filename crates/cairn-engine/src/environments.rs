@@ -1,0 +1,245 @@
+//! `environments`: every environment of a revision with its owner, type, when it was created
+//! and by whom, and when it expires (cairn-model's `expiry`), its `ttl` counted from the commit
+//! that created it or last changed its `ttl`, read from the file's history. The answer depends on
+//! the revision and `now` only: commit times, never the clock.
+
+use cairn_diagnostics::EntityRef;
+use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Entity, Expiry, Limits, ListOf, Node, Timestamp, list_items};
+use cairn_source::{Contents, Source, Version};
+
+use crate::error::EngineError;
+use crate::load::load;
+
+/// How many commits the history of one environment's file is read back at most.
+pub const HISTORY_LIMIT: usize = 10_000;
+
+/// A commit, as an environment's history names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitRef {
+    pub commit: String,
+    pub time: Timestamp,
+    pub author: String,
+}
+
+/// One environment, as `cairn env list` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvironmentStatus {
+    pub entity: EntityRef,
+    /// The file and line it is declared at.
+    pub file: String,
+    pub line: u32,
+    pub owners: Vec<String>,
+    /// Its `type` property.
+    pub kind: Option<String>,
+    pub ttl: Option<String>,
+    /// The commit that created it (the oldest of the versions of its file that declare it,
+    /// counting back from the revision without a gap); `None` without history.
+    pub created: Option<CommitRef>,
+    /// The commit that set its current `ttl`: the one that created it or last changed it.
+    pub extended: Option<CommitRef>,
+    pub expiry: Option<Expiry>,
+}
+
+impl EnvironmentStatus {
+    /// How long until it expires as of `now` (negative once expired); `None` when it never does.
+    #[must_use]
+    pub fn left(&self, now: Timestamp) -> Option<cairn_model::SignedDuration> {
+        self.expiry.as_ref().map(|expiry| expiry.at.duration_since(now))
+    }
+}
+
+/// The environments of the platform at `source`, in catalog order.
+pub fn environments(source: &Source) -> Result<Vec<EnvironmentStatus>, EngineError> {
+    let mut loaded = load(source)?;
+    let entities = std::mem::take(&mut loaded.entities);
+    let (catalog, _) = Catalog::build(loaded.bundled_blueprints.clone(), loaded.declared_blueprints.clone(), entities);
+    let limits = loaded.settings.limits();
+    let blueprint = catalog.blueprints.get(ENVIRONMENT_BLUEPRINT);
+    let mut statuses = Vec::new();
+    for entity in catalog.entities_of(ENVIRONMENT_BLUEPRINT) {
+        let identifier = entity.identifier.value.as_str();
+        let (created, extended) = match source.history(entity.file.path(), HISTORY_LIMIT) {
+            Some(versions) => since(source, entity, identifier, &versions?, &limits)?,
+            None => (None, None),
+        };
+        let expiry = cairn_model::expiry(entity, blueprint, extended.as_ref().map(|commit| commit.time));
+        let position = entity.file.position(entity.identifier.span.start);
+        statuses.push(EnvironmentStatus {
+            entity: entity.reference(),
+            file: entity.file.path().to_owned(),
+            line: position.line,
+            owners: entity.teams.iter().map(|team| team.value.clone()).collect(),
+            kind: text(entity.properties.as_ref(), "type"),
+            ttl: text(entity.properties.as_ref(), "ttl"),
+            created,
+            extended,
+            expiry,
+        });
+    }
+    Ok(statuses)
+}
+
+fn text(properties: Option<&Node>, name: &str) -> Option<String> {
+    properties?.get(name)?.as_str().map(str::to_owned)
+}
+
+/// From the versions of the entity's file (newest first): the commit that created the entity,
+/// and the one that set its current `ttl`. Each version is read and the entity found in it by
+/// identifier; the walk stops at the first version without it.
+fn since(
+    source: &Source,
+    entity: &Entity,
+    identifier: &str,
+    versions: &[Version],
+    limits: &Limits,
+) -> Result<(Option<CommitRef>, Option<CommitRef>), EngineError> {
+    let current = text(entity.properties.as_ref(), "ttl");
+    let (mut created, mut extended) = (None, None);
+    let mut ttl_unchanged = true;
+    for version in versions {
+        let Some(blob) = version.blob else { break };
+        let bytes = match source.version_bytes(entity.file.path(), blob, limits.max_file_size) {
+            Some(Ok(Contents::Bytes(bytes))) => bytes,
+            Some(Ok(Contents::TooLarge { .. })) | None => break,
+            Some(Err(error)) => return Err(error.into()),
+        };
+        // The entity as this version of the file declares it, if it does.
+        let Declared::WithTtl(ttl) = declared_ttl(entity.file.path(), &bytes, identifier, limits) else { break };
+        let commit = CommitRef {
+            commit: version.commit.clone(),
+            time: Timestamp::from_second(version.time).unwrap_or(Timestamp::UNIX_EPOCH),
+            author: version.author.clone(),
+        };
+        if ttl_unchanged && ttl == current {
+            extended = Some(commit.clone());
+        } else {
+            ttl_unchanged = false;
+        }
+        created = Some(commit);
+    }
+    Ok((created, extended))
+}
+
+/// What one version of a file says of an entity.
+enum Declared {
+    /// The file does not declare it.
+    Absent,
+    /// It declares it, with this `ttl` (or none).
+    WithTtl(Option<String>),
+}
+
+/// Whether the file's bytes declare the entity `identifier`, and its `ttl`.
+fn declared_ttl(path: &str, bytes: &[u8], identifier: &str, limits: &Limits) -> Declared {
+    let parsed = cairn_model::parse_file(path, bytes, limits);
+    for document in parsed.documents {
+        let (items, _) = list_items(&parsed.file, document, ListOf::Entities);
+        for item in items {
+            if item.get("identifier").and_then(Node::as_str) == Some(identifier) {
+                return Declared::WithTtl(text(item.get("properties"), "ttl"));
+            }
+        }
+    }
+    Declared::Absent
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{CLEAN, FIRST_COMMIT_TIME, Repo};
+    use cairn_model::{ExpiryRule, SignedDuration};
+
+    fn at(commit: usize) -> Timestamp {
+        Timestamp::from_second(FIRST_COMMIT_TIME + 60 * i64::try_from(commit).expect("small")).expect("a time")
+    }
+
+    fn by_name<'a>(statuses: &'a [EnvironmentStatus], name: &str) -> &'a EnvironmentStatus {
+        statuses.iter().find(|status| status.entity.name() == name).expect("the environment")
+    }
+
+    /// A `ttl` counts from the commit that set it (created, or last changed it), read from the
+    /// file's history: neither the clock, nor `createdAt`, nor commits that changed something
+    /// else. `expiresAt` wins over `ttl`; a folder without history counts from `createdAt`.
+    #[test]
+    fn a_ttl_counts_from_the_commit_that_set_it() {
+        let repo = Repo::with(CLEAN);
+        repo.write(
+            "environments/dev.yaml",
+            "# Alice's\nidentifier: dev\nteam: payments\nproperties:\n  type: development\n  createdAt: \"2020-01-01T00:00:00Z\"\n  ttl: 5d\n",
+        );
+        let created = repo.commit("create dev");
+        repo.write("catalog/other.yaml", "identifier: other\nblueprint: _team\n");
+        repo.commit("unrelated");
+        repo.write(
+            "environments/dev.yaml",
+            "# Alice's\nidentifier: dev\ntitle: Dev\nteam: payments\nproperties:\n  type: development\n  createdAt: \"2020-01-01T00:00:00Z\"\n  ttl: 5d\n",
+        );
+        repo.commit("retitle dev");
+        repo.write(
+            "environments/dev.yaml",
+            "# Alice's\nidentifier: dev\ntitle: Dev\nteam: payments\nproperties:\n  type: development\n  createdAt: \"2020-01-01T00:00:00Z\"\n  ttl: 8d\n",
+        );
+        let extended = repo.commit("extend dev");
+        repo.write(
+            "environments/fixed.yaml",
+            "identifier: fixed\nproperties:\n  type: staging\n  ttl: 1d\n  expiresAt: \"2030-01-01T00:00:00Z\"\n",
+        );
+        repo.write("environments/production.yaml", "identifier: production\nproperties:\n  type: production\n");
+        repo.commit("more");
+
+        let statuses = environments(&repo.at("HEAD")).expect("read");
+        let dev = by_name(&statuses, "dev");
+        assert_eq!(dev.created.as_ref().map(|c| c.commit.as_str()), Some(created.as_str()));
+        assert_eq!(dev.extended.as_ref().map(|c| c.commit.as_str()), Some(extended.as_str()));
+        let expiry = dev.expiry.as_ref().expect("it expires");
+        assert_eq!(expiry.rule, ExpiryRule::TtlSinceCommit);
+        assert_eq!(expiry.at, at(3).checked_add(SignedDuration::from_hours(8 * 24)).expect("in range"));
+        assert_eq!(dev.left(at(3)), Some(SignedDuration::from_hours(8 * 24)));
+        assert_eq!(
+            (dev.owners.as_slice(), dev.kind.as_deref()),
+            (["payments".to_owned()].as_slice(), Some("development"))
+        );
+
+        let fixed = by_name(&statuses, "fixed").expiry.as_ref().expect("it expires");
+        assert_eq!(
+            (fixed.rule.clone(), fixed.at.to_string()),
+            (ExpiryRule::ExpiresAt, "2030-01-01T00:00:00Z".to_owned())
+        );
+        assert_eq!(by_name(&statuses, "production").expiry, None, "no lifetime, never expires");
+
+        // An older revision answers as it stood then.
+        let before = environments(&repo.at(&created)).expect("read");
+        assert_eq!(
+            by_name(&before, "dev").expiry.as_ref().map(|e| e.at),
+            at(0).checked_add(SignedDuration::from_hours(5 * 24)).ok()
+        );
+
+        // Without history, from `createdAt`.
+        let folder = environments(&repo.directory()).expect("read");
+        let dev = by_name(&folder, "dev").expiry.as_ref().expect("it expires");
+        assert_eq!(
+            (dev.rule.clone(), dev.at.to_string()),
+            (ExpiryRule::TtlSinceCreatedAt, "2020-01-09T00:00:00Z".to_owned())
+        );
+    }
+
+    /// A property whose blueprint says `format: timer` (Port's timer) decides before the rest.
+    #[test]
+    fn a_timer_property_decides_first() {
+        let repo = Repo::with(CLEAN);
+        repo.write(
+            "blueprints/environment.yaml",
+            "identifier: Environment\nschema:\n  properties:\n    type: {type: string}\n    ttl: {type: string}\n    expiresAt: {type: string, format: date-time}\n    deadline: {type: string, format: timer}\n",
+        );
+        repo.write(
+            "environments/dev.yaml",
+            "identifier: dev\nproperties:\n  ttl: 5d\n  expiresAt: \"2031-01-01T00:00:00Z\"\n  deadline: \"2030-06-01T00:00:00Z\"\n",
+        );
+        repo.commit("dev with a timer");
+        let statuses = environments(&repo.at("HEAD")).expect("read");
+        let expiry = by_name(&statuses, "dev").expiry.as_ref().expect("it expires");
+        assert_eq!(
+            (expiry.rule.clone(), expiry.at.to_string()),
+            (ExpiryRule::Timer("deadline".into()), "2030-06-01T00:00:00Z".to_owned())
+        );
+    }
+}

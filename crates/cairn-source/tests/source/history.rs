@@ -1,0 +1,68 @@
+//! `Source::history`: the versions of one file in a revision's first-parent history.
+
+use cairn_source::{Contents, Source};
+
+use crate::repo::{FIRST_COMMIT_TIME, Repo};
+
+/// Each commit that added, changed or removed the file is a version, newest first, with its
+/// committer time, author and bytes; commits that left it alone are not.
+#[test]
+fn a_files_versions_are_the_commits_that_changed_it() {
+    let repo = Repo::new();
+    repo.write("cairn.yaml", "version: 1\n").write("environments/dev.yaml", "ttl: 5d\n");
+    let created = repo.commit("create");
+    repo.write("catalog/other.yaml", "identifier: other\n");
+    repo.commit("unrelated");
+    repo.write("environments/dev.yaml", "ttl: 8d\n");
+    let extended = repo.commit("extend");
+    std::fs::remove_file(repo.path().join("environments/dev.yaml")).expect("removed");
+    let removed = repo.commit("tear down");
+    repo.write("environments/dev.yaml", "ttl: 2d\n");
+    let again = repo.commit("again");
+
+    let source = Source::git(repo.path(), "HEAD").expect("HEAD");
+    let versions = source.history("environments/dev.yaml", 100).expect("a revision has history").expect("read");
+    let commits: Vec<&str> = versions.iter().map(|version| version.commit.as_str()).collect();
+    assert_eq!(commits, [again.as_str(), removed.as_str(), extended.as_str(), created.as_str()]);
+    assert_eq!(versions[3].time, FIRST_COMMIT_TIME, "the committer time of the commit that created it");
+    assert!(versions[1].blob.is_none(), "the removal is a version without bytes");
+    assert!(!versions[3].author.is_empty());
+    let bytes = |index: usize| {
+        let blob = versions[index].blob.expect("a blob");
+        match source.version_bytes("environments/dev.yaml", blob, 1_000).expect("a revision").expect("read") {
+            Contents::Bytes(bytes) => String::from_utf8(bytes).expect("UTF-8"),
+            Contents::TooLarge { size } => panic!("{size} bytes"),
+        }
+    };
+    assert_eq!(
+        (bytes(0), bytes(2), bytes(3)),
+        ("ttl: 2d\n".to_owned(), "ttl: 8d\n".to_owned(), "ttl: 5d\n".to_owned())
+    );
+
+    // An older revision sees only its own past; `limit` bounds the walk.
+    let before = Source::git(repo.path(), &extended).expect("a commit");
+    let older = before.history("environments/dev.yaml", 100).expect("history").expect("read");
+    assert_eq!(
+        older.iter().map(|version| version.commit.as_str()).collect::<Vec<_>>(),
+        [extended.as_str(), created.as_str()]
+    );
+    // At the edge of the walk, the oldest commit walked counts as a version when it holds the
+    // file (what came before is not known).
+    let short = source.history("environments/dev.yaml", 3).expect("history").expect("read");
+    let short: Vec<&str> = short.iter().map(|version| version.commit.as_str()).collect();
+    assert_eq!(short, [again.as_str(), removed.as_str(), extended.as_str()]);
+    // A directory has no history.
+    assert!(Source::directory(repo.path()).expect("a directory").history("environments/dev.yaml", 10).is_none());
+}
+
+/// In a platform inside a larger repository, paths are the platform's.
+#[test]
+fn history_reads_paths_of_a_platform_in_a_folder() {
+    let repo = Repo::new();
+    repo.write("platform/cairn.yaml", "version: 1\n").write("platform/environments/dev.yaml", "ttl: 5d\n");
+    let created = repo.commit("create");
+    let source = Source::git(&repo.path().join("platform"), "HEAD").expect("HEAD");
+    let versions = source.history("environments/dev.yaml", 10).expect("history").expect("read");
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].commit, created);
+}
