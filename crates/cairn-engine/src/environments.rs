@@ -38,6 +38,21 @@ pub struct EnvironmentStatus {
     /// The commit that set its current `ttl`: the one that created it or last changed it.
     pub extended: Option<CommitRef>,
     pub expiry: Option<Expiry>,
+    /// What it requests (its own `resources`, and those of the workloads deployed to it) and the
+    /// resource definition each is matched to (`None`: none matches, two tie, or the platform
+    /// declares no definition).
+    pub resources: Vec<ResourceStatus>,
+}
+
+/// One resource an environment requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceStatus {
+    pub name: String,
+    pub r#type: String,
+    /// The component whose workload requests it; `None` for the environment's own request.
+    pub component: Option<String>,
+    /// The id of the definition that provides it.
+    pub definition: Option<String>,
 }
 
 impl EnvironmentStatus {
@@ -55,6 +70,7 @@ pub fn environments(source: &Source) -> Result<Vec<EnvironmentStatus>, EngineErr
     let (catalog, _) = Catalog::build(loaded.bundled_blueprints.clone(), loaded.declared_blueprints.clone(), entities);
     let limits = loaded.settings.limits();
     let blueprint = catalog.blueprints.get(ENVIRONMENT_BLUEPRINT);
+    let resources = resources(&catalog, &loaded);
     let mut statuses = Vec::new();
     for entity in catalog.entities_of(ENVIRONMENT_BLUEPRINT) {
         let identifier = entity.identifier.value.as_str();
@@ -74,9 +90,46 @@ pub fn environments(source: &Source) -> Result<Vec<EnvironmentStatus>, EngineErr
             created,
             extended,
             expiry,
+            resources: resources
+                .iter()
+                .filter(|(environment, _)| environment == identifier)
+                .map(|(_, r)| r.clone())
+                .collect(),
         });
     }
     Ok(statuses)
+}
+
+/// Every request of the platform, by environment, with the definition it is matched to: the
+/// orchestrator's matching when the platform declares definitions, else the environments' own
+/// requests, unmatched.
+fn resources(catalog: &Catalog, loaded: &crate::load::Loaded) -> Vec<(String, ResourceStatus)> {
+    let status = |request: &cairn_resources::Request, definition: Option<String>| {
+        let resource = ResourceStatus {
+            name: request.name.clone(),
+            r#type: request.r#type.clone(),
+            component: request.component.clone(),
+            definition,
+        };
+        (request.environment.clone(), resource)
+    };
+    if loaded.resource_definitions.is_empty() {
+        let (requests, _) = cairn_resources::environment_requests(catalog);
+        return requests.iter().map(|request| status(request, None)).collect();
+    }
+    let (requested, _) = crate::orchestrate::request(catalog, &loaded.workloads, &loaded.resource_definitions);
+    requested
+        .requests
+        .iter()
+        .enumerate()
+        .map(|(index, request)| {
+            let definition = requested
+                .resolution
+                .instance_of(index)
+                .map(|instance| loaded.resource_definitions[instance.definition].id.clone());
+            status(request, definition)
+        })
+        .collect()
 }
 
 fn text(properties: Option<&Node>, name: &str) -> Option<String> {
@@ -183,7 +236,10 @@ mod tests {
             "environments/fixed.yaml",
             "identifier: fixed\nproperties:\n  type: staging\n  ttl: 1d\n  expiresAt: \"2030-01-01T00:00:00Z\"\n",
         );
-        repo.write("environments/production.yaml", "identifier: production\nproperties:\n  type: production\n");
+        repo.write(
+            "environments/production.yaml",
+            "identifier: production\nproperties:\n  type: production\n  resources:\n    - {name: db, type: postgres}\n",
+        );
         repo.commit("more");
 
         let statuses = environments(&repo.at("HEAD")).expect("read");
@@ -204,7 +260,10 @@ mod tests {
             (fixed.rule.clone(), fixed.at.to_string()),
             (ExpiryRule::ExpiresAt, "2030-01-01T00:00:00Z".to_owned())
         );
-        assert_eq!(by_name(&statuses, "production").expiry, None, "no lifetime, never expires");
+        let production = by_name(&statuses, "production");
+        assert_eq!(production.expiry, None, "no lifetime, never expires");
+        let db = ResourceStatus { name: "db".into(), r#type: "postgres".into(), component: None, definition: None };
+        assert_eq!(production.resources, [db], "requested, and no definition to match it without resources/");
 
         // An older revision answers as it stood then.
         let before = environments(&repo.at(&created)).expect("read");

@@ -30,7 +30,7 @@ pub use cairn_model::{Expiry, ExpiryRule, Timestamp, parse_now};
 pub use cairn_render::{MANIFEST_FILE, Rendered, WriteError, Written, write};
 pub use change::check_change;
 pub use check::{Outcome, check};
-pub use environments::{CommitRef, EnvironmentStatus, HISTORY_LIMIT, environments};
+pub use environments::{CommitRef, EnvironmentStatus, HISTORY_LIMIT, ResourceStatus, environments};
 pub use error::EngineError;
 pub use init::{ACTION_VERSION, InitError, Initialized, RootWorkflow, init};
 pub use load::{Loaded, load};

@@ -23,6 +23,25 @@ fn rule(rule: &ExpiryRule) -> String {
     }
 }
 
+/// The resources as `name: type → definition` (`?` where none provides it), comma-separated.
+fn resources(status: &EnvironmentStatus) -> String {
+    if status.resources.is_empty() {
+        return "-".to_owned();
+    }
+    let shown: Vec<String> = status
+        .resources
+        .iter()
+        .map(|resource| {
+            let name = match &resource.component {
+                Some(component) => format!("{component}.{}", resource.name),
+                None => resource.name.clone(),
+            };
+            format!("{name}: {} → {}", resource.r#type, resource.definition.as_deref().unwrap_or("?"))
+        })
+        .collect();
+    shown.join(", ")
+}
+
 fn short(commit: &str) -> &str {
     commit.get(..8).unwrap_or(commit)
 }
@@ -34,7 +53,7 @@ pub fn environments_human(statuses: &[EnvironmentStatus], now: Timestamp) -> Str
     if statuses.is_empty() {
         return "no environments\n".to_owned();
     }
-    let rows: Vec<[String; 7]> = statuses
+    let rows: Vec<[String; 8]> = statuses
         .iter()
         .map(|status| {
             [
@@ -48,10 +67,11 @@ pub fn environments_human(statuses: &[EnvironmentStatus], now: Timestamp) -> Str
                 status.expiry.as_ref().map_or_else(|| "never".to_owned(), |expiry| expiry.at.to_string()),
                 left(status, now),
                 status.expiry.as_ref().map_or_else(|| "-".to_owned(), |expiry| rule(&expiry.rule)),
+                resources(status),
             ]
         })
         .collect();
-    let header = ["ENVIRONMENT", "TYPE", "OWNERS", "CREATED", "EXPIRES", "LEFT", "BY"];
+    let header = ["ENVIRONMENT", "TYPE", "OWNERS", "CREATED", "EXPIRES", "LEFT", "BY", "RESOURCES"];
     let mut widths: Vec<usize> = header.iter().map(|name| name.len()).collect();
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -105,6 +125,12 @@ pub fn environments_json(statuses: &[EnvironmentStatus], now: Timestamp) -> Stri
                     ExpiryRule::TtlSinceCreatedAt => "ttl-since-createdAt".to_owned(),
                 }),
                 "seconds_left": status.left(now).map(|left| left.as_secs()),
+                "resources": status.resources.iter().map(|resource| json!({
+                    "name": resource.name,
+                    "type": resource.r#type,
+                    "component": resource.component,
+                    "definition": resource.definition,
+                })).collect::<Vec<Value>>(),
             })
         })
         .collect();
@@ -122,7 +148,7 @@ pub fn environments_markdown(statuses: &[EnvironmentStatus], now: Timestamp) -> 
     for status in statuses {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
             status.entity.name(),
             status.kind.as_deref().unwrap_or("-"),
             if status.owners.is_empty() {
@@ -136,6 +162,7 @@ pub fn environments_markdown(statuses: &[EnvironmentStatus], now: Timestamp) -> 
             ),
             status.expiry.as_ref().map_or_else(|| "never".to_owned(), |expiry| expiry.at.to_string()),
             left(status, now),
+            resources(status).replace('|', " "),
         );
     }
     out
