@@ -3,7 +3,10 @@
 
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, SourceFile};
 use cairn_syntax::Limits;
+use jiff::SignedDuration;
 use serde::Deserialize;
+
+use crate::time::{TTL_UNITS, parse_ttl};
 
 /// The settings file's path at the repository root.
 pub const SETTINGS_FILE: &str = "cairn.yaml";
@@ -23,6 +26,33 @@ pub struct Settings {
     pub library: Library,
     #[serde(default)]
     pub catalog: CatalogSettings,
+    #[serde(default)]
+    pub reconcile: ReconcileSettings,
+}
+
+/// What `cairn reconcile` does (docs/reconcile.md).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct ReconcileSettings {
+    /// How long before an environment expires its owners are reminded, as a `ttl` is written
+    /// (`2d`, `36h`); `0d` sends no reminder.
+    pub reminder: String,
+    /// The branch the rendered output of each merged commit is committed to.
+    pub rendered_branch: String,
+}
+
+impl Default for ReconcileSettings {
+    fn default() -> Self {
+        ReconcileSettings { reminder: "2d".into(), rendered_branch: "rendered/main".into() }
+    }
+}
+
+impl ReconcileSettings {
+    /// The reminder window, read once `Settings::read` has checked it.
+    #[must_use]
+    pub fn reminder_window(&self) -> SignedDuration {
+        parse_ttl(&self.reminder).unwrap_or_default()
+    }
 }
 
 /// What the catalog is expected to hold, and where besides the catalog folder it is read from.
@@ -113,8 +143,27 @@ impl Default for Settings {
             limits: LimitSettings::default(),
             library: Library::default(),
             catalog: CatalogSettings::default(),
+            reconcile: ReconcileSettings::default(),
         }
     }
+}
+
+/// Whether git accepts `name` as a branch (the rules of `git check-ref-format --branch`, kept to
+/// what a settings file could get wrong).
+#[expect(
+    clippy::case_sensitive_file_extension_comparisons,
+    reason = "git refuses `.lock` as written, case-sensitively"
+)]
+fn is_branch_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(['-', '/'])
+        && !name.ends_with(['/', '.'])
+        && !name.contains("..")
+        && !name.contains("//")
+        && !name.contains("@{")
+        && !name.ends_with(".lock")
+        && name.split('/').all(|part| !part.starts_with('.'))
+        && !name.chars().any(|c| c.is_ascii_control() || " ~^:?*[\\".contains(c))
 }
 
 fn one() -> u32 {
@@ -176,6 +225,19 @@ impl Settings {
                 "remove them to use the defaults",
             );
         }
+        if parse_ttl(&settings.reconcile.reminder).is_none() {
+            invalid(
+                format!("`reconcile.reminder` is `{}`, not a duration", settings.reconcile.reminder),
+                &format!("write {TTL_UNITS}; `0d` sends no reminder"),
+            );
+        }
+        let branch = &settings.reconcile.rendered_branch;
+        if !is_branch_name(branch) {
+            invalid(
+                format!("`reconcile.rendered-branch` is `{branch}`, not a branch name git accepts"),
+                "write a name such as `rendered/main`",
+            );
+        }
         if diagnostics.is_empty() { (settings, diagnostics) } else { (Settings::default(), diagnostics) }
     }
 }
@@ -228,5 +290,29 @@ mod tests {
         let (settings, diagnostics) = read("paths:\n  catalog: ../elsewhere\n");
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(settings.paths.catalog, "catalog");
+    }
+
+    #[test]
+    fn reconcile_settings_default_to_two_days_and_rendered_main() {
+        let defaults = Settings::default().reconcile;
+        assert_eq!(defaults.reminder_window(), SignedDuration::from_hours(48));
+        assert_eq!(defaults.rendered_branch, "rendered/main");
+        let (settings, diagnostics) = read("reconcile:\n  reminder: 36h\n  rendered-branch: deploy/rendered\n");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(settings.reconcile.reminder_window(), SignedDuration::from_hours(36));
+        assert_eq!(settings.reconcile.rendered_branch, "deploy/rendered");
+        assert_eq!(read("reconcile:\n  reminder: 0d\n").0.reconcile.reminder_window(), SignedDuration::ZERO);
+    }
+
+    #[test]
+    fn a_reminder_that_is_no_duration_or_a_branch_git_refuses_is_a_finding() {
+        let (settings, diagnostics) = read("reconcile:\n  reminder: two days\n");
+        assert_eq!(diagnostics.len(), 1);
+        assert!(diagnostics[0].message.contains("`reconcile.reminder` is `two days`"), "{}", diagnostics[0].message);
+        assert_eq!(settings, Settings::default());
+        for branch in ["rendered main", "-x", "a..b", "a/", "refs/.hidden", "x.lock", "a:b"] {
+            let (_, diagnostics) = read(&format!("reconcile:\n  rendered-branch: '{branch}'\n"));
+            assert_eq!(diagnostics.len(), 1, "{branch}");
+        }
     }
 }
