@@ -43,7 +43,8 @@ use octocrab::service::middleware::retry::RetryConfig;
 use serde::Deserialize;
 
 use crate::request::{
-    Answer, COMMENTS_PER_PAGE, Comment, CommitObject, Operation, PULLS_PER_PAGE, Pull, PullState, Request, Status,
+    Answer, COMMENTS_PER_PAGE, Comment, CommitObject, ISSUES_PER_PAGE, Issue, Operation, PULLS_PER_PAGE, Pull,
+    PullState, Request, Status,
 };
 
 /// The longest cairn waits before one retry, whatever GitHub asks.
@@ -448,7 +449,37 @@ async fn perform(octocrab: &Octocrab, request: &Request) -> Result<Answer, octoc
                 .await?;
             Ok(Answer::Pull(pull(&created)))
         }
+        Operation::ListIssues { label, page } => {
+            let issues = octocrab
+                .issues(owner, repo)
+                .list()
+                .state(octocrab::params::State::All)
+                .labels(std::slice::from_ref(label))
+                .per_page(ISSUES_PER_PAGE)
+                .page(*page)
+                .send()
+                .await?;
+            // The issues endpoint lists pull requests too; a reminder is never one.
+            Ok(Answer::Issues(issues.items.iter().filter(|found| found.pull_request.is_none()).map(issue).collect()))
+        }
+        Operation::CreateIssue(new) => {
+            // Boxed: octocrab's issue builder makes a large future.
+            let created = Box::pin(
+                octocrab
+                    .issues(owner, repo)
+                    .create(new.title.clone())
+                    .body(new.body.clone())
+                    .labels(new.labels.clone())
+                    .send(),
+            )
+            .await?;
+            Ok(Answer::Issue(issue(&created)))
+        }
     }
+}
+
+fn issue(issue: &octocrab::models::issues::Issue) -> Issue {
+    Issue { number: issue.number, url: issue.html_url.to_string(), body: issue.body.clone().unwrap_or_default() }
 }
 
 /// What cairn reads of GitHub's refusal to decide on a retry.
@@ -564,6 +595,8 @@ impl<W: Write> Api for DryRun<W> {
             Operation::UpdateRef { update, .. } => Answer::Ref { sha: update.sha.clone() },
             Operation::ListPulls { .. } => Answer::Pulls(Vec::new()),
             Operation::CreatePull(_) => Answer::Pull(Pull { number: 0, url: String::new(), state: PullState::Open }),
+            Operation::ListIssues { .. } => Answer::Issues(Vec::new()),
+            Operation::CreateIssue(_) => Answer::Issue(Issue { number: 0, url: String::new(), body: String::new() }),
         })
     }
 }

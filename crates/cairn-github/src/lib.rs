@@ -11,6 +11,7 @@ mod api;
 mod environment;
 mod publish;
 mod pull_request;
+mod remind;
 mod request;
 
 pub use annotations::{ANNOTATIONS_PER_REQUEST, Annotation, AnnotationLevel, annotation};
@@ -21,8 +22,9 @@ pub use publish::{
     request_reviews, upsert_comment,
 };
 pub use pull_request::{PullRequestOutcome, PullRequestSpec, default_branch, open_pull_request};
+pub use remind::{REMINDER_LABEL, ReminderOutcome, ReminderSpec, ReminderTarget, post_reminder};
 pub use request::{
-    Answer, COMMENTS_PER_PAGE, CheckRunUpdate, Comment, CommentBody, CommitObject, Conclusion, NewBlob, NewCheckRun,
-    NewCommit, NewPull, NewRef, NewTree, Operation, Output, PULLS_PER_PAGE, Pull, PullState, RefUpdate, Request,
-    ReviewRequest, Status, TreeEntry,
+    Answer, COMMENTS_PER_PAGE, CheckRunUpdate, Comment, CommentBody, CommitObject, Conclusion, ISSUES_PER_PAGE, Issue,
+    NewBlob, NewCheckRun, NewCommit, NewIssue, NewPull, NewRef, NewTree, Operation, Output, PULLS_PER_PAGE, Pull,
+    PullState, RefUpdate, Request, ReviewRequest, Status, TreeEntry,
 };

@@ -82,7 +82,12 @@ impl Repository<'_> {
 }
 
 /// The id of every comment of the pull request with `marker` in its body, oldest first.
-fn marked_comments(api: &mut dyn Api, at: &Repository<'_>, number: u64, marker: &str) -> Result<Vec<u64>, ApiError> {
+pub(crate) fn marked_comments(
+    api: &mut dyn Api,
+    at: &Repository<'_>,
+    number: u64,
+    marker: &str,
+) -> Result<Vec<u64>, ApiError> {
     let mut found = Vec::new();
     for page in 1.. {
         let comments = api.send(&at.request(Operation::ListComments { issue: number, page }))?.into_comments();

@@ -16,6 +16,9 @@ pub const COMMENTS_PER_PAGE: u8 = 100;
 /// a run's branch is its own, so it has a pull request or two, never a hundred.
 pub const PULLS_PER_PAGE: u8 = 100;
 
+/// How many issues one `ListIssues` page holds: GitHub's most.
+pub const ISSUES_PER_PAGE: u8 = 100;
+
 /// The body of a comment, created or updated.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CommentBody {
@@ -165,6 +168,15 @@ pub struct RefUpdate {
     pub force: bool,
 }
 
+/// An issue to open, with its labels (GitHub creates a label that does not exist yet).
+/// https://docs.github.com/en/rest/issues/issues#create-an-issue
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewIssue {
+    pub title: String,
+    pub body: String,
+    pub labels: Vec<String>,
+}
+
 /// A pull request to open, as octocrab's `pulls().create` builder serializes it. `head` is the
 /// branch's name (in the same repository).
 /// https://docs.github.com/en/rest/pulls/pulls#create-a-pull-request
@@ -232,6 +244,14 @@ pub enum Operation {
         head: String,
     },
     CreatePull(NewPull),
+    /// One page of the repository's issues, open and closed, that carry `label`,
+    /// `ISSUES_PER_PAGE` to a page.
+    /// https://docs.github.com/en/rest/issues/issues#list-repository-issues
+    ListIssues {
+        label: String,
+        page: u32,
+    },
+    CreateIssue(NewIssue),
 }
 
 /// One operation on one repository.
@@ -251,7 +271,8 @@ impl Request {
             | Operation::GetRepository
             | Operation::GetRef { .. }
             | Operation::GetCommit { .. }
-            | Operation::ListPulls { .. } => "GET",
+            | Operation::ListPulls { .. }
+            | Operation::ListIssues { .. } => "GET",
             Operation::CreateComment { .. }
             | Operation::CreateCheckRun(_)
             | Operation::RequestReviews { .. }
@@ -259,7 +280,8 @@ impl Request {
             | Operation::CreateTree(_)
             | Operation::CreateCommit(_)
             | Operation::CreateRef(_)
-            | Operation::CreatePull(_) => "POST",
+            | Operation::CreatePull(_)
+            | Operation::CreateIssue(_) => "POST",
             Operation::UpdateComment { .. } | Operation::UpdateCheckRun { .. } | Operation::UpdateRef { .. } => "PATCH",
             Operation::DeleteComment { .. } => "DELETE",
         }
@@ -295,6 +317,11 @@ impl Request {
                 percent_encoding::utf8_percent_encode(head, FORM)
             ),
             Operation::CreatePull(_) => format!("{base}/pulls"),
+            Operation::ListIssues { label, page } => format!(
+                "{base}/issues?state=all&labels={}&per_page={ISSUES_PER_PAGE}&page={page}",
+                percent_encoding::utf8_percent_encode(label, FORM)
+            ),
+            Operation::CreateIssue(_) => format!("{base}/issues"),
         }
     }
 
@@ -307,7 +334,8 @@ impl Request {
             | Operation::GetRepository
             | Operation::GetRef { .. }
             | Operation::GetCommit { .. }
-            | Operation::ListPulls { .. } => return Ok(false),
+            | Operation::ListPulls { .. }
+            | Operation::ListIssues { .. } => return Ok(false),
             Operation::CreateComment { body, .. } | Operation::UpdateComment { body, .. } => {
                 serde_json::to_writer_pretty(out, body)?;
             }
@@ -320,6 +348,7 @@ impl Request {
             Operation::CreateRef(reference) => serde_json::to_writer_pretty(out, reference)?,
             Operation::UpdateRef { update, .. } => serde_json::to_writer_pretty(out, update)?,
             Operation::CreatePull(pull) => serde_json::to_writer_pretty(out, pull)?,
+            Operation::CreateIssue(issue) => serde_json::to_writer_pretty(out, issue)?,
         }
         Ok(true)
     }
@@ -354,6 +383,15 @@ pub struct Pull {
     pub state: PullState,
 }
 
+/// An issue as far as cairn reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    pub number: u64,
+    /// Its page on GitHub (`html_url`).
+    pub url: String,
+    pub body: String,
+}
+
 /// A commit as far as cairn reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommitObject {
@@ -385,6 +423,10 @@ pub enum Answer {
     Pulls(Vec<Pull>),
     /// The pull request opened (to `CreatePull`).
     Pull(Pull),
+    /// A page of issues (to `ListIssues`).
+    Issues(Vec<Issue>),
+    /// The issue opened (to `CreateIssue`).
+    Issue(Issue),
 }
 
 impl Answer {

@@ -1,5 +1,5 @@
 //! An in-memory GitHub for tests: one repository's git data (blobs, trees, commits, branches),
-//! its pull requests and their comments, served over HTTP by `super::http` with the token
+//! its pull requests, issues and their comments, served over HTTP by `super::http` with the token
 //! checked on every request and every request logged. Its answers are shaped like GitHub's
 //! documented examples, since octocrab's typed models need every field they do not mark
 //! optional.
@@ -66,6 +66,17 @@ pub struct Pull {
     pub reviewers: Vec<String>,
 }
 
+/// An issue (not a pull request) in the fake. Issues and pull requests share one sequence of
+/// numbers, as on GitHub.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    pub number: u64,
+    pub title: String,
+    pub body: String,
+    pub labels: Vec<String>,
+    pub open: bool,
+}
+
 /// An issue (or pull request) comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comment {
@@ -96,6 +107,7 @@ struct State {
     trees: BTreeMap<String, BTreeMap<String, String>>,
     blobs: BTreeMap<String, Vec<u8>>,
     pulls: Vec<Pull>,
+    issues: Vec<Issue>,
     comments: Vec<Comment>,
     next_comment: u64,
     failures: Vec<Failure>,
@@ -231,6 +243,32 @@ impl FakeGitHub {
         }
     }
 
+    /// Records a pull request from `head` into the default branch that was merged before the
+    /// test began (the one a commit's message names); returns its number.
+    pub fn merged_pull(&self, title: &str, head: &str) -> u64 {
+        let mut state = self.state();
+        let number = state.next_number();
+        let base = state.default_branch.clone();
+        state.pulls.push(Pull {
+            number,
+            title: title.to_owned(),
+            body: String::new(),
+            head: head.to_owned(),
+            base,
+            head_sha: String::new(),
+            draft: false,
+            open: false,
+            merged: true,
+            reviewers: Vec::new(),
+        });
+        number
+    }
+
+    #[must_use]
+    pub fn issues(&self) -> Vec<Issue> {
+        self.state().issues.clone()
+    }
+
     /// The comments on issue or pull request `issue`, oldest first.
     #[must_use]
     pub fn comments(&self, issue: u64) -> Vec<Comment> {
@@ -360,6 +398,12 @@ impl State {
         let sha = object_id(&[b"tree", &listing]);
         self.trees.insert(sha.clone(), tree);
         sha
+    }
+
+    /// The number the next issue or pull request gets.
+    fn next_number(&self) -> u64 {
+        let pulls = self.pulls.iter().map(|pull| pull.number);
+        pulls.chain(self.issues.iter().map(|issue| issue.number)).max().unwrap_or(0) + 1
     }
 
     fn put_commit(&mut self, commit: Commit) -> String {
@@ -573,7 +617,7 @@ impl State {
                     );
                 }
                 let pull = Pull {
-                    number: self.pulls.len() as u64 + 1,
+                    number: self.next_number(),
                     title: text("title"),
                     body: text("body"),
                     head,
@@ -615,9 +659,49 @@ impl State {
                     .collect();
                 (200, Value::Array(list))
             }
+            ("GET", "/issues") => {
+                let rest = format!("?{}", rest.split_once('?').map_or("", |(_, query)| query));
+                let state = query(&rest, "state").unwrap_or_else(|| "open".to_owned());
+                let labels: Vec<String> = query(&rest, "labels")
+                    .map(|labels| labels.split(',').map(str::to_owned).collect())
+                    .unwrap_or_default();
+                let page = query(&rest, "page").and_then(|page| page.parse::<usize>().ok()).unwrap_or(1);
+                let per_page = query(&rest, "per_page").and_then(|n| n.parse::<usize>().ok()).unwrap_or(30);
+                let mut issues: Vec<&Issue> = self
+                    .issues
+                    .iter()
+                    .filter(|issue| state == "all" || (state == "closed") != issue.open)
+                    .filter(|issue| labels.iter().all(|label| issue.labels.contains(label)))
+                    .collect();
+                issues.reverse();
+                let list: Vec<Value> = issues
+                    .into_iter()
+                    .skip((page.max(1) - 1) * per_page)
+                    .take(per_page)
+                    .map(|issue| issue_json(&api, owner, repo, issue))
+                    .collect();
+                (200, Value::Array(list))
+            }
+            ("POST", "/issues") => {
+                if text("title").is_empty() {
+                    return invalid("Validation Failed: title is missing");
+                }
+                let labels = body["labels"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|label| label.as_str().map(str::to_owned))
+                    .collect();
+                let issue =
+                    Issue { number: self.next_number(), title: text("title"), body: text("body"), labels, open: true };
+                let answer = issue_json(&api, owner, repo, &issue);
+                self.issues.push(issue);
+                (201, answer)
+            }
             ("POST", route) if route.starts_with("/issues/") && route.ends_with("/comments") => {
                 let issue: u64 = route.split('/').nth(2).and_then(|n| n.parse().ok()).unwrap_or(0);
-                if !self.pulls.iter().any(|pull| pull.number == issue) {
+                if !self.pulls.iter().any(|pull| pull.number == issue) && !self.issues.iter().any(|i| i.number == issue)
+                {
                     return not_found();
                 }
                 self.next_comment += 1;
@@ -682,6 +766,26 @@ fn pull_json(api: &str, owner: &str, repo: &str, pull: &Pull) -> Value {
         "closed_at": if pull.open { Value::Null } else { json!("2026-01-06T10:00:00Z") },
         "merged_at": if pull.merged { json!("2026-01-06T10:00:00Z") } else { Value::Null },
         "head": side(&pull.head, &pull.head_sha), "base": side(&pull.base, ""),
+        "author_association": "NONE"
+    })
+}
+
+fn issue_json(api: &str, owner: &str, repo: &str, issue: &Issue) -> Value {
+    let number = issue.number;
+    let url = format!("{api}/issues/{number}");
+    json!({
+        "id": 2_000_000 + number, "node_id": "I_kwDOABCD", "number": number,
+        "url": url, "repository_url": api, "labels_url": format!("{url}/labels{{/name}}"),
+        "comments_url": format!("{url}/comments"), "events_url": format!("{url}/events"),
+        "html_url": format!("https://github.com/{owner}/{repo}/issues/{number}"),
+        "state": if issue.open { "open" } else { "closed" }, "title": issue.title, "body": issue.body,
+        "user": user(),
+        "labels": issue.labels.iter().enumerate().map(|(index, name)| json!({
+            "id": 3_000_000 + index, "node_id": "LA_kwDOABCD", "url": format!("{api}/labels/{name}"),
+            "name": name, "description": null, "color": "ededed", "default": false
+        })).collect::<Vec<_>>(),
+        "assignee": null, "assignees": [], "milestone": null, "locked": false, "comments": 0,
+        "created_at": "2026-01-05T10:00:00Z", "updated_at": "2026-01-05T10:00:00Z", "closed_at": null,
         "author_association": "NONE"
     })
 }
