@@ -316,10 +316,12 @@ fn every_workflow_passes_actionlint_and_shellcheck() {
     let run = cairn(scratch.path(), &["init", "alone"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     files.push(scratch.path().join("alone/.github/workflows/cairn.yaml"));
+    files.push(scratch.path().join("alone/.github/workflows/cairn-reconcile.yaml"));
     let repo = GitRepo::new();
     let run = cairn(&repo.path, &["init", "platform"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     files.push(repo.path.join(".github/workflows/cairn.yaml"));
+    files.push(repo.path.join(".github/workflows/cairn-reconcile.yaml"));
     files.sort();
     assert!(files.iter().any(|file| file.ends_with(".github/workflows/release.yml")));
 
@@ -369,8 +371,11 @@ fn actions_are_pinned_to_commits_and_cairns_to_its_release_tag() {
         root.join(".github/workflows/release.yml"),
         root.join("actions/check/action.yml"),
         root.join("actions/run/action.yml"),
+        root.join("actions/reconcile/action.yml"),
         root.join("examples/acme/.github/workflows/cairn.yaml"),
+        root.join("examples/acme/.github/workflows/cairn-reconcile.yaml"),
         scratch.path().join("new/.github/workflows/cairn.yaml"),
+        scratch.path().join("new/.github/workflows/cairn-reconcile.yaml"),
         // The workflows the documentation shows.
         root.join("README.md"),
         root.join("docs/pull-requests.md"),
@@ -392,7 +397,10 @@ fn actions_are_pinned_to_commits_and_cairns_to_its_release_tag() {
             }
         }
     }
-    assert_eq!(cairns, 5, "the example, `cairn init`'s workflow and the three in the docs use cairn's actions");
+    assert_eq!(
+        cairns, 7,
+        "the example's two workflows, `cairn init`'s two and the three in the docs use cairn's actions"
+    );
     assert_eq!(cairn_engine_action_version(), TAG);
 }
 
@@ -503,6 +511,42 @@ fn the_example_workflow_asks_for_the_least_and_names_its_job_apart_from_the_chec
     assert_eq!(job["steps"][1]["with"], serde_yaml::Value::Null, "the platform is the repository: `path: .`");
 }
 
+/// The reconcile workflow: on every push to main, hourly and by hand; one run at a time, never
+/// cancelled halfway; the least permissions that let it push branches, open pull requests and
+/// comment, and open a reminder issue; the whole history, since a `ttl` counts from its commit.
+#[test]
+fn the_reconcile_workflow_runs_on_push_and_hourly_one_at_a_time_with_the_least_permissions() {
+    let text = fs::read_to_string(project_dir().join("examples/acme/.github/workflows/cairn-reconcile.yaml"))
+        .expect("the example's reconcile workflow");
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).expect("YAML");
+    assert_eq!(workflow["on"]["push"]["branches"][0], "main");
+    assert_eq!(workflow["on"]["schedule"][0]["cron"], "17 * * * *");
+    assert!(workflow["on"].get("workflow_dispatch").is_some());
+    assert!(workflow["on"].get("pull_request").is_none() && workflow["on"].get("pull_request_target").is_none());
+    assert_eq!(workflow["concurrency"]["group"], "cairn-reconcile");
+    assert_eq!(workflow["concurrency"]["cancel-in-progress"], false);
+    assert_eq!(workflow["permissions"].as_mapping().map(serde_yaml::Mapping::len), Some(0));
+    let job = &workflow["jobs"]["reconcile"];
+    let permissions = job["permissions"].as_mapping().expect("the job says what it needs");
+    let asked: Vec<(&str, &str)> = permissions
+        .iter()
+        .map(|(key, value)| (key.as_str().expect("a key"), value.as_str().expect("a level")))
+        .collect();
+    assert_eq!(asked, [("contents", "write"), ("pull-requests", "write"), ("issues", "write")]);
+    assert_eq!(job["steps"][0]["with"]["fetch-depth"], 0);
+    assert_eq!(job["steps"][1]["uses"], format!("cairn-platform/cairn/actions/reconcile@{TAG}").as_str());
+
+    // The action applies and pushes by default, and a dry run pushes nothing.
+    let action = fs::read_to_string(project_dir().join("actions/reconcile/action.yml")).expect("the action");
+    let action: serde_yaml::Value = serde_yaml::from_str(&action).expect("YAML");
+    assert_eq!(action["inputs"]["apply"]["default"], "true");
+    assert_eq!(action["inputs"]["push"]["default"], "origin");
+    let steps = action["runs"]["steps"].as_sequence().expect("steps");
+    let script = steps.last().and_then(|step| step["run"].as_str()).expect("the reconcile step");
+    assert!(script.contains("args+=(--apply)") && script.contains("args+=(--dry-run)"), "{script}");
+    assert!(!script.contains("${{"), "inputs reach the script through the environment only");
+}
+
 /// `cairn init platform` in a git repository: the workflow goes to the repository's root, where
 /// GitHub reads it, with `path: platform`; from inside a folder of it too; and a workflow that is
 /// there already is never overwritten.
@@ -535,6 +579,13 @@ fn init_in_a_folder_of_a_git_repository_writes_the_workflow_at_its_root() {
         fs::read_to_string(project_dir().join("examples/acme/.github/workflows/cairn.yaml")).expect("the example");
     assert_eq!(text, format!("{example}        with:\n          path: \"infra/my platform\"\n"));
 
+    // The reconcile workflow beside it, for the same folder.
+    let reconcile = fs::read_to_string(root.join(".github/workflows/cairn-reconcile.yaml")).expect("the workflow");
+    let example_reconcile =
+        fs::read_to_string(project_dir().join("examples/acme/.github/workflows/cairn-reconcile.yaml"))
+            .expect("the example");
+    assert_eq!(reconcile, format!("{example_reconcile}        with:\n          path: \"infra/my platform\"\n"));
+
     // The platform checks clean from where the workflow says it is.
     let check = cairn(&root, &["check", "infra/my platform"]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
@@ -565,7 +616,12 @@ fn init_in_a_folder_of_a_git_repository_writes_the_workflow_at_its_root() {
     let run = cairn(&repo.path, &["init", "."]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("created .github/workflows/cairn.yaml\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("created .github/workflows/cairn-reconcile.yaml\n"), "{}", run.stdout);
     assert_eq!(fs::read_to_string(repo.path.join(".github/workflows/cairn.yaml")).expect("the workflow"), example);
+    assert_eq!(
+        fs::read_to_string(repo.path.join(".github/workflows/cairn-reconcile.yaml")).expect("the workflow"),
+        example_reconcile
+    );
 }
 
 /// The steps of `actions/run/action.yml`.
@@ -596,14 +652,23 @@ fn the_run_action_and_the_tutorials_workflow_pass_actionlint_and_shellcheck() {
     let bin = actionlint();
     let root = project_dir();
     let repo = GitRepo::new();
-    for action in ["run", "check"] {
+    for action in ["run", "check", "reconcile"] {
         support::copy_tree(&root.join("actions").join(action), &repo.path.join("actions").join(action));
     }
     repo.write(".github/workflows/cairn-action-extend-ttl.yml", &tutorial_workflow("./actions/run"));
+    // The example's reconcile workflow with this checkout's reconcile action, given every input.
+    let reconcile = fs::read_to_string(root.join("examples/acme/.github/workflows/cairn-reconcile.yaml"))
+        .expect("the reconcile workflow")
+        .replace(&format!("cairn-platform/cairn/actions/reconcile@{TAG}"), "./actions/reconcile");
+    let reconcile = format!(
+        "{reconcile}        with:\n          path: platform\n          apply: \"false\"\n          push: \"\"\n          version: {TAG}\n"
+    );
+    repo.write(".github/workflows/cairn-reconcile.yaml", &reconcile);
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let output = Command::new(bin.join("actionlint"))
         .args(["-shellcheck", &bin.join("shellcheck").to_string_lossy()])
         .arg(".github/workflows/cairn-action-extend-ttl.yml")
+        .arg(".github/workflows/cairn-reconcile.yaml")
         .env("PATH", &path)
         .current_dir(&repo.path)
         .output()

@@ -1,6 +1,7 @@
 //! `init`: a new platform repository from the bundled libraries, which passes `cairn check`
 //! as it is: the bundled blueprints and policies, a starter catalog, a README for the platform
-//! team, and the GitHub workflow that runs cairn on every pull request.
+//! team, and the GitHub workflows: one runs cairn on every pull request, one reconciles the
+//! merged state (`cairn reconcile`) on every push to main and every hour.
 
 use std::fmt::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -11,7 +12,14 @@ pub const ACTION_VERSION: &str = concat!("v", env!("CARGO_PKG_VERSION"));
 
 /// Where GitHub reads workflows from: the root of the repository, never a folder of it
 /// (https://docs.github.com/en/actions/writing-workflows/about-workflows).
-const WORKFLOW: &str = ".github/workflows/cairn.yaml";
+const WORKFLOWS: &str = ".github/workflows";
+
+/// The workflows: the file name, cairn's action it uses (`actions/<name>`), and its template,
+/// which ends with the action's `uses:` line.
+const WORKFLOW_FILES: &[(&str, &str, &str)] = &[
+    ("cairn.yaml", "check", include_str!("workflow.yaml")),
+    ("cairn-reconcile.yaml", "reconcile", include_str!("reconcile.yaml")),
+];
 
 /// The starter files, by path in the new repository.
 const STARTER: &[(&str, &str)] = &[
@@ -29,9 +37,9 @@ const STARTER: &[(&str, &str)] = &[
 pub struct Initialized {
     /// The files written, relative to the new platform repository, sorted.
     pub written: Vec<String>,
-    /// The workflow, when it is not in the new platform repository: the platform is a folder of
-    /// a larger git repository, and the workflow is at that repository's root.
-    pub root_workflow: Option<RootWorkflow>,
+    /// The workflows, when they are not in the new platform repository: the platform is a
+    /// folder of a larger git repository, and the workflows are at that repository's root.
+    pub root_workflows: Vec<RootWorkflow>,
 }
 
 /// The workflow at the root of the git repository that holds the new platform repository.
@@ -50,11 +58,13 @@ pub struct RootWorkflow {
 pub enum InitError {
     /// The directory has files already; `init` never overwrites.
     NotEmpty(PathBuf),
-    /// The git repository has a workflow at the path `init` writes to, which `init` did not
+    /// The git repository has a workflow at a path `init` writes to, which `init` did not
     /// write (or wrote for another folder); `init` never overwrites it.
     WorkflowExists {
         path: PathBuf,
         platform: String,
+        /// cairn's action the workflow would use (`check`, `reconcile`).
+        action: &'static str,
     },
     /// The platform's folder cannot be written into a workflow as text.
     NotUnicode(PathBuf),
@@ -70,13 +80,13 @@ impl fmt::Display for InitError {
             InitError::NotEmpty(path) => {
                 write!(f, "`{}` is not empty; `cairn init` only writes into a new or empty directory", path.display())
             }
-            InitError::WorkflowExists { path, platform } => write!(
+            InitError::WorkflowExists { path, platform, action } => write!(
                 f,
                 "`{}` exists and `cairn init` never overwrites it\n\
                  help: add a step to it that runs cairn for `{platform}`:\n\
                  {}",
                 path.display(),
-                action_step(platform).trim_end()
+                action_step(action, platform).trim_end()
             ),
             InitError::NotUnicode(path) => {
                 write!(f, "`{}` is not valid UTF-8, so no workflow can name it", path.display())
@@ -108,20 +118,20 @@ pub fn init(dir: &Path) -> Result<Initialized, InitError> {
         }
     }
     let enclosing = enclosing_repository(dir)?;
-    let root_workflow = match &enclosing {
-        Some((root, platform)) => {
-            let path = root.join(WORKFLOW);
-            let contents = workflow(Some(platform));
+    let mut root_workflows = Vec::new();
+    if let Some((root, platform)) = &enclosing {
+        for &(name, action, template) in WORKFLOW_FILES {
+            let path = root.join(WORKFLOWS).join(name);
+            let contents = workflow(template, action, Some(platform));
             let unchanged = match std::fs::read(&path) {
                 Ok(existing) if existing == contents.as_bytes() => true,
-                Ok(_) => return Err(InitError::WorkflowExists { path, platform: platform.clone() }),
+                Ok(_) => return Err(InitError::WorkflowExists { path, platform: platform.clone(), action }),
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => false,
                 Err(error) => return Err(InitError::Io { path, error }),
             };
-            Some((RootWorkflow { path, platform: platform.clone(), unchanged }, contents))
+            root_workflows.push((RootWorkflow { path, platform: platform.clone(), unchanged }, contents));
         }
-        None => None,
-    };
+    }
 
     // The bundled policies apply from the binary (`library.policies` in cairn.yaml), so that
     // they stay current with cairn; copies would define their packages twice.
@@ -130,23 +140,24 @@ pub fn init(dir: &Path) -> Result<Initialized, InitError> {
         .filter(|file| std::path::Path::new(file.path).extension().is_none_or(|extension| extension != "rego"))
         .map(|file| (file.path, file.contents.to_owned()));
     let starter = STARTER.iter().map(|&(path, contents)| (path, contents.to_owned()));
-    let in_dir = root_workflow.is_none().then(|| (WORKFLOW, workflow(None)));
+    let in_dir = WORKFLOW_FILES
+        .iter()
+        .filter(|_| enclosing.is_none())
+        .map(|&(name, action, template)| (format!("{WORKFLOWS}/{name}"), workflow(template, action, None)));
     let mut written = Vec::new();
-    for (path, contents) in library.chain(starter).chain(in_dir) {
-        write(&dir.join(path), &contents)?;
-        written.push(path.to_owned());
+    for (path, contents) in library.chain(starter).map(|(path, contents)| (path.to_owned(), contents)).chain(in_dir) {
+        write(&dir.join(&path), &contents)?;
+        written.push(path);
     }
     written.sort();
-    let root_workflow = match root_workflow {
-        Some((workflow, contents)) => {
-            if !workflow.unchanged {
-                write(&workflow.path, &contents)?;
-            }
-            Some(workflow)
+    let mut kept = Vec::new();
+    for (workflow, contents) in root_workflows {
+        if !workflow.unchanged {
+            write(&workflow.path, &contents)?;
         }
-        None => None,
-    };
-    Ok(Initialized { written, root_workflow })
+        kept.push(workflow);
+    }
+    Ok(Initialized { written, root_workflows: kept })
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> InitError {
@@ -161,11 +172,12 @@ fn write(target: &Path, contents: &str) -> Result<(), InitError> {
     std::fs::write(target, contents).map_err(io(target))
 }
 
-/// The workflow, for a platform at the repository's root (`None`) or in the folder `platform`.
-fn workflow(platform: Option<&str>) -> String {
-    let mut text = include_str!("workflow.yaml").replace("{version}", ACTION_VERSION);
+/// A workflow from its template, for a platform at the repository's root (`None`) or in the
+/// folder `platform`.
+fn workflow(template: &str, action: &str, platform: Option<&str>) -> String {
+    let mut text = template.replace("{version}", ACTION_VERSION);
     if let Some(platform) = platform {
-        let step = action_step(platform);
+        let step = action_step(action, platform);
         // The template ends with the action's `uses:` line; its `with:` follows it.
         text.push_str(step.split_once('\n').map_or("", |(_, with)| with));
     }
@@ -173,9 +185,9 @@ fn workflow(platform: Option<&str>) -> String {
 }
 
 /// The action's step for the platform in the folder `platform`, as the workflow writes it.
-fn action_step(platform: &str) -> String {
+fn action_step(action: &str, platform: &str) -> String {
     format!(
-        "      - uses: cairn-platform/cairn/actions/check@{ACTION_VERSION}\n        with:\n          path: {}\n",
+        "      - uses: cairn-platform/cairn/actions/{action}@{ACTION_VERSION}\n        with:\n          path: {}\n",
         yaml_scalar(platform)
     )
 }

@@ -22,7 +22,7 @@ pub fn run(args: &Args) -> ExitStatus {
     for path in &initialized.written {
         let _ = writeln!(report, "created {path}");
     }
-    if let Some(workflow) = &initialized.root_workflow {
+    for workflow in &initialized.root_workflows {
         let done = if workflow.unchanged { "kept" } else { "created" };
         let _ = writeln!(
             report,
