@@ -72,30 +72,7 @@ pub fn environments_human(statuses: &[EnvironmentStatus], now: Timestamp) -> Str
         })
         .collect();
     let header = ["ENVIRONMENT", "TYPE", "OWNERS", "CREATED", "EXPIRES", "LEFT", "BY", "RESOURCES"];
-    let mut widths: Vec<usize> = header.iter().map(|name| name.len()).collect();
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: Vec<&str>| {
-        let mut text = String::new();
-        for (index, (cell, width)) in cells.iter().zip(&widths).enumerate() {
-            if index + 1 == cells.len() {
-                text.push_str(cell);
-            } else {
-                let _ = write!(text, "{cell:<width$}  ");
-            }
-        }
-        out.push_str(text.trim_end());
-        out.push('\n');
-    };
-    line(header.to_vec());
-    for row in &rows {
-        line(row.iter().map(String::as_str).collect());
-    }
-    out
+    crate::table::table(header, &rows)
 }
 
 fn commit_json(commit: Option<&cairn_engine::CommitRef>) -> Value {

@@ -14,10 +14,12 @@ mod json;
 mod paths;
 mod plan;
 mod policy_test;
+mod reconcile;
 mod rendered;
 mod rendering;
 mod run;
 mod sarif;
+mod table;
 
 pub use environments::{environments_human, environments_json, environments_markdown};
 pub use github::github;
@@ -26,6 +28,10 @@ pub use json::{JsonOptions, json};
 pub use paths::uri_path;
 pub use plan::{COMMENT_MARKER, Links, PlanOptions, check_markdown, plan_human, plan_json, plan_markdown, verdict};
 pub use policy_test::{policy_tests_json, policy_tests_junit};
+pub use reconcile::{
+    ItemKind, ItemStatus, ReconcileItem, Reconciled, Reminder, reconcile_human, reconcile_json, reminder_markdown,
+    reminder_marker, reminder_title,
+};
 pub use rendered::MARKDOWN_BUDGET;
 pub use rendering::rendering_json;
 pub use run::{RunResult, run_human, run_json, run_markdown};
