@@ -95,6 +95,8 @@ struct Failure {
     /// Whether the fake does what was asked before answering the failure (a 5xx may come
     /// after GitHub acted).
     acted: bool,
+    /// How many matching requests are answered as usual before this one fails.
+    skip: usize,
 }
 
 #[derive(Debug, Default)]
@@ -197,14 +199,21 @@ impl FakeGitHub {
     /// The next request with `method` whose path contains `path` answers `status`, without
     /// doing what it asked.
     pub fn fail(&self, method: &str, path: &str, status: u16) {
-        let failure = Failure { method: method.to_owned(), path: path.to_owned(), status, acted: false };
+        self.fail_nth(method, path, 1, status);
+    }
+
+    /// The `nth` request (from 1) with `method` whose path contains `path` answers `status`,
+    /// without doing what it asked; those before it are answered as usual.
+    pub fn fail_nth(&self, method: &str, path: &str, nth: usize, status: u16) {
+        let skip = nth.saturating_sub(1);
+        let failure = Failure { method: method.to_owned(), path: path.to_owned(), status, acted: false, skip };
         self.state().failures.push(failure);
     }
 
     /// The next request with `method` whose path contains `path` is done, and then answered
     /// `status` (as when GitHub acts and the answer is lost).
     pub fn fail_after_acting(&self, method: &str, path: &str, status: u16) {
-        let failure = Failure { method: method.to_owned(), path: path.to_owned(), status, acted: true };
+        let failure = Failure { method: method.to_owned(), path: path.to_owned(), status, acted: true, skip: 0 };
         self.state().failures.push(failure);
     }
 
@@ -440,6 +449,10 @@ impl State {
     fn answer(&mut self, names: &(String, String), method: &str, rest: &str, path: &str, body: &Value) -> (u16, Value) {
         let failure = self.failures.iter().position(|failure| failure.method == method && path.contains(&failure.path));
         let Some(index) = failure else { return self.act(names, method, rest, body) };
+        if self.failures[index].skip > 0 {
+            self.failures[index].skip -= 1;
+            return self.act(names, method, rest, body);
+        }
         let failure = self.failures.remove(index);
         if failure.acted {
             let _ = self.act(names, method, rest, body);
