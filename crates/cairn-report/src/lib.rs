@@ -27,6 +27,6 @@ pub use paths::uri_path;
 pub use plan::{COMMENT_MARKER, Links, PlanOptions, check_markdown, plan_human, plan_json, plan_markdown, verdict};
 pub use policy_test::{policy_tests_json, policy_tests_junit};
 pub use rendered::MARKDOWN_BUDGET;
-pub use rendering::rendering_json;
+pub use rendering::{rendering_json, verification_json};
 pub use run::{RunResult, run_human, run_json, run_markdown};
 pub use sarif::sarif;
