@@ -214,3 +214,13 @@ fn a_published_commit_verifies_and_a_tampered_one_names_its_paths() {
     let error = verify_rendered(repo.path(), "main").expect_err("not rendered");
     assert!(matches!(error, crate::verify::VerifyError::NotRendered { .. }), "{error:?}");
 }
+
+#[test]
+fn the_rendered_digest_is_of_paths_and_file_digests_in_path_order() {
+    let files = [("b/c.txt", b"c".as_slice()), ("a.txt", b"a".as_slice())];
+    let text = format!("a.txt\0{}\nb/c.txt\0{}\n", cairn_render::digest(b"a"), cairn_render::digest(b"c"));
+    assert_eq!(super::rendered_digest(&files), cairn_render::digest(text.as_bytes()));
+    // A path's bytes moving into another file's path changes it.
+    let moved = [("b/c.txt", b"a".as_slice()), ("a.txt", b"c".as_slice())];
+    assert_ne!(super::rendered_digest(&moved), super::rendered_digest(&files));
+}
