@@ -156,9 +156,13 @@ pub fn publish_rendered(source: &Source, branch: &str, version: &str) -> Result<
     })
 }
 
-/// The git repository and the commit of a revision.
+/// The git repository and the commit of a revision. A merged tree or an overlay answers for a
+/// commit whose tree it is not, so only a revision itself is published.
 fn revision(source: &Source) -> Result<(Repository, CommitId), PublishError> {
     let not = || PublishError::NotARevision(source.describe());
+    if !matches!(source, Source::Git(_)) {
+        return Err(not());
+    }
     let repo = source.repository().ok_or_else(not)?;
     let commit = source.commit().as_deref().and_then(CommitId::parse).ok_or_else(not)?;
     Ok((repo, commit))
