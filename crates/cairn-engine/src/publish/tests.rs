@@ -224,3 +224,33 @@ fn the_rendered_digest_is_of_paths_and_file_digests_in_path_order() {
     let moved = [("b/c.txt", b"a".as_slice()), ("a.txt", b"c".as_slice())];
     assert_ne!(super::rendered_digest(&moved), super::rendered_digest(&files));
 }
+
+#[test]
+fn a_platform_in_a_folder_publishes_its_own_files_and_verifies() {
+    let repo = Repo::new();
+    for (path, text) in CLEAN {
+        repo.write(&format!("platform/{path}"), text);
+    }
+    repo.write(
+        "platform/templates/notes/template.yaml",
+        "title: Notes\nblueprint: Component\neach: entity\noutputs:\n  - path: \"notes/{{ entity.identifier }}.txt\"\n    template: note.j2\n",
+    );
+    repo.write("platform/templates/notes/note.j2", "{{ entity.identifier }}\n");
+    repo.write("app/main.rs", "fn main() {}\n");
+    repo.commit("a platform in a folder");
+    let folder = repo.path().join("platform");
+    let source = cairn_source::Source::git(&folder, "HEAD").expect("a revision");
+    let Published::Committed { .. } = publish_rendered(&source, BRANCH, VERSION).expect("published") else { panic!() };
+    // The branch holds the rendered files at its root, not under the platform's folder.
+    assert_eq!(repo.git(&["show", &format!("{BRANCH}:notes/cart.txt")]), "cart");
+    assert!(verify_rendered(&folder, BRANCH).expect("verified").identical());
+}
+
+#[test]
+fn an_overlay_is_not_published() {
+    let repo = platform();
+    repo.commit("golden paths");
+    let overlay = cairn_source::Source::overlay(repo.at("HEAD"), cairn_source::Writes::default());
+    let error = publish_rendered(&overlay, BRANCH, VERSION).expect_err("not a revision");
+    assert!(matches!(error, PublishError::NotARevision(_)), "{error:?}");
+}
