@@ -14,6 +14,7 @@ mod load;
 mod orchestrate;
 mod plan;
 mod policy_test;
+mod publish;
 mod render;
 mod rendered_diff;
 mod run;
@@ -21,6 +22,7 @@ mod shape;
 #[cfg(test)]
 mod testing;
 mod verdict;
+mod verify;
 mod waivers;
 mod workloads;
 
@@ -36,6 +38,10 @@ pub use init::{ACTION_VERSION, InitError, Initialized, RootWorkflow, init};
 pub use load::{Loaded, load};
 pub use plan::{ChangeKind, Commits, EntityChange, EnvironmentChange, FieldChange, JudgedBase, Plan, expiry, plan};
 pub use policy_test::{PolicyTestOutcome, test_policies};
+pub use publish::{
+    DIGEST_TRAILER, INPUTS_TRAILER, PublishError, Published, SOURCE_TRAILER, VERSION_TRAILER, inputs_digest,
+    publish_rendered, rendered_digest, rendered_from, tree_files,
+};
 pub use render::{RenderOptions, Rendering, render};
 pub use rendered_diff::{Content, FileChange, FileDiff, MAX_DIFFED_BYTES, RenderedDiff, rendered_diff};
 pub use run::{
@@ -43,3 +49,4 @@ pub use run::{
     write_worktree,
 };
 pub use verdict::Verdict;
+pub use verify::{Verification, VerifyError, verify_rendered};

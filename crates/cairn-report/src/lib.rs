@@ -33,6 +33,6 @@ pub use reconcile::{
     reminder_marker, reminder_title,
 };
 pub use rendered::MARKDOWN_BUDGET;
-pub use rendering::rendering_json;
+pub use rendering::{rendering_json, verification_json};
 pub use run::{RunResult, run_human, run_json, run_markdown};
 pub use sarif::sarif;

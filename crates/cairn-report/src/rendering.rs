@@ -1,8 +1,9 @@
 //! Renderings of `cairn render`'s result: JSON for scripts (the findings as `cairn check`'s JSON
-//! gives them, the files with their provenance and digests, and what the write did).
+//! gives them, the files with their provenance and digests, and what the write did), and of
+//! `cairn render --verify`'s comparison.
 
 use cairn_diagnostics::Severity;
-use cairn_engine::{Rendering, Written};
+use cairn_engine::{Rendering, Verification, Written};
 use serde::Serialize;
 
 use crate::json::Finding;
@@ -76,6 +77,39 @@ pub fn rendering_json(rendering: &Rendering, written: Option<(&str, &Written)>) 
             .collect(),
     };
     let mut text = serde_json::to_string_pretty(&report).expect("a report of strings and numbers always serialises");
+    text.push('\n');
+    text
+}
+
+#[derive(Serialize)]
+struct VerificationReport<'a> {
+    identical: bool,
+    commit: String,
+    source_commit: String,
+    /// The digest the commit claims, and the digest of the rendering made again.
+    claimed_digest: &'a str,
+    digest: &'a str,
+    version: Option<&'a str>,
+    differing: &'a [String],
+    missing: &'a [String],
+    extra: &'a [String],
+}
+
+/// `cairn render --verify`'s result as one pretty-printed JSON document.
+#[must_use]
+pub fn verification_json(verification: &Verification) -> String {
+    let report = VerificationReport {
+        identical: verification.identical(),
+        commit: verification.commit.to_string(),
+        source_commit: verification.source_commit.to_string(),
+        claimed_digest: &verification.claimed_digest,
+        digest: &verification.digest,
+        version: verification.version.as_deref(),
+        differing: &verification.differing,
+        missing: &verification.missing,
+        extra: &verification.extra,
+    };
+    let mut text = serde_json::to_string_pretty(&report).expect("strings and booleans are always JSON");
     text.push('\n');
     text
 }

@@ -118,6 +118,10 @@ impl Revision {
         self.repo.to_thread_local()
     }
 
+    pub(crate) fn sync(&self) -> gix::ThreadSafeRepository {
+        self.repo.clone()
+    }
+
     pub(crate) fn list(&self) -> Result<Vec<FileEntry>, SourceError> {
         let repo = self.repo.to_thread_local();
         let tree = repo.find_tree(self.tree).map_err(SourceError::git(&self.folder))?;
@@ -227,6 +231,10 @@ impl Merged {
 
     pub(crate) fn thread_local(&self) -> gix::Repository {
         self.repo.to_thread_local()
+    }
+
+    pub(crate) fn sync(&self) -> gix::ThreadSafeRepository {
+        self.repo.clone()
     }
 
     /// The merged listing, sorted by path (the merge walks the paths in order), shared rather

@@ -7,6 +7,9 @@
 //! A source can be laid over with files held in memory (`Source::overlay`): the platform as a
 //! change would leave it, read before anything is written.
 //!
+//! For the rendered branch it also writes git objects and moves a branch by compare-and-swap
+//! (`Repository`), and pushes a branch with plain `git push` (`push_branch`).
+//!
 //! Boundary: this crate lists files and returns their bytes. It never follows a symbolic link:
 //! links are listed as such, so that the caller reports them. A directory's listing leaves out
 //! what its `.gitignore` files ignore, which no revision holds either.
@@ -15,7 +18,9 @@ mod directory;
 mod discover;
 mod error;
 mod git;
+mod objects;
 mod overlay;
+mod push;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -23,7 +28,11 @@ use std::sync::Arc;
 
 pub use discover::{Root, find_root};
 pub use error::SourceError;
+pub use objects::{
+    BranchUpdate, CommitId, CommitInfo, NewCommit, ObjectsError, Repository, Signature, TreeFile, TreeId,
+};
 pub use overlay::Writes;
+pub use push::{PushError, PushOutcome, push_branch};
 
 /// What a path of the repository is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -251,6 +260,18 @@ impl Source {
         match self {
             Source::Git(revision) => Some(revision.blob(blob.0, path, limit)),
             Source::Directory { .. } | Source::Merged(_) | Source::Overlay(_) => None,
+        }
+    }
+
+    /// The git repository the revision is read from, to write objects into; `None` for a
+    /// directory (and an overlay of one).
+    #[must_use]
+    pub fn repository(&self) -> Option<Repository> {
+        match self {
+            Source::Directory { .. } => None,
+            Source::Git(revision) => Some(Repository::from_sync(revision.sync())),
+            Source::Merged(merged) => Some(Repository::from_sync(merged.sync())),
+            Source::Overlay(overlay) => overlay.base().repository(),
         }
     }
 

@@ -1,12 +1,16 @@
 //! `cairn render [PATH] [--rev REV] --out DIR`: the golden-path templates rendered over the
 //! catalog and written to an output folder with a manifest (docs/golden-paths.md). Findings
 //! print as `cairn check` prints them; any error means nothing is written.
+//!
+//! `cairn render --verify COMMIT [PATH]`: a commit of the rendered branch compared with its
+//! source commit rendered again (docs/reconcile.md, "Rendered branch"): exit 0 identical, 1
+//! differing (each path listed), 2 not a cairn rendered commit or unreadable.
 
 use std::fmt::Write;
 use std::path::PathBuf;
 
 use cairn_diagnostics::{EntityRef, Severity, render_human};
-use cairn_engine::{EngineError, RenderOptions, Rendering, Written};
+use cairn_engine::{EngineError, PublishError, RenderOptions, Rendering, Verification, VerifyError, Written};
 use cairn_source::Source;
 use clap::ValueEnum;
 
@@ -24,9 +28,15 @@ pub struct Args {
     #[arg(long, value_name = "REV")]
     rev: Option<String>,
     /// The output folder. It is replaced as a whole: it must be new, or hold only what cairn
-    /// rendered there before (its `.cairn/manifest.json` lists each file).
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    /// rendered there before (its `.cairn/manifest.json` lists each file). Required unless
+    /// `--verify`.
+    #[arg(long, value_name = "DIR", required_unless_present = "verify")]
+    out: Option<PathBuf>,
+    /// Check a commit of the rendered branch: render its source commit (its
+    /// `Cairn-Source-Commit` trailer) again and compare the files. Exit 0 identical, 1 not, 2
+    /// not a cairn rendered commit.
+    #[arg(long, value_name = "COMMIT", conflicts_with_all = ["out", "rev", "entity", "environment", "force"])]
+    verify: Option<String>,
     /// Render only the units of this entity (`Blueprint:identifier`).
     #[arg(long, value_name = "BP:ID", value_parser = parse_entity)]
     entity: Option<EntityRef>,
@@ -57,6 +67,12 @@ fn parse_entity(text: &str) -> Result<EntityRef, String> {
 }
 
 pub fn run(args: &Args) -> ExitStatus {
+    if let Some(commit) = &args.verify {
+        return verify(args, commit);
+    }
+    let Some(out) = &args.out else {
+        return fail_with_help(&NoOut, Some("give `--out DIR`, or `--verify COMMIT`".to_owned()));
+    };
     let now = args.clock.now();
     let path = platform::root(&args.path, false);
     let spinner = Spinner::start(format!("rendering `{}`", path.display()));
@@ -73,14 +89,14 @@ pub fn run(args: &Args) -> ExitStatus {
     };
     let errors = rendering.count(Severity::Error);
     let written = if errors == 0 {
-        match cairn_engine::write(&rendering.rendered, &args.out, args.force) {
+        match cairn_engine::write(&rendering.rendered, out, args.force) {
             Ok(written) => Some(written),
             Err(error) => return fail_with_help(&error, error.help().map(str::to_owned)),
         }
     } else {
         None
     };
-    let out = args.out.display().to_string();
+    let out = out.display().to_string();
     let report = match args.format {
         Format::Json => {
             cairn_report::rendering_json(&rendering, written.as_ref().map(|written| (out.as_str(), written)))
@@ -88,6 +104,75 @@ pub fn run(args: &Args) -> ExitStatus {
         Format::Human => human(&rendering, written.as_ref(), &out, args.color.enabled()),
     };
     emit(&report, rendering.verdict().into())
+}
+
+/// clap requires `--out` without `--verify`; this is what is said should that ever not hold.
+#[derive(Debug)]
+struct NoOut;
+
+impl std::fmt::Display for NoOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no output folder")
+    }
+}
+
+impl std::error::Error for NoOut {}
+
+/// `--verify COMMIT`: the comparison, as a table of paths or JSON.
+fn verify(args: &Args, commit: &str) -> ExitStatus {
+    let path = platform::root(&args.path, false);
+    let spinner = Spinner::start(format!("verifying `{commit}`"));
+    let verification = cairn_engine::verify_rendered(&path, commit);
+    drop(spinner);
+    let verification = match verification {
+        Ok(verification) => verification,
+        Err(error) => {
+            // A source whose rendering has errors: its findings say why.
+            if let VerifyError::Render { error: PublishError::Rendering { rendering, .. }, .. } = &error {
+                let _ = emit(
+                    &render_human(&rendering.diagnostics, &rendering.sources, args.color.enabled(), 100),
+                    ExitStatus::Failure,
+                );
+            }
+            let help = match &error {
+                VerifyError::NotRendered { .. } => Some(
+                    "give a commit of the rendered branch (`reconcile.rendered-branch` in `cairn.yaml`)".to_owned(),
+                ),
+                VerifyError::Render { error, .. } => error.help(),
+                VerifyError::Git { .. } => None,
+            };
+            return fail_with_help(&error, help);
+        }
+    };
+    let status = if verification.identical() { ExitStatus::Clean } else { ExitStatus::Findings };
+    let report = match args.format {
+        Format::Json => cairn_report::verification_json(&verification),
+        Format::Human => verification_human(&verification),
+    };
+    emit(&report, status)
+}
+
+fn verification_human(verification: &Verification) -> String {
+    let mut report = String::new();
+    let commit = verification.commit.short(12);
+    let source = &verification.source_commit;
+    if verification.identical() {
+        let _ = writeln!(report, "`{commit}` is the rendering of `{source}`: {}", verification.digest);
+        return report;
+    }
+    for (label, paths) in
+        [("differs", &verification.differing), ("missing", &verification.missing), ("extra", &verification.extra)]
+    {
+        for path in paths {
+            let _ = writeln!(report, "{label:<8} {path}");
+        }
+    }
+    if verification.claimed_digest != verification.digest {
+        let claimed = if verification.claimed_digest.is_empty() { "none" } else { &verification.claimed_digest };
+        let _ = writeln!(report, "digest   the commit says {claimed}, the rendering is {}", verification.digest);
+    }
+    let _ = writeln!(report, "`{commit}` is not the rendering of `{source}`");
+    report
 }
 
 fn human(rendering: &Rendering, written: Option<&Written>, out: &str, color: bool) -> String {
