@@ -8,7 +8,8 @@
 //! change would leave it, read before anything is written.
 //!
 //! For the rendered branch it also writes git objects and moves a branch by compare-and-swap
-//! (`Repository`), and pushes a branch with plain `git push` (`push_branch`).
+//! (`Repository`), and pushes a branch with plain `git push` (`push_branch`), after bringing it up to the
+//! remote's (`fetch_branch`).
 //!
 //! Boundary: this crate lists files and returns their bytes. It never follows a symbolic link:
 //! links are listed as such, so that the caller reports them. A directory's listing leaves out
@@ -32,7 +33,7 @@ pub use objects::{
     BranchUpdate, CommitId, CommitInfo, NewCommit, ObjectsError, Repository, Signature, TreeFile, TreeId,
 };
 pub use overlay::Writes;
-pub use push::{PushError, PushOutcome, push_branch};
+pub use push::{FetchError, FetchOutcome, PushError, PushOutcome, fetch_branch, push_branch};
 
 /// What a path of the repository is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
