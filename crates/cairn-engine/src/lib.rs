@@ -14,6 +14,7 @@ mod load;
 mod orchestrate;
 mod plan;
 mod policy_test;
+mod reconcile;
 mod render;
 mod rendered_diff;
 mod run;
@@ -36,6 +37,7 @@ pub use init::{ACTION_VERSION, InitError, Initialized, RootWorkflow, init};
 pub use load::{Loaded, load};
 pub use plan::{ChangeKind, Commits, EntityChange, EnvironmentChange, FieldChange, JudgedBase, Plan, expiry, plan};
 pub use policy_test::{PolicyTestOutcome, test_policies};
+pub use reconcile::{Due, DueReminder, DueRun, RECONCILE_ACTOR, due, pull_request};
 pub use render::{RenderOptions, Rendering, render};
 pub use rendered_diff::{Content, FileChange, FileDiff, MAX_DIFFED_BYTES, RenderedDiff, rendered_diff};
 pub use run::{
