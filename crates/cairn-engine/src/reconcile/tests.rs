@@ -149,3 +149,62 @@ fn pull_requests_are_read_from_githubs_subjects() {
     assert_eq!(pull_request("Add dev (#x)"), None);
     assert_eq!(pull_request("Merge pull request #77"), None);
 }
+
+/// `cairn check` reports an automation's findings on the platform's file, never on the bundled
+/// items; `cairn run` still refuses to run an automation directly; a timer automation with
+/// `propertyIdentifier` fires on that property alone.
+#[test]
+fn automations_are_checked_refused_by_run_and_fired_by_their_timer() {
+    let repo = Repo::with(CLEAN);
+    repo.write(
+        "blueprints/environment.yaml",
+        "identifier: Environment\nschema:\n  properties:\n    type: {type: string}\n    ttl: {type: string}\n    deadline: {type: string, format: timer}\n",
+    );
+    repo.write(
+        "actions/retire.yaml",
+        "identifier: retire\ntrigger: {type: self-service, operation: DELETE, blueprintIdentifier: Environment}\n",
+    );
+    repo.write(
+        "actions/on-deadline.yaml",
+        "identifier: on-deadline\ntrigger:\n  type: automation\n  event:\n    type: TIMER_PROPERTY_EXPIRED\n    blueprintIdentifier: Environment\n    propertyIdentifier: deadline\ncairn:\n  run: retire\n",
+    );
+    repo.write("actions/typo.yaml", "identifier: typo\ntrigger:\n  type: automation\n  event: {type: ENTITY_UPDATED, blueprintIdentifier: Environment}\ncairn:\n  run: retir\n");
+    repo.write(
+        "environments/a.yaml",
+        "identifier: a\nproperties:\n  type: development\n  deadline: \"2020-01-01T00:00:00Z\"\n",
+    );
+    repo.write(
+        "environments/b.yaml",
+        "identifier: b\nproperties:\n  type: development\n  deadline: \"2999-01-01T00:00:00Z\"\n  ttl: 1d\n",
+    );
+    repo.commit("platform");
+    let now = crate::testing::now();
+
+    let outcome = crate::check(&repo.at("HEAD"), now).expect("checked");
+    let codes: Vec<String> = crate::testing::findings(&outcome.diagnostics)
+        .into_iter()
+        .filter(|finding| finding.starts_with("E10") || finding.starts_with("W10"))
+        .collect();
+    assert_eq!(codes, ["E1064 actions/typo.yaml"]);
+
+    let request = RunRequest {
+        action: "on-deadline".to_owned(),
+        entity: Some("a".to_owned()),
+        set: Vec::new(),
+        values: None,
+        actor: "ada".to_owned(),
+        now,
+        operation: None,
+    };
+    let Err(RunFailure::Findings { diagnostics, .. }) = prepare(&repo.at("HEAD"), &request) else {
+        panic!("an automation is not run directly")
+    };
+    assert_eq!(diagnostics.iter().map(Diagnostic::code_name).collect::<Vec<_>>(), ["E1019"]);
+
+    // The platform's timer automation replaces the default: `b` has expired by its `ttl` but not
+    // by its deadline, and only the deadline counts here. The automation with an error is not
+    // fired, and its finding is in the due's findings.
+    let due = due(&repo.at("HEAD"), now).expect("due");
+    assert_eq!(shown(&due), ["on-deadline TIMER_PROPERTY_EXPIRED Environment:a ok"]);
+    assert_eq!(crate::testing::findings(&due.diagnostics), ["E1064 actions/typo.yaml"]);
+}
