@@ -186,3 +186,18 @@ fn the_bundled_items_read_cleanly_and_are_replaced_by_the_platforms() {
     assert!(replaced(DEFAULT_AUTOMATION, std::slice::from_ref(&own_timer)));
     assert!(!replaced(TEARDOWN_ACTION, &[own_timer]));
 }
+
+/// An input template that fails is a finding on the template, not a panic or a silent value.
+#[test]
+fn a_failing_input_template_is_located() {
+    let automation = action(
+        "actions/a.yaml",
+        "identifier: a\ntrigger:\n  type: automation\n  event: {type: ENTITY_CREATED, blueprintIdentifier: Environment}\ncairn:\n  run: teardown\n  inputs:\n    reason: \"{{ entity.properties.nothing.deeper }}\"\n",
+    );
+    let event = serde_json::json!({"action": "CREATE", "diff": {"before": null, "after": {"identifier": "dev", "properties": {}}}, "trigger": {}});
+    let findings = render_inputs(&automation, &event).expect_err("an undefined value");
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].code, Code::ActionExpression);
+    let location = findings[0].location.as_ref().expect("located");
+    assert_eq!((location.start.line, location.start.column), (8, 13));
+}

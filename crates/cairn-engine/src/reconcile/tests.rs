@@ -66,6 +66,13 @@ fn an_expired_environment_is_torn_down_and_an_expiring_one_reminded() {
         ]
     );
     assert!(due.reminders.is_empty(), "{:#?}", due.reminders);
+
+    // `reconcile.reminder: 0d` sends no reminder.
+    repo.write("cairn.yaml", "reconcile:\n  reminder: 0d\n");
+    repo.commit("no reminders");
+    let quiet = super::due(&repo.at("HEAD"), now).expect("due");
+    assert_eq!(shown(&quiet), ["expire-environments TIMER_PROPERTY_EXPIRED Environment:old ok"]);
+    assert!(quiet.reminders.is_empty(), "{:#?}", quiet.reminders);
 }
 
 const ON_CREATE: &str = "identifier: on-new-service\ntrigger:\n  type: automation\n  event: {type: ENTITY_CREATED, blueprintIdentifier: Component}\n  condition:\n    type: JQ\n    expressions: ['.diff.after.properties.type == \"service\"']\ncairn:\n  run: tag-service\n  inputs:\n    stage: \"{{ 'experimental' if entity.properties.type == 'service' else 'production' }}\"\n";
