@@ -10,6 +10,7 @@ use std::sync::Arc;
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, SourceFile, did_you_mean};
 use cairn_model::{Node, Spanned, Value, is_data_file};
 
+use crate::automation::Automation;
 use crate::inputs::{UserInputs, read_user_inputs};
 
 /// The folder of the platform repository that holds actions, at any depth.
@@ -61,8 +62,8 @@ impl Operation {
     }
 }
 
-/// How an action is started. Port's automations (`type: automation`) are read and listed; cairn
-/// does not run them (yet).
+/// How an action is started. Port's automations (`type: automation`) are not run by `cairn run`:
+/// the reconciler fires them (`cairn_engine::due`, docs/reconcile.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum TriggerType {
@@ -164,7 +165,13 @@ pub struct Action {
     /// `trigger.blueprintIdentifier` (for automations: `trigger.event.blueprintIdentifier`).
     pub blueprint: Option<Spanned<String>>,
     pub inputs: UserInputs,
+    /// The `cairn` key of a self-service action (`None` for automations, whose `cairn` key is
+    /// read into `automation`).
     pub cairn: Option<CairnPart>,
+    /// The event, condition and `cairn` key of an automation.
+    pub automation: Option<Automation>,
+    /// One of cairn's bundled items (`cairn_actions::BUNDLED`), not a file of the platform.
+    pub bundled: bool,
     /// Port's keys cairn does not use (`invocationMethod`, `requiredApproval`, …), in the
     /// order written, listed at `--verbose`.
     pub unused_keys: Vec<String>,
@@ -279,12 +286,12 @@ impl Reader<'_> {
         let title = self.optional_text("title", node.get("title"));
         let description = self.optional_text("description", node.get("description"));
         let icon = self.optional_text("icon", node.get("icon"));
-        let trigger = self.trigger(node)?;
+        let (trigger, operation, blueprint, inputs, automation) = self.trigger(node)?;
         let cairn = match node.get("cairn") {
+            _ if trigger == TriggerType::Automation => None,
             None | Some(Node { value: Value::Null, .. }) => None,
             Some(cairn) => self.cairn(cairn),
         };
-        let (trigger, operation, blueprint, inputs) = trigger;
         if let (Some(operation), Some(cairn)) = (&operation, &cairn) {
             self.coherent(operation, cairn);
         }
@@ -298,6 +305,8 @@ impl Reader<'_> {
             blueprint,
             inputs,
             cairn,
+            automation,
+            bundled: false,
             unused_keys,
             file: Arc::clone(self.file),
             span: node.span,
@@ -308,7 +317,8 @@ impl Reader<'_> {
     fn trigger(
         &mut self,
         action: &Node,
-    ) -> Option<(TriggerType, Option<Spanned<Operation>>, Option<Spanned<String>>, UserInputs)> {
+    ) -> Option<(TriggerType, Option<Spanned<Operation>>, Option<Spanned<String>>, UserInputs, Option<Automation>)>
+    {
         let Some(trigger) = action.get("trigger") else {
             self.report(
                 Code::InvalidTrigger,
@@ -348,10 +358,8 @@ impl Reader<'_> {
         if kind == TriggerType::Automation {
             // An automation names its blueprint under `event` (Port's automation triggers,
             // https://docs.port.io/actions-and-automations/define-automations/setup-trigger/).
-            let blueprint = trigger
-                .at_path(["event", "blueprintIdentifier"])
-                .and_then(|node| node.as_str().map(|text| Spanned { value: text.to_owned(), span: node.span }));
-            return Some((kind, None, blueprint, UserInputs::default()));
+            let (automation, blueprint) = crate::automation::read(self, action, trigger)?;
+            return Some((kind, None, blueprint, UserInputs::default(), Some(automation)));
         }
         let operation = if let Some(node) = trigger.get("operation") {
             self.operation(node)
@@ -379,7 +387,7 @@ impl Reader<'_> {
             Some(node) => read_user_inputs(self, node),
             None => UserInputs::default(),
         };
-        Some((kind, Some(operation?), Some(blueprint?), inputs))
+        Some((kind, Some(operation?), Some(blueprint?), inputs, None))
     }
 
     fn operation(&mut self, node: &Node) -> Option<Spanned<Operation>> {

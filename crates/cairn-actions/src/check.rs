@@ -1,6 +1,7 @@
 //! The checks of actions against each other and the platform: identifiers unique, blueprints
 //! known (the action's and its entity inputs'), edit paths naming fields of the blueprint, and
-//! template files present beside the action.
+//! template files present beside the action; automations against the actions they run
+//! (`automation::check`).
 
 use cairn_diagnostics::{Code, Diagnostic, Location, did_you_mean};
 use cairn_model::{Blueprint, Catalog, ParsedFile};
@@ -46,12 +47,15 @@ pub fn check_actions(actions: &[Action], catalog: &Catalog, present: &dyn Fn(&st
             }
         }
         check_action(action, catalog, present, &mut diagnostics);
+        if let Some(automation) = &action.automation {
+            crate::automation::check::check(action, automation, actions, catalog, &mut diagnostics);
+        }
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics
 }
 
-fn unknown_blueprint(catalog: &Catalog, name: &str) -> String {
+pub(crate) fn unknown_blueprint(catalog: &Catalog, name: &str) -> String {
     if let Some(close) = did_you_mean(name, catalog.blueprints.keys().map(String::as_str)) {
         return format!("did you mean `{close}`?");
     }

@@ -9,6 +9,7 @@
 //! `RunContext`), and it does not edit bytes (cairn-edit does, called by the engine).
 
 mod action;
+mod automation;
 mod change;
 mod check;
 mod expr;
@@ -23,10 +24,14 @@ pub use action::{
     ACTIONS_FOLDER, Action, CairnPart, EditOp, EditSpec, FileSpec, Operation, TriggerType, is_action_file,
     is_action_template, read_action,
 };
+pub use automation::{
+    Automation, AutomationInput, BUNDLED, Combinator, Condition, DEFAULT_AUTOMATION, EventKind, TEARDOWN_ACTION,
+    bundled, render_inputs, replaced,
+};
 pub use change::{Change, RunContext, find_target, plan_change};
 pub use check::{check_actions, read_actions};
 pub use inputs::{InputDef, InputType, Inputs, USER_BLUEPRINT, UserInputs, Values};
-pub use list::{ActionSummary, InputSummary, summarize, to_json, to_table};
+pub use list::{ActionSummary, AutomationSummary, InputSummary, summarize, to_json, to_table};
 pub use run::{BRANCH_PREFIX, Basis, branch_name, commit_message, run_key, run_title};
 pub use workflow::{
     MAX_CHOICES, MAX_WORKFLOW_INPUTS, WORKFLOW_PREFIX, WORKFLOWS_FOLDER, Workflow, WorkflowOptions, is_action_workflow,

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use serde_json::Value as Json;
 
 use crate::action::{Action, Operation, TriggerType};
+use crate::automation::EventKind;
 use crate::inputs::{InputType, plain};
 
 /// One action, as listed.
@@ -24,6 +25,25 @@ pub struct ActionSummary {
     pub line: u32,
     /// Port's keys cairn keeps without using.
     pub unused_keys: Vec<String>,
+    /// One of cairn's bundled items, used while the platform does not replace it.
+    pub bundled: bool,
+    /// What fires an automation, and what it runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automation: Option<AutomationSummary>,
+}
+
+/// An automation's event and the action it runs, as listed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct AutomationSummary {
+    pub event: EventKind,
+    /// `propertyIdentifier` of a timer event.
+    pub property: Option<String>,
+    /// `actionIdentifier` of a run event.
+    pub action: Option<String>,
+    /// Whether a condition narrows it.
+    pub condition: bool,
+    /// `cairn.run`.
+    pub runs: Option<String>,
 }
 
 /// One input of an action, as listed.
@@ -71,6 +91,14 @@ pub fn summarize(actions: &[Action]) -> Vec<ActionSummary> {
             file: action.file.path().to_owned(),
             line: action.file.position(action.span.start).line,
             unused_keys: action.unused_keys.clone(),
+            bundled: action.bundled,
+            automation: action.automation.as_ref().map(|automation| AutomationSummary {
+                event: automation.event.value,
+                property: automation.property.as_ref().map(|property| property.value.clone()),
+                action: automation.action_identifier.as_ref().map(|action| action.value.clone()),
+                condition: automation.condition.is_some(),
+                runs: automation.run.as_ref().map(|run| run.value.clone()),
+            }),
         })
         .collect();
     summaries.sort_by(|a, b| (&a.identifier, &a.file, a.line).cmp(&(&b.identifier, &b.file, b.line)));
@@ -131,9 +159,40 @@ pub fn to_table(summaries: &[ActionSummary], verbose: bool) -> String {
     line(&mut text, header);
     for (row, summary) in rows.iter().zip(summaries) {
         line(&mut text, [&row[0], &row[1], &row[2], &row[3], &row[4]]);
+        if let Some(automation) = &summary.automation {
+            let _ = writeln!(text, "  {}", describe_automation(automation, summary.bundled));
+        }
         if verbose && !summary.unused_keys.is_empty() {
             let _ = writeln!(text, "  Port keys kept, not used by cairn: {}", summary.unused_keys.join(", "));
         }
+    }
+    text
+}
+
+/// `on TIMER_PROPERTY_EXPIRED (lifetime), runs teardown-environment (bundled)`.
+fn describe_automation(automation: &AutomationSummary, bundled: bool) -> String {
+    let mut text = format!("on {}", automation.event.as_str());
+    match (&automation.property, &automation.action) {
+        (Some(property), _) => {
+            let _ = write!(text, " of `{property}`");
+        }
+        (None, Some(action)) => {
+            let _ = write!(text, " of `{action}` (never fired)");
+        }
+        (None, None) if automation.event == EventKind::TimerPropertyExpired => text.push_str(" (lifetime)"),
+        (None, None) => {}
+    }
+    if automation.condition {
+        text.push_str(" if its condition holds");
+    }
+    match &automation.runs {
+        Some(runs) => {
+            let _ = write!(text, ", runs {runs}");
+        }
+        None => text.push_str(", runs nothing"),
+    }
+    if bundled {
+        text.push_str(" (bundled)");
     }
     text
 }
@@ -181,6 +240,7 @@ mod tests {
         insta::assert_snapshot!(to_table(&summaries, true), @r"
         ACTION      OPERATION   BLUEPRINT    FILE                       INPUTS
         auto        automation  Service      actions/auto.json:1        -
+          on ENTITY_CREATED, runs nothing
         extend-ttl  DAY-2       Environment  actions/extend-ttl.yaml:1  system*: entity of System, days: number = 3, size: small|large
           Port keys kept, not used by cairn: invocationMethod
         ");

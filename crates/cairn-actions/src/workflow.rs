@@ -100,11 +100,11 @@ fn is_input_id(name: &str) -> bool {
         && chars.all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
 }
 
-/// The workflow of one self-service action (`None` for an automation, or an action without an
-/// operation or blueprint).
+/// The workflow of one self-service action (`None` for an automation, a bundled action, which
+/// only the bundled automation runs, or an action without an operation or blueprint).
 #[must_use]
 pub fn workflow(action: &Action, catalog: &Catalog, options: &WorkflowOptions) -> Option<Workflow> {
-    if action.trigger != TriggerType::SelfService {
+    if action.trigger != TriggerType::SelfService || action.bundled {
         return None;
     }
     let operation = action.operation.as_ref()?.value;

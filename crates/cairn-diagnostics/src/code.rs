@@ -206,6 +206,17 @@ codes! {
     UnsafeChangePath = "E1052", Error, "a change names a path that is not a plain relative path inside the platform";
     ChangePathConflict = "E1053", Error, "a change creates a file where the platform has a folder, under a file, or differing only in case from a path it has";
     ChangeDocumentRemoved = "E1054", Error, "a change edits a document an earlier change of the same run removed";
+    // E1060-E1069, W1070-W1079: automations (`trigger.type: automation` under `actions/`) and the runs they make.
+    UnknownEvent = "E1060", Error, "an automation's `trigger.event.type` is not an event Port defines";
+    InvalidAutomation = "E1061", Error, "an automation's event, condition or `cairn` key does not have Port's or cairn's shape";
+    AutomationTimerProperty = "E1062", Error, "a timer automation names a property that is not a `format: timer` property of its blueprint";
+    AutomationCondition = "E1063", Error, "an automation's condition is not of type JQ, or one of its expressions does not compile";
+    AutomationUnknownAction = "E1064", Error, "an automation's `cairn.run` names an action the platform does not declare";
+    AutomationActionNotRunnable = "E1065", Error, "an automation's `cairn.run` names a CREATE action or an automation, which cannot act on the event's entity";
+    AutomationOtherBlueprint = "E1066", Error, "an automation's `cairn.run` names an action on another blueprint than its event's";
+    AutomationUnknownInput = "E1067", Error, "an automation's `cairn.inputs` names an input the action it runs does not declare";
+    AutomationNotRun = "W1070", Warning, "an automation has no `cairn.run`, so it is read and listed but never run";
+    RunEventNotFired = "W1071", Warning, "an automation waits for an action run event, which cairn never fires";
 }
 
 impl Code {

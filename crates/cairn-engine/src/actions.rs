@@ -21,12 +21,15 @@ fn workflow_options() -> WorkflowOptions {
 
 /// The findings about the actions of `loaded`, judged against `catalog`.
 pub(crate) fn findings(loaded: &Loaded, catalog: &Catalog) -> Vec<Diagnostic> {
-    if loaded.actions.is_empty() && loaded.action_workflows.is_empty() {
+    if loaded.actions.iter().all(|action| action.bundled) && loaded.action_workflows.is_empty() {
         return Vec::new();
     }
     let files: HashSet<&str> =
         loaded.listing.iter().filter(|entry| entry.kind == EntryKind::File).map(|entry| entry.path.as_str()).collect();
     let mut diagnostics = cairn_actions::check_actions(&loaded.actions, catalog, &|path| files.contains(path));
+    // The bundled items are not the user's: a platform without the `Environment` blueprint, say,
+    // simply has nothing for the default automation to fire on.
+    diagnostics.retain(|d| !d.location.as_ref().is_some_and(|l| l.file.starts_with(crate::load::BUNDLED_PREFIX)));
     diagnostics.extend(cairn_actions::stale_workflows(
         &loaded.actions,
         catalog,

@@ -19,6 +19,8 @@ pub struct CommitRef {
     pub commit: String,
     pub time: Timestamp,
     pub author: String,
+    /// The commit's message (subject, blank line, body): where a pull request's number is.
+    pub message: String,
 }
 
 /// One environment, as `cairn env list` shows it.
@@ -74,10 +76,7 @@ pub fn environments(source: &Source) -> Result<Vec<EnvironmentStatus>, EngineErr
     let mut statuses = Vec::new();
     for entity in catalog.entities_of(ENVIRONMENT_BLUEPRINT) {
         let identifier = entity.identifier.value.as_str();
-        let (created, extended) = match source.history(entity.file.path(), HISTORY_LIMIT) {
-            Some(versions) => since(source, entity, identifier, &versions?, &limits)?,
-            None => (None, None),
-        };
+        let (created, extended) = history(source, entity, &limits)?;
         let expiry = cairn_model::expiry(entity, blueprint, extended.as_ref().map(|commit| commit.time));
         let position = entity.file.position(entity.identifier.span.start);
         statuses.push(EnvironmentStatus {
@@ -136,6 +135,20 @@ fn text(properties: Option<&Node>, name: &str) -> Option<String> {
     properties?.get(name)?.as_str().map(str::to_owned)
 }
 
+/// The commit that created `entity` and the one that set its current `ttl`, from its file's
+/// first-parent history in `source`; `(None, None)` without history (a directory). Any
+/// blueprint's entity: a lifetime is read the same way for all (docs/lifetimes.md).
+pub(crate) fn history(
+    source: &Source,
+    entity: &Entity,
+    limits: &Limits,
+) -> Result<(Option<CommitRef>, Option<CommitRef>), EngineError> {
+    match source.history(entity.file.path(), HISTORY_LIMIT) {
+        Some(versions) => since(source, entity, &entity.identifier.value, &versions?, limits),
+        None => Ok((None, None)),
+    }
+}
+
 /// From the versions of the entity's file (newest first): the commit that created the entity,
 /// and the one that set its current `ttl`. Each version is read and the entity found in it by
 /// identifier; the walk stops at the first version without it.
@@ -162,6 +175,7 @@ fn since(
             commit: version.commit.clone(),
             time: Timestamp::from_second(version.time).unwrap_or(Timestamp::UNIX_EPOCH),
             author: version.author.clone(),
+            message: version.message.clone(),
         };
         if ttl_unchanged && ttl == current {
             extended = Some(commit.clone());

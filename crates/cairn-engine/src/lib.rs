@@ -15,6 +15,7 @@ mod orchestrate;
 mod plan;
 mod policy_test;
 mod publish;
+mod reconcile;
 mod render;
 mod rendered_diff;
 mod run;
@@ -42,6 +43,7 @@ pub use publish::{
     DIGEST_TRAILER, INPUTS_TRAILER, PublishError, Published, SOURCE_TRAILER, VERSION_TRAILER, inputs_digest,
     publish_rendered, rendered_digest, rendered_from, tree_files,
 };
+pub use reconcile::{Due, DueReminder, DueRun, RECONCILE_ACTOR, due, pull_request};
 pub use render::{RenderOptions, Rendering, render};
 pub use rendered_diff::{Content, FileChange, FileDiff, MAX_DIFFED_BYTES, RenderedDiff, rendered_diff};
 pub use run::{

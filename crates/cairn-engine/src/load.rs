@@ -231,6 +231,16 @@ fn add_libraries(loaded: &mut Loaded, mut template_files: Vec<Arc<SourceFile>>) 
         }
     }
     loaded.policies.sort_by(|a, b| a.path().cmp(b.path()));
+    // The bundled default automation and the action it runs, unless the platform replaces them
+    // (docs/reconcile.md); after the platform's own, which the replacement rule reads.
+    for action in cairn_actions::bundled(BUNDLED_PREFIX, &Limits::default()) {
+        if !cairn_actions::replaced(&action.identifier.value, &loaded.actions) {
+            if !loaded.files.iter().any(|file| file.path() == action.file.path()) {
+                loaded.files.push(Arc::clone(&action.file));
+            }
+            loaded.actions.push(action);
+        }
+    }
     let bundled = cairn_render::bundled_files(bundled_templates(&loaded.settings));
     if !template_files.is_empty() || !bundled.is_empty() {
         template_files.sort_by(|a: &Arc<SourceFile>, b| a.path().cmp(b.path()));

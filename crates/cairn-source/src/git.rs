@@ -340,7 +340,7 @@ impl Revision {
         let walk = repo.rev_walk([self.commit]).first_parent_only().all().map_err(SourceError::git(path))?;
         // Each commit with its blob at `path`, newest first; a version is kept where the blob
         // differs from the next older one's.
-        let mut seen: Vec<(gix::ObjectId, i64, String, Option<gix::ObjectId>)> = Vec::new();
+        let mut seen: Vec<(gix::ObjectId, i64, String, String, Option<gix::ObjectId>)> = Vec::new();
         for info in walk.take(limit) {
             let info = match info {
                 Ok(info) => info,
@@ -351,13 +351,16 @@ impl Revision {
             let commit = info.object().map_err(SourceError::git(path))?;
             let time = commit.time().map_err(SourceError::git(path))?.seconds;
             let author = commit.author().map_err(SourceError::git(path))?.name.to_str_lossy().into_owned();
+            // Read from the commit already decoded: a reminder finds the pull request that made
+            // a version in its message.
+            let message = commit.message_raw_sloppy().to_str_lossy().into_owned();
             let tree = commit.tree().map_err(SourceError::git(path))?;
             let blob = tree.lookup_entry_by_path(&full).map_err(SourceError::git(path))?.map(|entry| entry.object_id());
-            seen.push((info.id, time, author, blob));
+            seen.push((info.id, time, author, message, blob));
         }
         let mut versions = Vec::new();
-        for (index, (commit, time, author, blob)) in seen.iter().enumerate() {
-            let older = seen.get(index + 1).map(|(_, _, _, blob)| *blob);
+        for (index, (commit, time, author, message, blob)) in seen.iter().enumerate() {
+            let older = seen.get(index + 1).map(|(_, _, _, _, blob)| *blob);
             // The oldest commit walked counts as a version when it holds the file.
             let changed = match older {
                 Some(older) => older != *blob,
@@ -368,11 +371,26 @@ impl Revision {
                     commit: commit.to_string(),
                     time: *time,
                     author: author.clone(),
+                    message: message.clone(),
                     blob: blob.map(crate::BlobId),
                 });
             }
         }
         Ok(versions)
+    }
+
+    /// The revision's first parent, read at the same folder; `None` for a root commit, or when
+    /// the folder does not exist there yet (the platform starts at this commit).
+    pub(crate) fn first_parent(&self) -> Result<Option<Revision>, SourceError> {
+        let repo = self.thread_local();
+        let commit = repo.find_commit(self.commit).map_err(SourceError::revision(&self.rev))?;
+        let Some(parent) = commit.parent_ids().next().map(gix::Id::detach) else { return Ok(None) };
+        drop(commit);
+        match Revision::at(repo, format!("{}^", self.rev), parent, self.folder.clone()) {
+            Ok(revision) => Ok(Some(revision)),
+            Err(SourceError::Subfolder { .. }) => Ok(None),
+            Err(error) => Err(error),
+        }
     }
 
     /// The bytes of the blob `id`, read for `path`.

@@ -75,6 +75,8 @@ pub struct Version {
     pub commit: String,
     pub time: i64,
     pub author: String,
+    /// The commit's whole message (subject, blank line, body).
+    pub message: String,
     pub blob: Option<BlobId>,
 }
 
@@ -250,6 +252,19 @@ impl Source {
     pub fn history(&self, path: &str, limit: usize) -> Option<Result<Vec<Version>, SourceError>> {
         match self {
             Source::Git(revision) => Some(revision.history(path, limit)),
+            Source::Directory { .. } | Source::Merged(_) | Source::Overlay(_) => None,
+        }
+    }
+
+    /// The revision's first parent, as a source of the same platform folder: `Some(Ok(None))`
+    /// for a root commit (or a commit that adds the platform's folder), `None` when the source is
+    /// not a git revision (a directory has no parent).
+    #[must_use]
+    pub fn first_parent(&self) -> Option<Result<Option<Source>, SourceError>> {
+        match self {
+            Source::Git(revision) => {
+                Some(revision.first_parent().map(|parent| parent.map(|parent| Source::Git(Box::new(parent)))))
+            }
             Source::Directory { .. } | Source::Merged(_) | Source::Overlay(_) => None,
         }
     }

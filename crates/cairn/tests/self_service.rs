@@ -307,7 +307,7 @@ fn bad_runs_are_refused_with_a_finding_and_nothing_written() {
     assert!(pull.body.starts_with("> [!WARNING]"), "the pull request says so at the top: {}", pull.body);
 }
 
-/// `cairn actions list` lists the seven actions; `cairn actions workflows` writes the example's
+/// `cairn actions list` lists the seven actions and the bundled default automation; `cairn actions workflows` writes the example's
 /// committed workflows byte for byte (stable), each a YAML workflow on `workflow_dispatch`; an
 /// action changed without its workflow is a warning in `cairn check`, with the command that
 /// regenerates it.
@@ -324,11 +324,28 @@ fn actions_are_listed_and_their_workflows_are_stable_and_checked() {
             "add-resource",
             "create-dev-environment",
             "deprecate-api",
+            "expire-environments",
             "extend-ttl",
             "scaffold-service",
             "scale-replicas",
             "teardown-environment"
         ]
+    );
+    // The bundled default automation is listed as bundled; it runs the example's own
+    // `teardown-environment`, which replaces the bundled action of that name.
+    let bundled: Vec<&str> = listed
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|a| a["bundled"] == Value::Bool(true))
+        .filter_map(|a| a["identifier"].as_str())
+        .collect();
+    assert_eq!(bundled, ["expire-environments"]);
+    let table = cairn(&repo.path, &["actions", "list"]);
+    assert!(
+        table.stdout.contains("on TIMER_PROPERTY_EXPIRED (lifetime), runs teardown-environment (bundled)"),
+        "{}",
+        table.stdout
     );
 
     let out = tempfile::tempdir().expect("temp dir");
