@@ -40,6 +40,14 @@ pub struct Due {
     pub diagnostics: Vec<Diagnostic>,
     /// The files findings point into.
     pub sources: SourceMap,
+    /// The branch the rendered output goes to (`reconcile.rendered-branch` in `cairn.yaml`).
+    pub rendered_branch: String,
+    /// Whether the platform has golden-path templates, whose output a reconcile publishes.
+    pub renders: bool,
+    /// The platform's self-service action that extends an environment's lifetime (a DAY-2 action
+    /// on `Environment` that sets `properties.ttl`), which reminders point to; the first by
+    /// identifier when there are several.
+    pub extend_action: Option<String>,
 }
 
 /// One run an automation makes.
@@ -136,7 +144,31 @@ pub fn due(source: &Source, now: Timestamp) -> Result<Due, EngineError> {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let shown = source.commit().unwrap_or_else(|| source.describe());
-    Ok(Due { source: shown, runs, reminders, diagnostics, sources })
+    let renders = loaded.templates.as_ref().is_some_and(|templates| !templates.specs.is_empty());
+    Ok(Due {
+        source: shown,
+        runs,
+        reminders,
+        diagnostics,
+        sources,
+        rendered_branch: loaded.settings.reconcile.rendered_branch.clone(),
+        renders,
+        extend_action: extend_action(&loaded.actions),
+    })
+}
+
+/// The first DAY-2 action on `Environment` (by identifier) with an edit of `properties.ttl`.
+fn extend_action(actions: &[Action]) -> Option<String> {
+    let mut extending: Vec<&str> = actions
+        .iter()
+        .filter(|action| action.automation.is_none() && !action.bundled)
+        .filter(|action| action.operation.as_ref().is_some_and(|op| op.value == cairn_actions::Operation::Day2))
+        .filter(|action| action.blueprint.as_ref().is_some_and(|bp| bp.value == cairn_model::ENVIRONMENT_BLUEPRINT))
+        .filter(|action| action.edits().iter().any(|edit| edit.path.value == "properties.ttl"))
+        .map(|action| action.identifier.value.as_str())
+        .collect();
+    extending.sort_unstable();
+    extending.first().map(|&identifier| identifier.to_owned())
 }
 
 fn event(action: &Action) -> EventKind {

@@ -21,7 +21,7 @@ pub use publish::{
     CHECK_RUN_SUMMARY_LIMIT, COMMENT_LIMIT, CheckRun, Published, Reviewers, STEP_SUMMARY_LIMIT, fit, publish_check_run,
     request_reviews, upsert_comment,
 };
-pub use pull_request::{PullRequestOutcome, PullRequestSpec, default_branch, open_pull_request};
+pub use pull_request::{PullRequestOutcome, PullRequestSpec, branch_tip, default_branch, open_pull_request};
 pub use remind::{REMINDER_LABEL, ReminderOutcome, ReminderSpec, ReminderTarget, post_reminder};
 pub use request::{
     Answer, COMMENTS_PER_PAGE, CheckRunUpdate, Comment, CommentBody, CommitObject, Conclusion, ISSUES_PER_PAGE, Issue,

@@ -190,6 +190,11 @@ pub fn default_branch(api: &mut dyn Api, owner: &str, repo: &str) -> Result<Stri
     }
 }
 
+/// The commit at the head of `branch`, or `None` when there is no such branch.
+pub fn branch_tip(api: &mut dyn Api, owner: &str, repo: &str, branch: &str) -> Result<Option<String>, ApiError> {
+    branch_head(api, &Repository { owner, repo }, branch)
+}
+
 /// The run's pull request, if one exists: the newest open one, else the newest.
 fn existing(api: &mut dyn Api, at: &Repository<'_>, head: &str) -> Result<Option<PullRequestOutcome>, ApiError> {
     let request = at.request(Operation::ListPulls { head: head.to_owned() });

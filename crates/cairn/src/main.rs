@@ -9,7 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 mod commands;
 mod exit;
 
-use commands::{actions, check, ci, env, import, init, plan, policy, render, run};
+use commands::{actions, check, ci, env, import, init, plan, policy, reconcile, render, run};
 
 /// Policy evaluation allocates and frees many small values; mimalloc does that faster than the
 /// system allocator (measured in docs/benchmarks.md).
@@ -83,6 +83,15 @@ enum Command {
     /// Work with environments: list them with their lifetimes.
     #[command(subcommand)]
     Env(env::Command),
+    /// Make the world follow the platform at a revision: each automation that is due run as a
+    /// pull request (an expired environment torn down), a reminder to the owners of environments
+    /// that expire soon, the rendered output committed to the rendered branch (docs/reconcile.md).
+    /// Prints the plan (`--dry-run`, the default) or carries it out (`--apply`); safe to repeat.
+    ///
+    /// Exits 0 when everything due was done or found done (or, in a dry run, can be done); 1 when
+    /// an item failed (the next run completes the rest) or a run cannot be prepared; 2 when the
+    /// repository or revision cannot be read, or GitHub cannot be reached at all.
+    Reconcile(reconcile::Args),
     /// Print the shell completion script for SHELL on stdout.
     ///
     /// bash: `cairn completions bash > ~/.local/share/bash-completion/completions/cairn`;
@@ -109,6 +118,7 @@ fn main() -> ExitCode {
         Command::New(args) => run::new(&args),
         Command::Actions(command) => actions::run(&command),
         Command::Env(command) => env::run(&command),
+        Command::Reconcile(args) => reconcile::run(&args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "cairn", &mut script);

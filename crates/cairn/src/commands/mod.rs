@@ -11,6 +11,7 @@ pub mod init;
 pub mod plan;
 pub mod platform;
 pub mod policy;
+pub mod reconcile;
 pub mod render;
 pub mod run;
 pub mod select;
