@@ -217,6 +217,8 @@ codes! {
     AutomationUnknownInput = "E1067", Error, "an automation's `cairn.inputs` names an input the action it runs does not declare";
     AutomationNotRun = "W1070", Warning, "an automation has no `cairn.run`, so it is read and listed but never run";
     RunEventNotFired = "W1071", Warning, "an automation waits for an action run event, which cairn never fires";
+    // W1080: lifetimes (docs/lifetimes.md).
+    ExpiredEnvironment = "W1080", Warning, "an environment has expired and is still declared: its teardown is due";
 }
 
 impl Code {

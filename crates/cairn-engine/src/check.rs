@@ -113,7 +113,9 @@ pub fn check(source: &Source, now: Timestamp) -> Result<Outcome, EngineError> {
 pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, now: Timestamp) -> Outcome {
     let revision = source.commit();
     let entities = std::mem::take(&mut loaded.entities);
-    let judged = judge(&loaded, entities, revision.as_deref(), None, now);
+    let mut judged = judge(&loaded, entities, revision.as_deref(), None, now);
+    let limits = loaded.settings.limits();
+    judged.diagnostics.extend(crate::environments::expired(source, &judged.catalog, &limits, now));
     let diagnostics = findings(&loaded, judged.diagnostics, &judged.catalog, now);
     let described = (source.describe(), source.prefix().to_owned());
     finish(described, diagnostics, loaded, judged.catalog, judged.policies)

@@ -3,8 +3,10 @@
 //! that created it or last changed its `ttl`, read from the file's history. The answer depends on
 //! the revision and `now` only: commit times, never the clock.
 
-use cairn_diagnostics::EntityRef;
-use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Entity, Expiry, Limits, ListOf, Node, Timestamp, list_items};
+use cairn_diagnostics::{Code, Diagnostic, EntityRef};
+use cairn_model::{
+    Catalog, ENVIRONMENT_BLUEPRINT, Entity, Expiry, ExpiryRule, Limits, ListOf, Node, Timestamp, list_items,
+};
 use cairn_source::{Contents, Source, Version};
 
 use crate::error::EngineError;
@@ -147,6 +149,54 @@ pub(crate) fn history(
         Some(versions) => since(source, entity, &entity.identifier.value, &versions?, limits),
         None => Ok((None, None)),
     }
+}
+
+/// `W1080` for each environment of `catalog` that expired before `now` and is still declared:
+/// its teardown is due (`cairn reconcile` opens it). A `ttl` counts from the commit that set it,
+/// read from `source`'s history, which is walked only for environments with a `ttl` and no
+/// timer or `expiresAt`. Without history (a folder on disk, a change being judged), only a timer
+/// property or `expiresAt` says that an environment expired: `createdAt` plus `ttl` is what a
+/// folder can guess, not what the reconciler acts on. A history that cannot be read gives no
+/// finding for that environment.
+pub(crate) fn expired(source: &Source, catalog: &Catalog, limits: &Limits, now: Timestamp) -> Vec<Diagnostic> {
+    let blueprint = catalog.blueprints.get(ENVIRONMENT_BLUEPRINT);
+    let mut found = Vec::new();
+    for entity in catalog.entities_of(ENVIRONMENT_BLUEPRINT) {
+        let explicit = cairn_model::expiry(entity, blueprint, None)
+            .filter(|expiry| matches!(expiry.rule, ExpiryRule::Timer(_) | ExpiryRule::ExpiresAt));
+        let expiry = match explicit {
+            Some(expiry) => Some(expiry),
+            None if text(entity.properties.as_ref(), "ttl").is_some() => match history(source, entity, limits) {
+                Ok((_, Some(set))) => cairn_model::expiry(entity, blueprint, Some(set.time)),
+                Ok((_, None)) | Err(_) => None,
+            },
+            None => None,
+        };
+        let Some(expiry) = expiry.filter(|expiry| expiry.at <= now) else { continue };
+        let why = match &expiry.rule {
+            ExpiryRule::Timer(name) => format!("its timer `{name}`"),
+            ExpiryRule::ExpiresAt => "its `expiresAt`".to_owned(),
+            ExpiryRule::TtlSinceCommit | ExpiryRule::TtlSinceCreatedAt => {
+                "its `ttl`, counted from the commit that set it".to_owned()
+            }
+        };
+        found.push(
+            Diagnostic::new(
+                Code::ExpiredEnvironment,
+                format!(
+                    "environment `{}` expired on {} ({why}) and is still declared",
+                    entity.identifier.value, expiry.at
+                ),
+            )
+            .at_span(&entity.file, entity.identifier.span)
+            .with_entity(entity.reference())
+            .with_help(
+                "`cairn reconcile --apply` opens the pull request that tears it down; to keep it, extend its `ttl` \
+                 (or `expiresAt`) in a pull request",
+            ),
+        );
+    }
+    found
 }
 
 /// From the versions of the entity's file (newest first): the commit that created the entity,
@@ -314,5 +364,50 @@ mod tests {
             (expiry.rule.clone(), expiry.at.to_string()),
             (ExpiryRule::Timer("deadline".into()), "2030-06-01T00:00:00Z".to_owned())
         );
+    }
+
+    /// `cairn check` warns about an environment whose lifetime ended and is still declared: a
+    /// `ttl` from the commit that set it (at a git revision), an `expiresAt` anywhere; a folder
+    /// without history does not guess from `createdAt`.
+    #[test]
+    fn check_warns_about_each_expired_environment_still_declared() {
+        let repo = Repo::with(CLEAN);
+        repo.write(
+            "environments/dev.yaml",
+            "identifier: dev\nteam: payments\nproperties:\n  type: development\n  createdAt: \"2020-01-01T00:00:00Z\"\n  ttl: 1d\n",
+        );
+        repo.write(
+            "environments/fixed.yaml",
+            "identifier: fixed\nteam: payments\nproperties:\n  type: development\n  expiresAt: \"2023-11-15T00:00:00Z\"\n",
+        );
+        repo.commit("two environments");
+        let warnings = |source: &Source, now: Timestamp| -> Vec<String> {
+            let outcome = crate::check(source, now).expect("checked");
+            outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == Code::ExpiredEnvironment)
+                .map(|d| {
+                    let location = d.location.as_ref().expect("located");
+                    format!("{}:{} {}", location.file, location.start.line, d.message)
+                })
+                .collect()
+        };
+        let head = repo.at("HEAD");
+        assert!(warnings(&head, at(1)).is_empty(), "nothing has expired a minute after the commit");
+        let later = at(3 * 24 * 60);
+        assert_eq!(
+            warnings(&head, later),
+            [
+                "environments/dev.yaml:1 environment `dev` expired on 2023-11-15T22:13:20Z (its `ttl`, counted from \
+                 the commit that set it) and is still declared",
+                "environments/fixed.yaml:1 environment `fixed` expired on 2023-11-15T00:00:00Z (its `expiresAt`) and \
+                 is still declared",
+            ]
+        );
+        // A folder has no history: only `expiresAt` says so.
+        assert_eq!(warnings(&repo.directory(), later).len(), 1);
+        // A warning: the check still passes.
+        assert_eq!(crate::check(&head, later).expect("checked").verdict(), crate::Verdict::Pass);
     }
 }
