@@ -1,5 +1,6 @@
-//! Fuzzes self-service actions (`cairn_actions`): arbitrary bytes read as an action file (YAML,
-//! then JSON), each action checked against a small catalog, its inputs resolved from arbitrary
+//! Fuzzes self-service actions and automations (`cairn_actions`): arbitrary bytes read as an
+//! action file (YAML, then JSON), each action checked against a small catalog, an automation's
+//! `cairn.inputs` rendered over an event, a self-service action's inputs resolved from arbitrary
 //! `--set` pairs, and, when they resolve, the run planned, named and turned into a workflow.
 //!
 //! The input is the action file, a NUL byte, then `--set` pairs one per line (`key=value`);
@@ -14,7 +15,7 @@ use std::sync::Arc;
 
 use cairn_actions::{
     Change, Inputs, Operation, RunContext, WorkflowOptions, branch_name, check_actions, commit_message, plan_change,
-    read_action, run_key, run_title, workflow,
+    read_action, render_inputs, run_key, run_title, workflow,
 };
 use cairn_diagnostics::{Diagnostic, SourceFile};
 use cairn_model::{Catalog, Limits, parse_file, parse_now, read_blueprint, read_entity};
@@ -75,6 +76,15 @@ fuzz_target!(|bytes: &[u8]| {
         let present = |path: &str| templates.iter().any(|file| file.path() == path);
         check_locations(&check_actions(&actions, &catalog, &present), &parsed.file);
         for action in &actions {
+            if action.automation.is_some() {
+                // The event an automation fires on, as the reconciler builds it.
+                let entity = serde_json::json!({"identifier": "dev", "blueprint": "Environment", "properties": {"ttl": "5d"}});
+                let payload = serde_json::json!({"action": "TIMER_EXPIRED", "diff": {"before": entity, "after": entity}});
+                if let Err(diagnostics) = render_inputs(action, &payload) {
+                    check_locations(&diagnostics, &parsed.file);
+                }
+                continue;
+            }
             let target = match (&action.operation, &action.blueprint) {
                 (Some(operation), Some(blueprint)) if operation.value != Operation::Create => {
                     catalog.entities_of(&blueprint.value).first().map(|entity| &**entity)
