@@ -97,7 +97,7 @@ impl Reconciled {
 /// The items as a table, then one line that says what happened.
 #[must_use]
 pub fn reconcile_human(reconciled: &Reconciled) -> String {
-    let mut out = format!("reconcile of {} as of {}\n", reconciled.source, reconciled.now);
+    let mut out = format!("reconcile of {} as of {:.0}\n", reconciled.source, reconciled.now);
     if reconciled.items.is_empty() {
         out.push_str("nothing is due\n");
         return out;
@@ -159,7 +159,7 @@ pub fn reconcile_json(reconciled: &Reconciled) -> String {
     }
     let value = json!({
         "source": reconciled.source,
-        "now": reconciled.now.to_string(),
+        "now": format!("{:.0}", reconciled.now),
         "applied": reconciled.applied,
         "items": items,
         "counts": counts,
