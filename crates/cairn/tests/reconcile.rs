@@ -238,6 +238,29 @@ fn a_failure_in_the_middle_is_completed_by_the_next_run_without_duplicates() {
     assert_eq!(titles.len(), 5, "no duplicates: {open:?}");
 }
 
+/// The connection drops after GitHub opened the 2nd of 5 pull requests: the run reports it
+/// failed, and the next run finds that pull request and opens none twice.
+#[test]
+fn a_connection_that_drops_after_github_acted_leaves_no_duplicate() {
+    let expired = ["dev-a", "dev-b", "dev-c", "dev-d", "dev-e"];
+    let platform = Platform::new(&expired);
+    platform.fake.drop_nth_after_acting("POST", "/pulls", 2);
+    let first = platform.reconcile(&["--apply", "--format", "json"]);
+    assert_eq!(first.code, 1, "{}{}", first.stdout, first.stderr);
+    assert_eq!(items(&json(&first))[1], item("run", "Environment:dev-b", "failed"), "the answer was lost");
+    assert_eq!(platform.fake.pulls().len(), 5, "but GitHub opened it");
+    let again = platform.reconcile(&["--apply", "--format", "json"]);
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    let statuses: Vec<String> = items(&json(&again)).into_iter().map(|(_, _, status)| status).collect();
+    assert!(statuses.iter().all(|status| status == "already done" || status == "done"), "{statuses:?}");
+    let mut heads: Vec<String> =
+        platform.fake.pulls().into_iter().filter(|pull| pull.open).map(|pull| pull.head).collect();
+    assert_eq!(heads.len(), 5, "{heads:?}");
+    heads.sort();
+    heads.dedup();
+    assert_eq!(heads.len(), 5, "no branch has two pull requests");
+}
+
 /// Two reconciles of the same revision at once (two processes, one GitHub, one origin): one pull
 /// request, one reminder, one rendered commit.
 #[test]

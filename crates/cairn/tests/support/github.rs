@@ -202,8 +202,9 @@ impl FakeGitHub {
         self.fail_nth(method, path, 1, status);
     }
 
-    /// The `nth` request (from 1) with `method` whose path contains `path` answers `status`,
-    /// without doing what it asked; those before it are answered as usual.
+    /// The `nth` request (from 1) with `method` whose path contains `path` answers `status`
+    /// (0: the connection drops), without doing what it asked; those before it are answered as
+    /// usual.
     pub fn fail_nth(&self, method: &str, path: &str, nth: usize, status: u16) {
         let skip = nth.saturating_sub(1);
         let failure = Failure { method: method.to_owned(), path: path.to_owned(), status, acted: false, skip };
@@ -211,9 +212,18 @@ impl FakeGitHub {
     }
 
     /// The next request with `method` whose path contains `path` is done, and then answered
-    /// `status` (as when GitHub acts and the answer is lost).
+    /// `status` (as when GitHub acts and the answer is lost); status 0 drops the connection
+    /// instead of answering.
     pub fn fail_after_acting(&self, method: &str, path: &str, status: u16) {
         let failure = Failure { method: method.to_owned(), path: path.to_owned(), status, acted: true, skip: 0 };
+        self.state().failures.push(failure);
+    }
+
+    /// The `nth` request (from 1) with `method` whose path contains `path` is done, and then
+    /// its connection drops without an answer: the client cannot tell whether GitHub acted.
+    pub fn drop_nth_after_acting(&self, method: &str, path: &str, nth: usize) {
+        let skip = nth.saturating_sub(1);
+        let failure = Failure { method: method.to_owned(), path: path.to_owned(), status: 0, acted: true, skip };
         self.state().failures.push(failure);
     }
 

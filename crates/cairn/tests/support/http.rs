@@ -19,6 +19,7 @@ pub struct Request {
 
 /// The handler's answer.
 pub struct Response {
+    /// 0 closes the connection without answering, as when it drops.
     pub status: u16,
     /// Extra header lines, each `name: value`.
     pub headers: Vec<String>,
@@ -61,6 +62,11 @@ pub fn serve(handler: impl Fn(&Request) -> Response + Send + 'static) -> String 
                 continue;
             };
             let answer = handler(&request);
+            // Status 0: the connection drops without an answer.
+            if answer.status == 0 {
+                drop(stream);
+                continue;
+            }
             let mut head = format!("HTTP/1.1 {} {}\r\n", answer.status, reason(answer.status));
             for header in &answer.headers {
                 head.push_str(header);
