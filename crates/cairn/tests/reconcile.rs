@@ -57,6 +57,10 @@ impl Platform {
     }
 
     fn reconcile(&self, args: &[&str]) -> Run {
+        self.reconcile_with_token(args, TOKEN)
+    }
+
+    fn reconcile_with_token(&self, args: &[&str], token: &str) -> Run {
         let mut all = vec!["reconcile"];
         all.extend_from_slice(args);
         all.extend(["--now", NOW]);
@@ -66,7 +70,7 @@ impl Platform {
             &[
                 ("NO_COLOR", "1"),
                 ("GITHUB_REPOSITORY", "acme/platform"),
-                ("GITHUB_TOKEN", TOKEN),
+                ("GITHUB_TOKEN", token),
                 ("GITHUB_API_URL", &self.fake.url),
                 ("GITHUB_REF_NAME", "main"),
                 ("CAIRN_RETRY_BASE_MS", "1"),
@@ -337,4 +341,70 @@ fn an_old_revision_never_undoes_a_newer_one_and_each_rendered_commit_verifies() 
         let verify = cairn(&platform.repo.path, &["render", "--verify", commit]);
         assert_eq!(verify.code, 0, "{commit}: {}{}", verify.stdout, verify.stderr);
     }
+}
+
+/// A teardown a person closed unmerged is not opened again, until the environment changes: then
+/// it is another run, with a pull request of its own.
+#[test]
+fn a_teardown_closed_unmerged_is_not_reopened_until_the_environment_changes() {
+    let platform = Platform::new(&["dev-old"]);
+    let first = platform.reconcile(&["--apply", "--format", "json"]);
+    assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
+    let teardown = platform.fake.pulls().into_iter().find(|pull| pull.open).expect("the teardown");
+    platform.fake.close_pull(teardown.number, false);
+
+    let again = platform.reconcile(&["--apply", "--format", "json"]);
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    let report = json(&again);
+    assert_eq!(items(&report)[0], item("run", "Environment:dev-old", "skipped"));
+    let detail = report["items"][0]["detail"].as_str().expect("why");
+    assert!(detail.contains("closed unmerged"), "{detail}");
+    assert!(platform.fake.pulls().iter().all(|pull| !pull.open));
+
+    // Its owner retitles it (and leaves it expired): a new run, a new pull request.
+    platform.repo.write(
+        "environments/dev-old.yaml",
+        &environment("dev-old", "2d").replace("team: payments\n", "title: Old dev\nteam: payments\n"),
+    );
+    platform.commit("Retitle dev-old", "2026-12-03T20:00:00Z");
+    let changed = platform.reconcile(&["--apply", "--format", "json"]);
+    assert_eq!(changed.code, 0, "{}{}", changed.stdout, changed.stderr);
+    assert_eq!(items(&json(&changed))[0], item("run", "Environment:dev-old", "done"));
+    let open: Vec<_> = platform.fake.pulls().into_iter().filter(|pull| pull.open).collect();
+    assert_eq!(open.len(), 1);
+    assert_ne!(open[0].head, teardown.head, "another branch: another run");
+}
+
+/// An environment whose creating commit names no pull request is reminded by one issue.
+#[test]
+fn without_a_creating_pull_request_the_reminder_is_one_issue() {
+    let platform = Platform::new(&[]);
+    platform.repo.write("environments/dev-direct.yaml", &environment("dev-direct", "1d"));
+    platform.commit("Create dev-direct without a pull request", "2026-12-03T12:00:00Z");
+    let run = platform.reconcile(&["--apply", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let report = items(&json(&run));
+    assert!(report.contains(&item("reminder", "Environment:dev-direct", "done")), "{report:?}");
+    let issues = platform.fake.issues();
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0].title, "Environment:dev-direct expires on 2026-12-04T12:00:00Z");
+    assert_eq!(issues[0].labels, ["cairn-reminder"]);
+    let again = platform.reconcile(&["--apply", "--format", "json"]);
+    assert!(items(&json(&again)).contains(&item("reminder", "Environment:dev-direct", "already done")));
+    assert_eq!(platform.fake.issues().len(), 1);
+}
+
+/// A token GitHub refuses: nothing is done, the error says what to do, exit 2; the rendered
+/// branch, which needs no GitHub, is still published.
+#[test]
+fn a_token_github_refuses_is_an_error_that_says_what_to_do() {
+    let platform = Platform::new(&["dev-old"]);
+    let run = platform.reconcile_with_token(&["--apply", "--push", "origin"], "ghs_expired");
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("help: GitHub did not accept the token"), "{}", run.stderr);
+    // The report still says what was done and what was not.
+    assert!(run.stdout.contains("render    rendered/main"), "{}", run.stdout);
+    assert!(run.stdout.contains("failed: not carried out: GitHub cannot be used"), "{}", run.stdout);
+    assert!(platform.fake.pulls().iter().all(|pull| !pull.open));
+    assert_eq!(platform.rendered_commits().len(), 1);
 }

@@ -94,23 +94,24 @@ pub fn run(args: &Args) -> ExitStatus {
     if due.renders {
         reconciled.items.push(render);
     }
-    if args.apply {
-        let status = apply(args, &root, &source, &due, &mut reconciled, now);
-        if status == ExitStatus::Failure {
-            return status;
-        }
-    }
+    let reached = if args.apply { apply(args, &root, &source, &due, &mut reconciled, now) } else { Ok(()) };
     let report = match args.format {
         Format::Human => cairn_report::reconcile_human(&reconciled),
         Format::Json => cairn_report::reconcile_json(&reconciled),
     };
+    // The report is printed whatever happened, so that what was done is never left unsaid.
     let prepared_badly = due.runs.iter().any(|run| run.run.is_err());
-    let status = if reconciled.failed() > 0 || prepared_badly { ExitStatus::Findings } else { ExitStatus::Clean };
+    let status = match reached {
+        Err(status) => status,
+        Ok(()) if reconciled.failed() > 0 || prepared_badly => ExitStatus::Findings,
+        Ok(()) => ExitStatus::Clean,
+    };
     emit(&report, status)
 }
 
-/// Carries out each due item, recording where it stands; `Failure` when GitHub cannot be reached
-/// at all (no repository or token).
+/// Carries out each due item, recording where it stands. When GitHub cannot be used at all (no
+/// repository or token, a token it refuses), the error is printed, the runs and reminders are
+/// marked failed, and the status to exit with is the error.
 fn apply(
     args: &Args,
     root: &std::path::Path,
@@ -118,7 +119,7 @@ fn apply(
     due: &Due,
     reconciled: &mut Reconciled,
     now: cairn_engine::Timestamp,
-) -> ExitStatus {
+) -> Result<(), ExitStatus> {
     if due.renders {
         let status = publish(args, root, source, &due.rendered_branch);
         if let Some(item) = reconciled.items.iter_mut().find(|item| item.kind == ItemKind::Render) {
@@ -127,25 +128,39 @@ fn apply(
     }
     let wanted = due.runs.iter().any(|run| run.run.is_ok()) || !due.reminders.is_empty();
     if !wanted {
-        return ExitStatus::Clean;
+        return Ok(());
     }
-    let Ok((owner, repo)) = super::github::repository("the automations' pull requests are opened in") else {
-        return ExitStatus::Failure;
-    };
+    let result = act(source, due, reconciled, now);
+    if result.is_err() {
+        for item in &mut reconciled.items {
+            if item.kind != ItemKind::Render && item.status == ItemStatus::Due {
+                item.status = ItemStatus::Failed("not carried out: GitHub cannot be used (the error above)".to_owned());
+            }
+        }
+    }
+    result
+}
+
+/// The runs and reminders carried out through GitHub.
+fn act(
+    source: &Source,
+    due: &Due,
+    reconciled: &mut Reconciled,
+    now: cairn_engine::Timestamp,
+) -> Result<(), ExitStatus> {
+    let (owner, repo) = super::github::repository("the automations' pull requests are opened in")?;
     let Some(token) = super::github::token(None) else {
         say("error: no GitHub token: set `GITHUB_TOKEN`, or run with `--dry-run`");
-        return ExitStatus::Failure;
+        return Err(ExitStatus::Failure);
     };
+    let refused = |error: &cairn_github::ApiError| fail_with_help(error, Some(super::github::help(error).to_owned()));
     let mut api: Box<dyn Api> = match super::github::client(&super::github::api_url(), &token) {
         Ok(api) => Box::new(api),
-        Err(error) => return super::fail(&error),
+        Err(error) => return Err(super::fail(&error)),
     };
     let base = match std::env::var("GITHUB_REF_NAME").ok().filter(|name| !name.is_empty()) {
         Some(base) => base,
-        None => match cairn_github::default_branch(api.as_mut(), &owner, &repo) {
-            Ok(base) => base,
-            Err(error) => return fail_with_help(&error, Some(super::github::help(&error).to_owned())),
-        },
+        None => cairn_github::default_branch(api.as_mut(), &owner, &repo).map_err(|error| refused(&error))?,
     };
     // A reconcile of an old revision (a re-run of an old workflow) must not undo a newer one: the
     // runs and reminders are decided at the base branch's tip, and only its reconcile acts.
@@ -161,9 +176,9 @@ fn apply(
                     ));
                 }
             }
-            return ExitStatus::Clean;
+            return Ok(());
         }
-        Err(error) => return fail_with_help(&error, Some(super::github::help(&error).to_owned())),
+        Err(error) => return Err(refused(&error)),
     }
     let mut github = GitHub { api, links: super::github::links(&owner, &repo), owner, repo, base };
     let mut runs = due.runs.iter();
@@ -183,7 +198,7 @@ fn apply(
             ItemKind::Render => {}
         }
     }
-    ExitStatus::Clean
+    Ok(())
 }
 
 /// The repository on GitHub that a reconcile acts on.
