@@ -11,9 +11,7 @@ use std::sync::Arc;
 
 use cairn_compute::Computed;
 use cairn_diagnostics::{Diagnostic, Severity};
-use cairn_model::{
-    Catalog, ENVIRONMENT_BLUEPRINT, Entity, EntityDiff, EntityRef, Timestamp, diff, parse_timestamp, parse_ttl,
-};
+use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Entity, EntityDiff, EntityRef, Timestamp, diff};
 pub use cairn_model::{ChangeKind, FieldChange};
 use cairn_source::{Merge, Source};
 
@@ -175,7 +173,7 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         Catalog::build(rules.bundled_blueprints.clone(), rules.declared_blueprints.clone(), rules.entities.clone());
     let (outcome, head_findings) = check_change_loaded(&sides, &rules, now, Some(&base_catalog))?;
     let changes = diff(&base_catalog, &outcome.catalog);
-    let environments = environment_changes(&changes);
+    let environments = environment_changes(&changes, (&base_catalog, &outcome.catalog));
     let entities: Vec<EntityChange> = changes.into_iter().map(described).collect();
     // The base is judged by the same rules as the head: an entity both share keeps the head's
     // findings unless it looks up an identifier the change touches.
@@ -338,7 +336,10 @@ fn computed_changes(entities: &mut Vec<EntityChange>, base: (&Catalog, &Computed
     }
 }
 
-fn environment_changes(changes: &[EntityDiff<'_>]) -> Vec<EnvironmentChange> {
+/// The environments the change adds, modifies or removes, each with its expiry at the base and at
+/// the head by the blueprints of that side.
+fn environment_changes(changes: &[EntityDiff<'_>], (base, head): (&Catalog, &Catalog)) -> Vec<EnvironmentChange> {
+    let (base, head) = (base.blueprints.get(ENVIRONMENT_BLUEPRINT), head.blueprints.get(ENVIRONMENT_BLUEPRINT));
     changes
         .iter()
         .filter(|change| change.kind != ChangeKind::Moved && change.entity.blueprint.value == ENVIRONMENT_BLUEPRINT)
@@ -346,8 +347,8 @@ fn environment_changes(changes: &[EntityDiff<'_>]) -> Vec<EnvironmentChange> {
             kind: change.kind,
             identifier: change.entity.identifier.value.clone(),
             kind_of_environment: property(change.entity, "type"),
-            expires: change.after.and_then(|entity| expiry(entity)),
-            expired_before: change.before.and_then(|entity| expiry(entity)),
+            expires: change.after.and_then(|entity| expiry(entity, head)),
+            expired_before: change.before.and_then(|entity| expiry(entity, base)),
         })
         .collect()
 }
@@ -356,15 +357,12 @@ fn property(entity: &Entity, name: &str) -> Option<String> {
     entity.properties.as_ref()?.get(name)?.as_str().map(str::to_owned)
 }
 
-/// When an environment expires: its `expiresAt`, or its `createdAt` plus its `ttl`. Both are
-/// RFC 3339 date-times with any offset; `ttl` is read by `parse_ttl`.
+/// When an environment expires, by cairn-model's rules (docs/lifetimes.md): a timer property of
+/// its blueprint, its `expiresAt`, or its `createdAt` plus its `ttl`. A plan judges a change
+/// before it merges, so there is no commit yet to count a new `ttl` from: `createdAt` stands in.
 #[must_use]
-pub fn expiry(entity: &Entity) -> Option<Timestamp> {
-    if let Some(expires) = property(entity, "expiresAt") {
-        return parse_timestamp(&expires);
-    }
-    let created = parse_timestamp(&property(entity, "createdAt")?)?;
-    created.checked_add(parse_ttl(&property(entity, "ttl")?)?).ok()
+pub fn expiry(entity: &Entity, blueprint: Option<&cairn_model::Blueprint>) -> Option<Timestamp> {
+    cairn_model::expiry(entity, blueprint, None).map(|expiry| expiry.at)
 }
 
 #[cfg(test)]

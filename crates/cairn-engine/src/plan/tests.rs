@@ -296,10 +296,13 @@ fn expiry_is_expires_at_or_created_at_plus_ttl() {
         ("  expiresAt: never\n  createdAt: \"2026-11-24T09:15:00Z\"\n  ttl: 1d\n", None),
     ];
     for (properties, expected) in cases {
-        let expires = expiry(&environment(properties)).map(|at| at.to_string());
+        let expires = expiry(&environment(properties), None).map(|at| at.to_string());
         assert_eq!(expires.as_deref(), expected, "{properties}");
     }
-    assert_eq!(expiry(&environment("  expiresAt: \"2026-12-24T18:00:00Z\"\n")), Some(instant("2026-12-24T18:00:00Z")));
+    assert_eq!(
+        expiry(&environment("  expiresAt: \"2026-12-24T18:00:00Z\"\n"), None),
+        Some(instant("2026-12-24T18:00:00Z"))
+    );
 }
 
 /// The base is judged with the head's findings for the entities both share, except those that
