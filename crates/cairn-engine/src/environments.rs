@@ -76,9 +76,11 @@ pub fn environments(source: &Source) -> Result<Vec<EnvironmentStatus>, EngineErr
     let blueprint = catalog.blueprints.get(ENVIRONMENT_BLUEPRINT);
     let resources = resources(&catalog, &loaded);
     let mut statuses = Vec::new();
-    for entity in catalog.entities_of(ENVIRONMENT_BLUEPRINT) {
+    let environments = catalog.entities_of(ENVIRONMENT_BLUEPRINT);
+    let histories = Histories::read(source, environments.iter().map(|entity| &**entity))?;
+    for entity in environments {
         let identifier = entity.identifier.value.as_str();
-        let (created, extended) = history(source, entity, &limits)?;
+        let (created, extended) = histories.lifetime(source, entity, &limits)?;
         let expiry = cairn_model::expiry(entity, blueprint, extended.as_ref().map(|commit| commit.time));
         let position = entity.file.position(entity.identifier.span.start);
         statuses.push(EnvironmentStatus {
@@ -137,17 +139,42 @@ fn text(properties: Option<&Node>, name: &str) -> Option<String> {
     properties?.get(name)?.as_str().map(str::to_owned)
 }
 
-/// The commit that created `entity` and the one that set its current `ttl`, from its file's
-/// first-parent history in `source`; `(None, None)` without history (a directory). Any
-/// blueprint's entity: a lifetime is read the same way for all (docs/lifetimes.md).
-pub(crate) fn history(
-    source: &Source,
-    entity: &Entity,
-    limits: &Limits,
-) -> Result<(Option<CommitRef>, Option<CommitRef>), EngineError> {
-    match source.history(entity.file.path(), HISTORY_LIMIT) {
-        Some(versions) => since(source, entity, &entity.identifier.value, &versions?, limits),
-        None => Ok((None, None)),
+/// The versions of the files that declare some entities, read in one walk of the history; empty
+/// for a source without history (a folder, a change being judged).
+#[derive(Debug, Default)]
+pub(crate) struct Histories {
+    by_path: std::collections::HashMap<String, Vec<Version>>,
+}
+
+impl Histories {
+    /// The histories of the files of `entities`.
+    pub(crate) fn read<'a>(
+        source: &Source,
+        entities: impl IntoIterator<Item = &'a Entity>,
+    ) -> Result<Histories, EngineError> {
+        let mut paths: Vec<&str> = entities.into_iter().map(|entity| entity.file.path()).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        if paths.is_empty() {
+            return Ok(Histories::default());
+        }
+        let Some(found) = source.histories(&paths, HISTORY_LIMIT) else { return Ok(Histories::default()) };
+        let by_path = paths.into_iter().map(str::to_owned).zip(found?).collect();
+        Ok(Histories { by_path })
+    }
+
+    /// The commits that created `entity` and that set its current `ttl`, from its file's
+    /// versions; `(None, None)` without history.
+    pub(crate) fn lifetime(
+        &self,
+        source: &Source,
+        entity: &Entity,
+        limits: &Limits,
+    ) -> Result<(Option<CommitRef>, Option<CommitRef>), EngineError> {
+        match self.by_path.get(entity.file.path()) {
+            Some(versions) => since(source, entity, &entity.identifier.value, versions, limits),
+            None => Ok((None, None)),
+        }
     }
 }
 
@@ -160,16 +187,27 @@ pub(crate) fn history(
 /// finding for that environment.
 pub(crate) fn expired(source: &Source, catalog: &Catalog, limits: &Limits, now: Timestamp) -> Vec<Diagnostic> {
     let blueprint = catalog.blueprints.get(ENVIRONMENT_BLUEPRINT);
+    let explicit = |entity: &Entity| {
+        cairn_model::expiry(entity, blueprint, None)
+            .filter(|expiry| matches!(expiry.rule, ExpiryRule::Timer(_) | ExpiryRule::ExpiresAt))
+    };
+    let environments = catalog.entities_of(ENVIRONMENT_BLUEPRINT);
+    // Only the files of environments whose lifetime is a `ttl` have their history read.
+    let counted = environments
+        .iter()
+        .map(|entity| &**entity)
+        .filter(|entity| explicit(entity).is_none() && text(entity.properties.as_ref(), "ttl").is_some());
+    let histories = Histories::read(source, counted).unwrap_or_default();
     let mut found = Vec::new();
-    for entity in catalog.entities_of(ENVIRONMENT_BLUEPRINT) {
-        let explicit = cairn_model::expiry(entity, blueprint, None)
-            .filter(|expiry| matches!(expiry.rule, ExpiryRule::Timer(_) | ExpiryRule::ExpiresAt));
-        let expiry = match explicit {
+    for entity in environments {
+        let expiry = match explicit(entity) {
             Some(expiry) => Some(expiry),
-            None if text(entity.properties.as_ref(), "ttl").is_some() => match history(source, entity, limits) {
-                Ok((_, Some(set))) => cairn_model::expiry(entity, blueprint, Some(set.time)),
-                Ok((_, None)) | Err(_) => None,
-            },
+            None if text(entity.properties.as_ref(), "ttl").is_some() => {
+                match histories.lifetime(source, entity, limits) {
+                    Ok((_, Some(set))) => cairn_model::expiry(entity, blueprint, Some(set.time)),
+                    Ok((_, None)) | Err(_) => None,
+                }
+            }
             None => None,
         };
         let Some(expiry) = expiry.filter(|expiry| expiry.at <= now) else { continue };

@@ -18,7 +18,7 @@ use cairn_model::{Catalog, Entity, Limits, Timestamp};
 use cairn_source::Source;
 use serde_json::{Value as Json, json};
 
-use crate::environments::{CommitRef, history};
+use crate::environments::{CommitRef, Histories};
 use crate::error::EngineError;
 use crate::load::{Loaded, load};
 use crate::run::{PreparedRun, RunFailure, RunRequest, prepare};
@@ -99,7 +99,13 @@ pub fn due(source: &Source, now: Timestamp) -> Result<Due, EngineError> {
     let entities = std::mem::take(&mut loaded.entities);
     let (catalog, _) = Catalog::build(loaded.bundled_blueprints.clone(), loaded.declared_blueprints.clone(), entities);
     let mut diagnostics = automation_findings(&loaded, &catalog);
-    let mut lifetimes = Lifetimes { source, limits: &limits, known: HashMap::new() };
+    // Every file that declares an entity with a lifetime has its history read, in one walk.
+    let with_lifetime = catalog.entities.iter().map(|entity| &**entity).filter(|entity| {
+        cairn_model::expiry(entity, catalog.blueprints.get(&entity.blueprint.value), Some(Timestamp::UNIX_EPOCH))
+            .is_some()
+    });
+    let histories = Histories::read(source, with_lifetime)?;
+    let mut lifetimes = Lifetimes { source, limits: &limits, histories, known: HashMap::new() };
 
     let automations: Vec<&Action> = loaded
         .actions
@@ -211,6 +217,7 @@ fn parent_catalog(source: &Source) -> Result<Option<Catalog>, EngineError> {
 struct Lifetimes<'a> {
     source: &'a Source,
     limits: &'a Limits,
+    histories: Histories,
     known: HashMap<EntityRef, (Option<CommitRef>, Option<CommitRef>)>,
 }
 
@@ -219,7 +226,7 @@ impl Lifetimes<'_> {
     fn of(&mut self, entity: &Entity) -> Result<&(Option<CommitRef>, Option<CommitRef>), EngineError> {
         let reference = entity.reference();
         if !self.known.contains_key(&reference) {
-            let found = history(self.source, entity, self.limits)?;
+            let found = self.histories.lifetime(self.source, entity, self.limits)?;
             self.known.insert(reference.clone(), found);
         }
         Ok(&self.known[&reference])

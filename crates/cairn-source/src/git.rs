@@ -335,48 +335,96 @@ impl Revision {
     /// parent's (added, changed, or removed: `blob` is `None`). The walk stops at the first
     /// commit (or the edge of a shallow clone) and after `limit` commits.
     pub(crate) fn history(&self, path: &str, limit: usize) -> Result<Vec<crate::Version>, SourceError> {
+        let mut all = self.histories(&[path], limit)?;
+        Ok(all.pop().unwrap_or_default())
+    }
+
+    /// The versions of each of `paths` in one walk of the first-parent history (in the order of
+    /// `paths`). Each commit's tree is read once; the paths of one folder are looked up only in
+    /// the commits where that folder's tree changed, so that a walk over many commits that touch
+    /// other folders costs a lookup of the folder per commit. Authors and messages are read only
+    /// for the commits that are versions.
+    pub(crate) fn histories(&self, paths: &[&str], limit: usize) -> Result<Vec<Vec<crate::Version>>, SourceError> {
         let repo = self.thread_local();
-        let full = if self.folder.is_empty() { path.to_owned() } else { format!("{}/{path}", self.folder) };
-        let walk = repo.rev_walk([self.commit]).first_parent_only().all().map_err(SourceError::git(path))?;
-        // Each commit with its blob at `path`, newest first; a version is kept where the blob
-        // differs from the next older one's.
-        let mut seen: Vec<(gix::ObjectId, i64, String, String, Option<gix::ObjectId>)> = Vec::new();
+        let full =
+            |path: &str| if self.folder.is_empty() { path.to_owned() } else { format!("{}/{path}", self.folder) };
+        let fulls: Vec<String> = paths.iter().map(|path| full(path)).collect();
+        let first = paths.first().copied().unwrap_or_default();
+        // The folders the paths are in, each with the paths of it (by index).
+        let mut folders: Vec<(String, Vec<usize>)> = Vec::new();
+        for (index, path) in fulls.iter().enumerate() {
+            let folder = path.rfind('/').map_or("", |slash| &path[..slash]).to_owned();
+            match folders.iter_mut().find(|(name, _)| *name == folder) {
+                Some((_, members)) => members.push(index),
+                None => folders.push((folder, vec![index])),
+            }
+        }
+        let walk = repo.rev_walk([self.commit]).first_parent_only().all().map_err(SourceError::git(first))?;
+        // Each commit walked (id, time), newest first, and each path's blob in it.
+        let mut commits: Vec<(gix::ObjectId, i64)> = Vec::new();
+        let mut blobs: Vec<Vec<Option<gix::ObjectId>>> = vec![Vec::new(); paths.len()];
+        let mut folder_ids: Vec<Option<Option<gix::ObjectId>>> = vec![None; folders.len()];
         for info in walk.take(limit) {
             let info = match info {
                 Ok(info) => info,
                 // A shallow clone ends its history early: what was walked is what there is.
                 Err(_) if is_shallow(&repo) => break,
-                Err(error) => return Err(SourceError::git(path)(error)),
+                Err(error) => return Err(SourceError::git(first)(error)),
             };
-            let commit = info.object().map_err(SourceError::git(path))?;
-            let time = commit.time().map_err(SourceError::git(path))?.seconds;
-            let author = commit.author().map_err(SourceError::git(path))?.name.to_str_lossy().into_owned();
-            // Read from the commit already decoded: a reminder finds the pull request that made
-            // a version in its message.
-            let message = commit.message_raw_sloppy().to_str_lossy().into_owned();
-            let tree = commit.tree().map_err(SourceError::git(path))?;
-            let blob = tree.lookup_entry_by_path(&full).map_err(SourceError::git(path))?.map(|entry| entry.object_id());
-            seen.push((info.id, time, author, message, blob));
-        }
-        let mut versions = Vec::new();
-        for (index, (commit, time, author, message, blob)) in seen.iter().enumerate() {
-            let older = seen.get(index + 1).map(|(_, _, _, _, blob)| *blob);
-            // The oldest commit walked counts as a version when it holds the file.
-            let changed = match older {
-                Some(older) => older != *blob,
-                None => blob.is_some(),
-            };
-            if changed {
-                versions.push(crate::Version {
-                    commit: commit.to_string(),
-                    time: *time,
-                    author: author.clone(),
-                    message: message.clone(),
-                    blob: blob.map(crate::BlobId),
-                });
+            let commit = info.object().map_err(SourceError::git(first))?;
+            let time = commit.time().map_err(SourceError::git(first))?.seconds;
+            let tree = commit.tree().map_err(SourceError::git(first))?;
+            for (folder_index, (folder, members)) in folders.iter().enumerate() {
+                let id = if folder.is_empty() {
+                    Some(tree.id)
+                } else {
+                    tree.lookup_entry_by_path(folder).map_err(SourceError::git(first))?.map(|entry| entry.object_id())
+                };
+                let unchanged = folder_ids[folder_index] == Some(id);
+                folder_ids[folder_index] = Some(id);
+                for &member in members {
+                    let blob = if unchanged {
+                        blobs[member].last().copied().flatten()
+                    } else if id.is_some() {
+                        tree.lookup_entry_by_path(&fulls[member])
+                            .map_err(SourceError::git(first))?
+                            .map(|entry| entry.object_id())
+                    } else {
+                        None
+                    };
+                    blobs[member].push(blob);
+                }
             }
+            commits.push((info.id, time));
         }
-        Ok(versions)
+        let mut all = Vec::with_capacity(paths.len());
+        for seen in &blobs {
+            let mut versions = Vec::new();
+            for (index, blob) in seen.iter().enumerate() {
+                // The oldest commit walked counts as a version when it holds the file.
+                let changed = match seen.get(index + 1) {
+                    Some(older) => older != blob,
+                    None => blob.is_some(),
+                };
+                if changed {
+                    let (id, time) = commits[index];
+                    // Read from the commit: a reminder finds the pull request that made a
+                    // version in its message.
+                    let commit = repo.find_commit(id).map_err(SourceError::git(first))?;
+                    let author = commit.author().map_err(SourceError::git(first))?.name.to_str_lossy().into_owned();
+                    let message = commit.message_raw_sloppy().to_str_lossy().into_owned();
+                    versions.push(crate::Version {
+                        commit: id.to_string(),
+                        time,
+                        author,
+                        message,
+                        blob: blob.map(crate::BlobId),
+                    });
+                }
+            }
+            all.push(versions);
+        }
+        Ok(all)
     }
 
     /// The revision's first parent, read at the same folder; `None` for a root commit, or when

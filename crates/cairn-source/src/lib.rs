@@ -256,6 +256,16 @@ impl Source {
         }
     }
 
+    /// `history` of each of `paths` (in their order), in one walk of the history: what a caller
+    /// asking for many files' histories (every environment's lifetime) should use.
+    #[must_use]
+    pub fn histories(&self, paths: &[&str], limit: usize) -> Option<Result<Vec<Vec<Version>>, SourceError>> {
+        match self {
+            Source::Git(revision) => Some(revision.histories(paths, limit)),
+            Source::Directory { .. } | Source::Merged(_) | Source::Overlay(_) => None,
+        }
+    }
+
     /// The revision's first parent, as a source of the same platform folder: `Some(Ok(None))`
     /// for a root commit (or a commit that adds the platform's folder), `None` when the source is
     /// not a git revision (a directory has no parent).

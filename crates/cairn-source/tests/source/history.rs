@@ -66,3 +66,37 @@ fn history_reads_paths_of_a_platform_in_a_folder() {
     assert_eq!(versions.len(), 1);
     assert_eq!(versions[0].commit, created);
 }
+
+/// Many files' histories in one walk are each what `history` gives for it alone: files of one
+/// folder (changed in different commits, one removed and re-created, one whose folder comes and
+/// goes), of another folder, and at the top.
+#[test]
+fn histories_in_one_walk_are_each_files_own_history() {
+    let repo = Repo::new();
+    repo.write("cairn.yaml", "version: 1\n").write("environments/a.yaml", "ttl: 1d\n");
+    repo.commit("a");
+    repo.write("environments/b.yaml", "ttl: 2d\n").write("catalog/x.yaml", "identifier: x\n");
+    repo.commit("b and x");
+    repo.write("environments/a.yaml", "ttl: 3d\n");
+    repo.commit("extend a");
+    repo.write("notes.txt", "unrelated\n");
+    repo.commit("unrelated");
+    std::fs::remove_file(repo.path().join("environments/a.yaml")).expect("removed");
+    std::fs::remove_file(repo.path().join("environments/b.yaml")).expect("removed");
+    repo.commit("the folder goes");
+    repo.write("environments/a.yaml", "ttl: 4d\n").write("cairn.yaml", "version: 1 # again\n");
+    repo.commit("a again");
+
+    let source = Source::git(repo.path(), "HEAD").expect("HEAD");
+    let paths = ["environments/a.yaml", "environments/b.yaml", "catalog/x.yaml", "cairn.yaml", "missing/z.yaml"];
+    let all = source.histories(&paths, 100).expect("a revision has history").expect("read");
+    assert_eq!(all.len(), paths.len());
+    for (path, versions) in paths.iter().zip(&all) {
+        let alone = source.history(path, 100).expect("history").expect("read");
+        assert_eq!(versions, &alone, "{path}");
+        let limited = source.histories(&[path], 3).expect("history").expect("read");
+        assert_eq!(limited[0], source.history(path, 3).expect("history").expect("read"), "{path}");
+    }
+    let count = |index: usize| all[index].len();
+    assert_eq!((count(0), count(1), count(2), count(3), count(4)), (4, 2, 1, 2, 0));
+}
