@@ -408,3 +408,32 @@ fn a_token_github_refuses_is_an_error_that_says_what_to_do() {
     assert!(platform.fake.pulls().iter().all(|pull| !pull.open));
     assert_eq!(platform.rendered_commits().len(), 1);
 }
+
+/// Someone committed by hand on the rendered branch: the reconcile stops there with a clear
+/// error, and destroys nothing of theirs.
+#[test]
+fn a_foreign_commit_on_the_rendered_branch_stops_the_publish_and_is_kept() {
+    let platform = Platform::new(&[]);
+    let first = platform.reconcile(&["--apply", "--push", "origin"]);
+    assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
+    // A person's commit on top of cairn's, pushed to origin.
+    let scratch = tempfile::tempdir().expect("temp dir");
+    git_in(scratch.path(), &["clone", "--quiet", "--branch", "rendered/main", &platform.origin, "hand"]);
+    let hand = scratch.path().join("hand");
+    std::fs::write(hand.join("hotfix.yaml"), "replicas: 9\n").expect("write");
+    git_in(&hand, &["add", "hotfix.yaml"]);
+    git_in(&hand, &["-c", "user.name=Eve", "-c", "user.email=eve@example.com", "commit", "--quiet", "-m", "hotfix"]);
+    git_in(&hand, &["push", "--quiet", "origin", "rendered/main"]);
+    let foreign = platform.rendered_commits()[0].clone();
+
+    platform.repo.write("environments/dev-new.yaml", &environment("dev-new", "10d"));
+    platform.commit("Create dev-new", "2026-12-03T18:00:00Z");
+    let run = platform.reconcile(&["--apply", "--push", "origin", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let report = json(&run);
+    let render = report["items"].as_array().expect("items").last().expect("the render").clone();
+    assert_eq!(render["status"], "failed");
+    let detail = render["detail"].as_str().expect("why");
+    assert!(detail.contains(&foreign[..12]) || detail.contains(&foreign), "{detail}");
+    assert_eq!(platform.rendered_commits()[0], foreign, "their commit is still the tip");
+}
