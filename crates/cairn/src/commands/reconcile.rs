@@ -134,7 +134,8 @@ fn apply(
     if result.is_err() {
         for item in &mut reconciled.items {
             if item.kind != ItemKind::Render && item.status == ItemStatus::Due {
-                item.status = ItemStatus::Failed("not carried out: GitHub cannot be used (the error above)".to_owned());
+                item.status =
+                    ItemStatus::Failed("not carried out: GitHub cannot be used (the error is on stderr)".to_owned());
             }
         }
     }
