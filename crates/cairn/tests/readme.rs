@@ -230,7 +230,9 @@ impl Fixture {
         let acme = project_dir().join("examples/acme");
         let clone = GitRepo::new();
         copy_tree(&acme, &clone.path.join("examples/acme"));
-        clone.commit("Alice", "The example platform");
+        // Committed when the example's development environment was created, as in cairn's own
+        // history: its `ttl` has run out since, as the README's sample says (`W1080`).
+        support::commit_at(&clone, "Alice", "The example platform", "2026-11-24T09:15:00Z");
 
         let platform = GitRepo::new();
         copy_tree(&acme, &platform.path);
