@@ -6,9 +6,9 @@
 //! queries are parsed by `cairn_compute::query`, so operators, findings and evaluation are the
 //! ones relation search queries use.
 
-use cairn_compute::query::Query;
+use cairn_compute::query::{Query, Subject};
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, Location, SourceFile};
-use cairn_model::{Node, Value};
+use cairn_model::{Node, Timestamp, Value};
 
 /// One level of a scorecard, as Port writes it.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +53,32 @@ pub fn read(file: &SourceFile, node: &Node) -> (Vec<Scorecard>, Vec<Diagnostic>)
         _ => reader.scorecard(node).into_iter().collect(),
     };
     (scorecards, reader.findings)
+}
+
+/// Where one entity stands on a scorecard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Standing {
+    /// The index in `levels` of the level reached; `0` is the base level.
+    pub level: usize,
+    /// Whether each rule passed, in the order of the scorecard's `rules`.
+    pub passed: Vec<bool>,
+}
+
+impl Scorecard {
+    /// Where `subject` stands, with Port's semantics (<https://docs.port.io/promote-scorecards/>):
+    /// the first level is the base level; the level reached is the highest one whose rules, and
+    /// every lower level's rules, all pass. So an entity passing Gold's rules but failing a
+    /// Bronze rule is at the base level. A rule naming no declared level is a finding at check
+    /// time and holds no level back here.
+    #[must_use]
+    pub fn standing(&self, subject: &dyn Subject, now: Timestamp) -> Standing {
+        let passed: Vec<bool> = self.rules.iter().map(|rule| rule.query.matches(subject, now)).collect();
+        let fails_at = |index: usize| {
+            self.rules.iter().zip(&passed).any(|(rule, passed)| !passed && rule.level == self.levels[index].title)
+        };
+        let level = (1..self.levels.len()).take_while(|&index| !fails_at(index)).last().unwrap_or(0);
+        Standing { level, passed }
+    }
 }
 
 struct Reader<'a> {

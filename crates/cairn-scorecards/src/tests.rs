@@ -81,3 +81,37 @@ fn malformed_scorecards_are_located_findings() {
     assert!(findings[0].starts_with("E1100 1:3 the scorecard has no `blueprint`"), "{findings:?}");
     assert!(findings[1].starts_with("E0322 10:"), "{findings:?}");
 }
+
+/// Port's semantics: the highest level whose rules and every lower level's rules pass; passing
+/// Gold's rule but failing Bronze's leaves the entity at the base level.
+#[test]
+fn the_level_is_the_highest_with_every_lower_level_passing() {
+    let (scorecards, findings) = read_text(
+        "\
+identifier: readiness
+blueprint: service
+levels: [{title: Basic}, {title: Bronze}, {title: Silver}, {title: Gold}]
+rules:
+  - {identifier: readme, level: Bronze, query: {combinator: and, conditions: [{property: readme, operator: isNotEmpty}]}}
+  - {identifier: oncall, level: Silver, query: {combinator: and, conditions: [{property: oncall, operator: isNotEmpty}]}}
+  - {identifier: slo, level: Gold, query: {combinator: and, conditions: [{property: slo, operator: \">=\", value: 99}]}}
+",
+    );
+    assert!(findings.is_empty(), "{findings:?}");
+    let scorecard = &scorecards[0];
+    let now = cairn_model::parse_timestamp("2026-12-03T12:00:00Z").expect("a date-time");
+    let level = |properties: &str| {
+        let text = format!("identifier: cart\nblueprint: service\nproperties: {properties}\n");
+        let parsed = parse_file("catalog/cart.yaml", text.as_bytes(), &Limits::default());
+        let node = parsed.documents.into_iter().next().expect("one document");
+        let (entity, found) = cairn_model::read_entity(&parsed.file, node, None);
+        assert!(found.is_empty(), "{found:?}");
+        scorecard.standing(&entity.expect("an entity"), now)
+    };
+    assert_eq!(level("{readme: r, oncall: o, slo: 99.9}").level, 3);
+    assert_eq!(level("{readme: r, oncall: o, slo: 90}").level, 2);
+    assert_eq!(level("{readme: r}").level, 1);
+    let gold_without_bronze = level("{oncall: o, slo: 99.9}");
+    assert_eq!(gold_without_bronze.level, 0);
+    assert_eq!(gold_without_bronze.passed, [false, true, true]);
+}
