@@ -224,7 +224,7 @@ impl Query {
 
     /// Parses a query whose list of rules sits under `list_key`: Port's scorecard rules write
     /// `{combinator, conditions}` where search queries write `{combinator, rules}`
-    /// (<https://docs.port.io/promote-scorecards/>). Operators, findings and evaluation are
+    /// (<https://docs.port.io/promote-scorecards/manage-scorecards>, its JSON example). Operators, findings and evaluation are
     /// the search query's, so scorecards and relations share one evaluator.
     #[must_use]
     pub fn parse_with_list_key(

@@ -1,6 +1,6 @@
 //! Port's scorecards, read from `scorecards/**` and (later) evaluated per entity.
 //!
-//! The shape is Port's (<https://docs.port.io/promote-scorecards/>): `identifier`, `title`,
+//! The shape is Port's (<https://docs.port.io/promote-scorecards/concepts-and-structure>): `identifier`, `title`,
 //! `blueprint`, `levels` (lowest first; the first is the base level and holds no rules), `rules`
 //! whose `query` is `{combinator, conditions}`, and an optional `filter` of the same shape. The
 //! queries are parsed by `cairn_compute::query`, so operators, findings and evaluation are the
@@ -65,7 +65,7 @@ pub struct Standing {
 }
 
 impl Scorecard {
-    /// Where `subject` stands, with Port's semantics (<https://docs.port.io/promote-scorecards/>):
+    /// Where `subject` stands, with Port's semantics (<https://docs.port.io/promote-scorecards/concepts-and-structure>):
     /// the first level is the base level; the level reached is the highest one whose rules, and
     /// every lower level's rules, all pass. So an entity passing Gold's rules but failing a
     /// Bronze rule is at the base level. A rule naming no declared level is a finding at check
