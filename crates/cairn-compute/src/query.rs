@@ -219,7 +219,20 @@ impl Query {
     /// finding (code `E0322`) for each thing wrong.
     #[must_use]
     pub fn parse(file: &SourceFile, node: &Node) -> (Option<Query>, Vec<Diagnostic>) {
-        let mut parser = Parser { file, findings: Vec::new() };
+        Query::parse_with_list_key(file, node, "rules")
+    }
+
+    /// Parses a query whose list of rules sits under `list_key`: Port's scorecard rules write
+    /// `{combinator, conditions}` where search queries write `{combinator, rules}`
+    /// (<https://docs.port.io/promote-scorecards/manage-scorecards>, its JSON example). Operators, findings and evaluation are
+    /// the search query's, so scorecards and relations share one evaluator.
+    #[must_use]
+    pub fn parse_with_list_key(
+        file: &SourceFile,
+        node: &Node,
+        list_key: &'static str,
+    ) -> (Option<Query>, Vec<Diagnostic>) {
+        let mut parser = Parser { file, list_key, findings: Vec::new() };
         let query = parser.query(node);
         let findings = parser.findings;
         (query.filter(|_| findings.is_empty()), findings)
@@ -367,6 +380,8 @@ fn items(value: &Json) -> Box<dyn Iterator<Item = &Json> + '_> {
 
 struct Parser<'a> {
     file: &'a SourceFile,
+    /// The key of a query's list of rules: `rules`, or `conditions` in a scorecard.
+    list_key: &'static str,
     findings: Vec<Diagnostic>,
 }
 
@@ -377,14 +392,15 @@ impl Parser<'_> {
     }
 
     fn query(&mut self, node: &Node) -> Option<Query> {
+        let list = self.list_key;
         let Some(entries) = node.as_mapping() else {
-            let help = "write `{combinator: and, rules: [...]}`".to_owned();
+            let help = format!("write `{{combinator: and, {list}: [...]}}`");
             self.report(node.span, format!("a search query is {}, not a mapping", node.type_name()), help);
             return None;
         };
         for entry in entries {
-            if !["combinator", "rules"].contains(&entry.key.as_str()) {
-                let help = "a search query has `combinator` and `rules` only".to_owned();
+            if !["combinator", list].contains(&entry.key.as_str()) {
+                let help = format!("a search query has `combinator` and `{list}` only");
                 self.report(entry.key_span, format!("a search query has no key `{}`", entry.key), help);
             }
         }
@@ -404,10 +420,10 @@ impl Parser<'_> {
                 }
             },
         };
-        let rules = match node.get("rules") {
+        let rules = match node.get(list) {
             None => {
-                let help = "add `rules: [{property: ..., operator: \"=\", value: ...}]`".to_owned();
-                self.report(node.span, "the search query has no `rules`".to_owned(), help);
+                let help = format!("add `{list}: [{{property: ..., operator: \"=\", value: ...}}]`");
+                self.report(node.span, format!("the search query has no `{list}`"), help);
                 None
             }
             Some(Node { value: Value::Sequence(items), .. }) => {
@@ -415,8 +431,8 @@ impl Parser<'_> {
                 rules.into_iter().collect::<Option<Vec<Rule>>>()
             }
             Some(other) => {
-                let help = "`rules` is a list of rules".to_owned();
-                self.report(other.span, format!("`rules` is {}, not a list", other.type_name()), help);
+                let help = format!("`{list}` is a list of rules");
+                self.report(other.span, format!("`{list}` is {}, not a list", other.type_name()), help);
                 None
             }
         };
@@ -429,7 +445,7 @@ impl Parser<'_> {
             self.report(node.span, format!("a rule is {}, not a mapping", node.type_name()), help);
             return None;
         }
-        if node.get("combinator").is_some() || node.get("rules").is_some() {
+        if node.get("combinator").is_some() || node.get(self.list_key).is_some() {
             return self.query(node).map(Rule::Query);
         }
         // Port's rules of other shapes (propertySchema-structure, relation and scorecard filters)

@@ -219,6 +219,8 @@ codes! {
     RunEventNotFired = "W1071", Warning, "an automation waits for an action run event, which cairn never fires";
     // W1080: lifetimes (docs/lifetimes.md).
     ExpiredEnvironment = "W1080", Warning, "an environment has expired and is still declared: its teardown is due";
+    // E1100-E1109, W1110-: scorecards (`scorecards/`, docs/scorecards.md).
+    InvalidScorecard = "E1100", Error, "a scorecard does not have Port's scorecard shape";
 }
 
 impl Code {

@@ -272,3 +272,40 @@ fn malformed_queries_are_located_findings() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// A scorecard's query lists its rules under `conditions`: the same parser reads it, nested
+/// queries included, and reports an unknown operator with the search query's code.
+#[test]
+fn a_query_with_conditions_parses_as_a_scorecard_writes_it() {
+    let text = "\
+combinator: and
+conditions:
+  - {property: tier, operator: \"=\", value: gold}
+  - combinator: or
+    conditions:
+      - {property: replicas, operator: \">=\", value: 3}
+      - {property: live, operator: \"=\", value: false}
+";
+    let parsed = parse_file("scorecard.yaml", text.as_bytes(), &Limits::default());
+    let node = parsed.documents.into_iter().next().expect("one document");
+    let (query, findings) = Query::parse_with_list_key(&parsed.file, &node, "conditions");
+    assert!(findings.is_empty(), "{findings:?}");
+    let query = query.expect("a query");
+    assert_eq!(query.combinator, Combinator::And);
+    assert!(matches!(query.rules[1], Rule::Query(_)));
+    assert!(query.matches(&entity(), now()));
+
+    let bad = "combinator: and\nconditions:\n  - {property: tier, operator: equals, value: gold}\n";
+    let parsed = parse_file("scorecard.yaml", bad.as_bytes(), &Limits::default());
+    let node = parsed.documents.into_iter().next().expect("one document");
+    let (query, findings) = Query::parse_with_list_key(&parsed.file, &node, "conditions");
+    assert!(query.is_none());
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].code.to_string(), "E0322");
+    assert_eq!(findings[0].location.as_ref().expect("located").start.line, 3);
+
+    // Under `conditions`, a `rules` key is not the list: a finding, not a silent empty query.
+    let (query, findings) = Query::parse_with_list_key(&parsed.file, &node, "rules");
+    assert!(query.is_none());
+    assert!(!findings.is_empty());
+}

@@ -1,0 +1,195 @@
+//! Port's scorecards, read from `scorecards/**` and (later) evaluated per entity.
+//!
+//! The shape is Port's (<https://docs.port.io/promote-scorecards/concepts-and-structure>): `identifier`, `title`,
+//! `blueprint`, `levels` (lowest first; the first is the base level and holds no rules), `rules`
+//! whose `query` is `{combinator, conditions}`, and an optional `filter` of the same shape. The
+//! queries are parsed by `cairn_compute::query`, so operators, findings and evaluation are the
+//! ones relation search queries use.
+
+use cairn_compute::query::{Query, Subject};
+use cairn_diagnostics::{ByteSpan, Code, Diagnostic, Location, SourceFile};
+use cairn_model::{Node, Timestamp, Value};
+
+/// One level of a scorecard, as Port writes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Level {
+    pub title: String,
+    pub color: Option<String>,
+}
+
+/// One rule: the level it belongs to and the query an entity must satisfy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScorecardRule {
+    pub identifier: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The title of the level the rule belongs to.
+    pub level: String,
+    pub query: Query,
+    pub span: ByteSpan,
+}
+
+/// A scorecard, parsed once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scorecard {
+    pub identifier: String,
+    pub title: Option<String>,
+    pub blueprint: String,
+    /// Lowest first: `levels[0]` is the base level.
+    pub levels: Vec<Level>,
+    pub rules: Vec<ScorecardRule>,
+    /// Which entities of the blueprint the scorecard applies to; `None` is all of them.
+    pub filter: Option<Query>,
+    pub span: ByteSpan,
+}
+
+/// Reads the scorecards of one document of `file`: a scorecard, or a list of them. Each thing
+/// wrong is a located finding; a scorecard with one is left out, the others are kept.
+#[must_use]
+pub fn read(file: &SourceFile, node: &Node) -> (Vec<Scorecard>, Vec<Diagnostic>) {
+    let mut reader = Reader { file, findings: Vec::new() };
+    let scorecards = match &node.value {
+        Value::Sequence(items) => items.iter().filter_map(|item| reader.scorecard(item)).collect(),
+        _ => reader.scorecard(node).into_iter().collect(),
+    };
+    (scorecards, reader.findings)
+}
+
+/// Where one entity stands on a scorecard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Standing {
+    /// The index in `levels` of the level reached; `0` is the base level.
+    pub level: usize,
+    /// Whether each rule passed, in the order of the scorecard's `rules`.
+    pub passed: Vec<bool>,
+}
+
+impl Scorecard {
+    /// Where `subject` stands, with Port's semantics (<https://docs.port.io/promote-scorecards/concepts-and-structure>):
+    /// the first level is the base level; the level reached is the highest one whose rules, and
+    /// every lower level's rules, all pass. So an entity passing Gold's rules but failing a
+    /// Bronze rule is at the base level. A rule naming no declared level is a finding at check
+    /// time and holds no level back here.
+    #[must_use]
+    pub fn standing(&self, subject: &dyn Subject, now: Timestamp) -> Standing {
+        let passed: Vec<bool> = self.rules.iter().map(|rule| rule.query.matches(subject, now)).collect();
+        let fails_at = |index: usize| {
+            self.rules.iter().zip(&passed).any(|(rule, passed)| !passed && rule.level == self.levels[index].title)
+        };
+        let level = (1..self.levels.len()).take_while(|&index| !fails_at(index)).last().unwrap_or(0);
+        Standing { level, passed }
+    }
+}
+
+struct Reader<'a> {
+    file: &'a SourceFile,
+    findings: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn report(&mut self, span: ByteSpan, message: String, help: &str) {
+        self.findings.push(
+            Diagnostic::new(Code::InvalidScorecard, message)
+                .at(Location::new(self.file, span))
+                .with_help(help.to_owned()),
+        );
+    }
+
+    /// The text at `key` of `node`; a finding when it is missing (and `required`) or not text.
+    fn text(&mut self, node: &Node, key: &str, required: bool, what: &str) -> Option<String> {
+        let Some(value) = node.get(key) else {
+            if required {
+                self.report(node.span, format!("the {what} has no `{key}`"), "Port's scorecards give it as text");
+            }
+            return None;
+        };
+        if let Some(text) = value.as_str() {
+            Some(text.to_owned())
+        } else {
+            let message = format!("`{key}` is {}, not text", value.type_name());
+            self.report(value.span, message, "write it as text");
+            None
+        }
+    }
+
+    fn list<'n>(&mut self, node: &'n Node, key: &str) -> Option<&'n [Node]> {
+        match node.get(key) {
+            None => {
+                self.report(node.span, format!("the scorecard has no `{key}`"), "add it as a list");
+                None
+            }
+            Some(Node { value: Value::Sequence(items), .. }) => Some(items),
+            Some(other) => {
+                self.report(other.span, format!("`{key}` is {}, not a list", other.type_name()), "write a list");
+                None
+            }
+        }
+    }
+
+    fn query(&mut self, node: &Node) -> Option<Query> {
+        let (query, findings) = Query::parse_with_list_key(self.file, node, "conditions");
+        self.findings.extend(findings);
+        query
+    }
+
+    fn scorecard(&mut self, node: &Node) -> Option<Scorecard> {
+        if node.as_mapping().is_none() {
+            let message = format!("a scorecard is {}, not a mapping", node.type_name());
+            self.report(node.span, message, "write `{identifier, title, blueprint, levels, rules}`");
+            return None;
+        }
+        let before = self.findings.len();
+        let identifier = self.text(node, "identifier", true, "scorecard");
+        let title = self.text(node, "title", false, "scorecard");
+        let blueprint = self.text(node, "blueprint", true, "scorecard");
+        let levels: Vec<Level> = self
+            .list(node, "levels")
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|level| {
+                let title = self.text(level, "title", true, "level")?;
+                Some(Level { title, color: self.text(level, "color", false, "level") })
+            })
+            .collect();
+        let rules: Vec<ScorecardRule> =
+            self.list(node, "rules").unwrap_or_default().iter().filter_map(|rule| self.rule(rule)).collect();
+        let filter = node.get("filter").and_then(|filter| self.query(filter));
+        if self.findings.len() > before {
+            return None;
+        }
+        Some(Scorecard {
+            identifier: identifier?,
+            title,
+            blueprint: blueprint?,
+            levels,
+            rules,
+            filter,
+            span: node.span,
+        })
+    }
+
+    fn rule(&mut self, node: &Node) -> Option<ScorecardRule> {
+        let identifier = self.text(node, "identifier", true, "rule");
+        let title = self.text(node, "title", false, "rule");
+        let description = self.text(node, "description", false, "rule");
+        let level = self.text(node, "level", true, "rule");
+        let query = match node.get("query") {
+            None => {
+                self.report(node.span, "the rule has no `query`".to_owned(), "add `query: {combinator, conditions}`");
+                None
+            }
+            Some(query) => self.query(query),
+        };
+        Some(ScorecardRule {
+            identifier: identifier?,
+            title,
+            description,
+            level: level?,
+            query: query?,
+            span: node.span,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

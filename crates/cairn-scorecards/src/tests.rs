@@ -1,0 +1,117 @@
+use cairn_model::{Limits, parse_file};
+
+use super::read;
+
+fn read_text(text: &str) -> (Vec<super::Scorecard>, Vec<String>) {
+    let parsed = parse_file("scorecards/service.yaml", text.as_bytes(), &Limits::default());
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    // A top-level list is read as one document per item, as entity files are.
+    let (mut scorecards, mut findings) = (Vec::new(), Vec::new());
+    for node in &parsed.documents {
+        let (read_here, found) = read(&parsed.file, node);
+        scorecards.extend(read_here);
+        findings.extend(found);
+    }
+    let findings = findings
+        .iter()
+        .map(|finding| {
+            let location = finding.location.as_ref().expect("located");
+            format!("{} {}:{} {}", finding.code, location.start.line, location.start.column, finding.message)
+        })
+        .collect();
+    (scorecards, findings)
+}
+
+/// Port's documented shape reads into typed levels, rules and filter.
+#[test]
+fn ports_scorecard_shape_is_read() {
+    let (scorecards, findings) = read_text(
+        "\
+identifier: production-readiness
+title: Production readiness
+blueprint: service
+filter:
+  combinator: and
+  conditions: [{property: $identifier, operator: isNotEmpty}]
+levels:
+  - {title: Basic, color: paleBlue}
+  - {title: Bronze, color: bronze}
+  - {title: Silver, color: silver}
+  - {title: Gold, color: gold}
+rules:
+  - identifier: hasReadme
+    title: Has a readme
+    level: Bronze
+    query:
+      combinator: and
+      conditions: [{property: readme, operator: isNotEmpty}]
+",
+    );
+    assert!(findings.is_empty(), "{findings:?}");
+    let scorecard = &scorecards[0];
+    assert_eq!(scorecard.blueprint, "service");
+    assert_eq!(
+        scorecard.levels.iter().map(|level| level.title.as_str()).collect::<Vec<_>>(),
+        ["Basic", "Bronze", "Silver", "Gold"]
+    );
+    assert_eq!(scorecard.rules[0].level, "Bronze");
+    assert!(scorecard.filter.is_some());
+}
+
+/// A malformed scorecard and an unknown operator are located findings, the operator's with the
+/// query parser's own code.
+#[test]
+fn malformed_scorecards_are_located_findings() {
+    let (scorecards, findings) = read_text(
+        "\
+- identifier: a
+  levels: [{title: Basic}]
+  rules: []
+- identifier: b
+  blueprint: service
+  levels: [{title: Basic}, {title: Gold}]
+  rules:
+    - identifier: r
+      level: Gold
+      query: {combinator: and, conditions: [{property: x, operator: equals, value: 1}]}
+",
+    );
+    assert_eq!(scorecards.len(), 0, "{scorecards:?}");
+    assert_eq!(findings.len(), 2, "{findings:?}");
+    assert!(findings[0].starts_with("E1100 1:3 the scorecard has no `blueprint`"), "{findings:?}");
+    assert!(findings[1].starts_with("E0322 10:"), "{findings:?}");
+}
+
+/// Port's semantics: the highest level whose rules and every lower level's rules pass; passing
+/// Gold's rule but failing Bronze's leaves the entity at the base level.
+#[test]
+fn the_level_is_the_highest_with_every_lower_level_passing() {
+    let (scorecards, findings) = read_text(
+        "\
+identifier: readiness
+blueprint: service
+levels: [{title: Basic}, {title: Bronze}, {title: Silver}, {title: Gold}]
+rules:
+  - {identifier: readme, level: Bronze, query: {combinator: and, conditions: [{property: readme, operator: isNotEmpty}]}}
+  - {identifier: oncall, level: Silver, query: {combinator: and, conditions: [{property: oncall, operator: isNotEmpty}]}}
+  - {identifier: slo, level: Gold, query: {combinator: and, conditions: [{property: slo, operator: \">=\", value: 99}]}}
+",
+    );
+    assert!(findings.is_empty(), "{findings:?}");
+    let scorecard = &scorecards[0];
+    let now = cairn_model::parse_timestamp("2026-12-03T12:00:00Z").expect("a date-time");
+    let level = |properties: &str| {
+        let text = format!("identifier: cart\nblueprint: service\nproperties: {properties}\n");
+        let parsed = parse_file("catalog/cart.yaml", text.as_bytes(), &Limits::default());
+        let node = parsed.documents.into_iter().next().expect("one document");
+        let (entity, found) = cairn_model::read_entity(&parsed.file, node, None);
+        assert!(found.is_empty(), "{found:?}");
+        scorecard.standing(&entity.expect("an entity"), now)
+    };
+    assert_eq!(level("{readme: r, oncall: o, slo: 99.9}").level, 3);
+    assert_eq!(level("{readme: r, oncall: o, slo: 90}").level, 2);
+    assert_eq!(level("{readme: r}").level, 1);
+    let gold_without_bronze = level("{oncall: o, slo: 99.9}");
+    assert_eq!(gold_without_bronze.level, 0);
+    assert_eq!(gold_without_bronze.passed, [false, true, true]);
+}
