@@ -77,23 +77,17 @@ pub fn run(args: &Args) -> ExitStatus {
         let shown = cairn_diagnostics::render_human(&due.diagnostics, &due.sources, args.color.enabled(), 100);
         say(shown.trim_end());
     }
-    let mut reconciled = Reconciled { source: due.source.clone(), now, applied: args.apply, items: Vec::new() };
-    for run in &due.runs {
-        reconciled.items.push(run_item(run, ItemStatus::Due));
-    }
-    for reminder in &due.reminders {
-        reconciled.items.push(reminder_item(reminder, ItemStatus::Due));
-    }
-    let commit = source.commit().unwrap_or_default();
-    let render = ReconcileItem {
-        kind: ItemKind::Render,
-        subject: due.rendered_branch.clone(),
-        what: format!("the output of {}", short(&commit)),
-        status: ItemStatus::Due,
-    };
+    let mut items: Vec<ReconcileItem> = due.runs.iter().map(run_item).collect();
+    items.extend(due.reminders.iter().map(reminder_item));
     if due.renders {
-        reconciled.items.push(render);
+        items.push(ReconcileItem {
+            kind: ItemKind::Render,
+            subject: due.rendered_branch.clone(),
+            what: format!("the output of {}", short(&due.source)),
+            status: ItemStatus::Due,
+        });
     }
+    let mut reconciled = Reconciled { source: due.source.clone(), now, applied: args.apply, items };
     let reached = if args.apply { apply(args, &root, &source, &due, &mut reconciled, now) } else { Ok(()) };
     let report = match args.format {
         Format::Human => cairn_report::reconcile_human(&reconciled),
@@ -310,16 +304,14 @@ fn publish(args: &Args, root: &std::path::Path, source: &Source, branch: &str) -
     ItemStatus::Failed(format!("`{branch}` kept moving on the remote; the next reconcile tries again"))
 }
 
-fn run_item(run: &DueRun, status: ItemStatus) -> ReconcileItem {
-    let action = match &run.run {
-        Ok(prepared) => prepared.action.identifier.value.clone(),
-        Err(_) => "?".to_owned(),
-    };
-    let status = match &run.run {
-        Ok(_) => status,
-        Err(findings) => {
-            ItemStatus::Failed(format!("cannot be prepared: {} finding(s), printed above", findings.len()))
-        }
+/// A run as the plan shows it: due, or failed when it cannot be prepared.
+fn run_item(run: &DueRun) -> ReconcileItem {
+    let (action, status) = match &run.run {
+        Ok(prepared) => (prepared.action.identifier.value.clone(), ItemStatus::Due),
+        Err(findings) => (
+            "?".to_owned(),
+            ItemStatus::Failed(format!("cannot be prepared: {} finding(s), printed above", findings.len())),
+        ),
     };
     ReconcileItem {
         kind: ItemKind::Run,
@@ -329,7 +321,7 @@ fn run_item(run: &DueRun, status: ItemStatus) -> ReconcileItem {
     }
 }
 
-fn reminder_item(reminder: &DueReminder, status: ItemStatus) -> ReconcileItem {
+fn reminder_item(reminder: &DueReminder) -> ReconcileItem {
     let target = match reminder.pull {
         Some(number) => format!("on #{number}"),
         None => "as an issue".to_owned(),
@@ -338,7 +330,7 @@ fn reminder_item(reminder: &DueReminder, status: ItemStatus) -> ReconcileItem {
         kind: ItemKind::Reminder,
         subject: reminder.entity.to_string(),
         what: format!("expires {}, {target}", reminder.expires),
-        status,
+        status: ItemStatus::Due,
     }
 }
 
