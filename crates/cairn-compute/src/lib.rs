@@ -50,6 +50,40 @@ pub fn derive_all(catalog: &Catalog, now: Timestamp) -> (Derived, Vec<Diagnostic
     derive_with(catalog, now, true)
 }
 
+/// An entity as queries see it once its catalog is derived: its own values, its computed
+/// properties (which Port's API returns among `properties`), and its relations resolved, so that
+/// a relation given as a search query counts as set when it finds an entity.
+#[derive(Clone, Copy, Debug)]
+pub struct Resolved<'a> {
+    pub entity: &'a cairn_model::Entity,
+    pub position: usize,
+    pub relations: &'a Relations,
+    pub computed: &'a Computed,
+}
+
+impl<'a> Resolved<'a> {
+    /// The entity at `position` of the catalog `derived` was derived from.
+    #[must_use]
+    pub fn new(catalog: &'a cairn_model::Catalog, position: usize, derived: &'a Derived) -> Self {
+        Resolved {
+            entity: &catalog.entities[position],
+            position,
+            relations: &derived.relations,
+            computed: &derived.computed,
+        }
+    }
+}
+
+impl query::Subject for Resolved<'_> {
+    fn value(&self, property: &str) -> Option<serde_json::Value> {
+        self.computed.get(self.position, property).cloned().or_else(|| self.entity.value(property))
+    }
+
+    fn is_related(&self, relation: &str) -> bool {
+        !self.relations.targets(self.position, relation).is_empty() || self.entity.is_related(relation)
+    }
+}
+
 fn derive_with(catalog: &Catalog, now: Timestamp, every_relation: bool) -> (Derived, Vec<Diagnostic>) {
     let (relations, mut findings) =
         if every_relation { Relations::resolve(catalog, now) } else { Relations::resolve_queries(catalog, now) };

@@ -29,11 +29,25 @@ pub enum Combinator {
     Or,
 }
 
-/// One rule of a query: a comparison of a property, or a nested query.
+/// One rule of a query: a comparison of a property, whether a relation is set (scorecards
+/// only), or a nested query.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Rule {
     Property(PropertyRule),
+    Relation(RelationRule),
     Query(Query),
+}
+
+/// `{relation, operator: isEmpty | isNotEmpty}`: a scorecard condition on whether the entity
+/// points at anything through `relation` (Port's "Ensure relation existence" example,
+/// <https://docs.port.io/promote-scorecards/examples>).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelationRule {
+    pub relation: String,
+    /// `true` for `isEmpty`, `false` for `isNotEmpty`.
+    pub empty: bool,
+    pub span: ByteSpan,
+    pub relation_span: ByteSpan,
 }
 
 /// `{property, operator, value}`.
@@ -193,6 +207,9 @@ impl Preset {
 pub trait Subject {
     /// The value of `property`, or `None` when it is not set.
     fn value(&self, property: &str) -> Option<Json>;
+
+    /// Whether the subject points at at least one entity through `relation`.
+    fn is_related(&self, relation: &str) -> bool;
 }
 
 /// An entity's own values: its properties as written and the meta-properties of
@@ -206,11 +223,21 @@ impl Subject for Entity {
             "$blueprint" => Some(Json::from(self.blueprint.value.as_str())),
             "$title" => self.title.as_deref().map(Json::from),
             "$icon" => self.icon.as_deref().map(Json::from),
-            // Port stores an entity's teams as a list, also when one team is written.
+            // Port stores an entity's teams as a list, also when one team is written. No team
+            // reads as unset: Port's "Has a team?" scorecard rule tests `$team` with `isNotEmpty`
+            // (<https://docs.port.io/promote-scorecards/examples>, the ownership example).
+            "$team" if self.teams.is_empty() => None,
             "$team" => Some(self.teams.iter().map(|team| Json::from(team.value.as_str())).collect()),
             meta if meta.starts_with('$') => None,
             name => self.properties.as_ref()?.get(name).map(Node::to_json),
         }
+    }
+
+    /// As written: an identifier or a non-empty list of them. A relation given as a search
+    /// query is resolved by `cairn_compute::derive`; a subject that has its targets answers
+    /// for it instead.
+    fn is_related(&self, relation: &str) -> bool {
+        self.relations.iter().any(|value| value.name == relation && value.targets().next().is_some())
     }
 }
 
@@ -243,6 +270,7 @@ impl Query {
     pub fn matches(&self, subject: &dyn Subject, now: Timestamp) -> bool {
         let mut rules = self.rules.iter().map(|rule| match rule {
             Rule::Property(rule) => rule.matches(subject, now),
+            Rule::Relation(rule) => subject.is_related(&rule.relation) != rule.empty,
             Rule::Query(query) => query.matches(subject, now),
         });
         match self.combinator {
@@ -255,8 +283,19 @@ impl Query {
     #[must_use]
     pub fn property_rules(&self) -> Box<dyn Iterator<Item = &PropertyRule> + '_> {
         Box::new(self.rules.iter().flat_map(|rule| match rule {
-            Rule::Property(rule) => Box::new(std::iter::once(rule)),
+            Rule::Property(rule) => Box::new(std::iter::once(rule)) as Box<dyn Iterator<Item = _>>,
+            Rule::Relation(_) => Box::new(std::iter::empty()),
             Rule::Query(query) => query.property_rules(),
+        }))
+    }
+
+    /// Every relation rule of the query, nested queries included.
+    #[must_use]
+    pub fn relation_rules(&self) -> Box<dyn Iterator<Item = &RelationRule> + '_> {
+        Box::new(self.rules.iter().flat_map(|rule| match rule {
+            Rule::Property(_) => Box::new(std::iter::empty()) as Box<dyn Iterator<Item = _>>,
+            Rule::Relation(rule) => Box::new(std::iter::once(rule)),
+            Rule::Query(query) => query.relation_rules(),
         }))
     }
 }
@@ -448,6 +487,9 @@ impl Parser<'_> {
         if node.get("combinator").is_some() || node.get(self.list_key).is_some() {
             return self.query(node).map(Rule::Query);
         }
+        if self.list_key == "conditions" && node.get("relation").is_some() {
+            return self.relation_rule(node).map(Rule::Relation);
+        }
         // Port's rules of other shapes (propertySchema-structure, relation and scorecard filters)
         // are read but not evaluated: a finding, not a silent `false`.
         for key in ["propertySchema", "relation", "scorecard", "blueprint"] {
@@ -469,6 +511,34 @@ impl Parser<'_> {
         let (operator, operator_span) = operator?;
         let value = self.value(node, operator)?;
         Some(Rule::Property(PropertyRule { property: property?, operator, value, span: node.span, operator_span }))
+    }
+
+    /// A scorecard's relation condition: `{relation, operator}` with `isEmpty` or `isNotEmpty`,
+    /// the operators Port's scorecards test relations with.
+    fn relation_rule(&mut self, node: &Node) -> Option<RelationRule> {
+        let relation = node.get("relation")?;
+        let name = relation.as_str().map(str::to_owned);
+        if name.is_none() {
+            let help = "name a relation of the blueprint".to_owned();
+            self.report(relation.span, format!("`relation` is {}, not a name", relation.type_name()), help);
+        }
+        for entry in node.as_mapping().unwrap_or_default() {
+            if !["relation", "operator"].contains(&entry.key.as_str()) {
+                let help = "a relation condition has `relation` and `operator`".to_owned();
+                self.report(entry.key_span, format!("a relation condition has no key `{}`", entry.key), help);
+            }
+        }
+        let (operator, operator_span) = self.operator(node)?;
+        let empty = match operator {
+            Operator::IsEmpty => true,
+            Operator::IsNotEmpty => false,
+            other => {
+                let message = format!("a relation condition cannot use `{}`", other.as_str());
+                self.report(operator_span, message, "test a relation with `isEmpty` or `isNotEmpty`".to_owned());
+                return None;
+            }
+        };
+        Some(RelationRule { relation: name?, empty, span: node.span, relation_span: relation.span })
     }
 
     fn property(&mut self, node: &Node) -> Option<String> {

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 
-use cairn_compute::query::Subject;
 use cairn_compute::{Computed, Relations};
 use cairn_diagnostics::{Code, Diagnostic, EntityRef, Location, SourceFile};
 use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Timestamp};
@@ -108,18 +107,6 @@ struct Unit<'a> {
     spec: &'a TemplateSpec,
     entity: Option<usize>,
     environment: Option<usize>,
-}
-
-/// An entity with its computed properties, as a `where` query sees it.
-struct WithComputed<'a> {
-    entity: &'a cairn_model::Entity,
-    computed: Option<&'a BTreeMap<String, Json>>,
-}
-
-impl Subject for WithComputed<'_> {
-    fn value(&self, property: &str) -> Option<Json> {
-        self.computed.and_then(|computed| computed.get(property).cloned()).or_else(|| self.entity.value(property))
-    }
 }
 
 /// Renders every unit of every template of `templates` over `input`, as `selection` narrows
@@ -232,7 +219,12 @@ fn units<'a>(
     };
     let matches = |spec: &TemplateSpec, position: usize| {
         spec.filter.as_ref().is_none_or(|query| {
-            let subject = WithComputed { entity: &catalog.entities[position], computed: input.computed.of(position) };
+            let subject = cairn_compute::Resolved {
+                entity: &catalog.entities[position],
+                position,
+                relations: input.relations,
+                computed: input.computed,
+            };
             query.matches(&subject, input.now)
         })
     };

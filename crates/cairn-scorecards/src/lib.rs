@@ -6,6 +6,8 @@
 //! queries are parsed by `cairn_compute::query`, so operators, findings and evaluation are the
 //! ones relation search queries use.
 
+use std::sync::Arc;
+
 use cairn_compute::query::{Query, Subject};
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, Location, SourceFile};
 use cairn_model::{Node, Timestamp, Value};
@@ -30,7 +32,7 @@ pub struct ScorecardRule {
 }
 
 /// A scorecard, parsed once.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Scorecard {
     pub identifier: String,
     pub title: Option<String>,
@@ -40,14 +42,19 @@ pub struct Scorecard {
     pub rules: Vec<ScorecardRule>,
     /// Which entities of the blueprint the scorecard applies to; `None` is all of them.
     pub filter: Option<Query>,
+    /// The file it is written in, and where.
+    pub file: Arc<SourceFile>,
     pub span: ByteSpan,
 }
 
-/// Reads the scorecards of one document of `file`: a scorecard, or a list of them. Each thing
-/// wrong is a located finding; a scorecard with one is left out, the others are kept.
+/// Reads the scorecards of one document of `file`: a scorecard, or a list of them. A scorecard
+/// written under a blueprint's `scorecards` key belongs to that blueprint (`implied_blueprint`)
+/// and need not name it, as Port's examples, posted to a blueprint's scorecards, do not
+/// (<https://docs.port.io/promote-scorecards/examples>). Each thing wrong is a located finding;
+/// a scorecard with one is left out, the others are kept.
 #[must_use]
-pub fn read(file: &SourceFile, node: &Node) -> (Vec<Scorecard>, Vec<Diagnostic>) {
-    let mut reader = Reader { file, findings: Vec::new() };
+pub fn read(file: &Arc<SourceFile>, node: &Node, implied_blueprint: Option<&str>) -> (Vec<Scorecard>, Vec<Diagnostic>) {
+    let mut reader = Reader { file, implied_blueprint, findings: Vec::new() };
     let scorecards = match &node.value {
         Value::Sequence(items) => items.iter().filter_map(|item| reader.scorecard(item)).collect(),
         _ => reader.scorecard(node).into_iter().collect(),
@@ -66,23 +73,34 @@ pub struct Standing {
 
 impl Scorecard {
     /// Where `subject` stands, with Port's semantics (<https://docs.port.io/promote-scorecards/concepts-and-structure>):
-    /// the first level is the base level; the level reached is the highest one whose rules, and
-    /// every lower level's rules, all pass. So an entity passing Gold's rules but failing a
-    /// Bronze rule is at the base level. A rule naming no declared level is a finding at check
-    /// time and holds no level back here.
+    /// the first level is the base level ("If the entity didn't pass any rule, it will be at the
+    /// `Basic` level"); the level reached is the highest level with rules whose rules, and every
+    /// lower level's rules, all pass. So an entity passing Gold's rules but failing a Bronze rule
+    /// is at the base level, and a level without rules is never reached by itself: passing Bronze
+    /// when Silver and Gold hold no rules is Bronze. A rule naming no declared level is a finding
+    /// at check time and holds no level back here.
     #[must_use]
     pub fn standing(&self, subject: &dyn Subject, now: Timestamp) -> Standing {
         let passed: Vec<bool> = self.rules.iter().map(|rule| rule.query.matches(subject, now)).collect();
-        let fails_at = |index: usize| {
-            self.rules.iter().zip(&passed).any(|(rule, passed)| !passed && rule.level == self.levels[index].title)
-        };
-        let level = (1..self.levels.len()).take_while(|&index| !fails_at(index)).last().unwrap_or(0);
+        let mut level = 0;
+        for (index, declared) in self.levels.iter().enumerate().skip(1) {
+            let mut results =
+                self.rules.iter().zip(&passed).filter(|(rule, _)| rule.level == declared.title).peekable();
+            if results.peek().is_none() {
+                continue;
+            }
+            if !results.all(|(_, passed)| *passed) {
+                break;
+            }
+            level = index;
+        }
         Standing { level, passed }
     }
 }
 
 struct Reader<'a> {
-    file: &'a SourceFile,
+    file: &'a Arc<SourceFile>,
+    implied_blueprint: Option<&'a str>,
     findings: Vec<Diagnostic>,
 }
 
@@ -141,7 +159,10 @@ impl Reader<'_> {
         let before = self.findings.len();
         let identifier = self.text(node, "identifier", true, "scorecard");
         let title = self.text(node, "title", false, "scorecard");
-        let blueprint = self.text(node, "blueprint", true, "scorecard");
+        let blueprint = match self.implied_blueprint {
+            Some(implied) => self.implied(node, implied),
+            None => self.text(node, "blueprint", true, "scorecard"),
+        };
         let levels: Vec<Level> = self
             .list(node, "levels")
             .unwrap_or_default()
@@ -164,8 +185,23 @@ impl Reader<'_> {
             levels,
             rules,
             filter,
+            file: Arc::clone(self.file),
             span: node.span,
         })
+    }
+
+    /// The blueprint of a scorecard written under a blueprint: that one, and a `blueprint` key,
+    /// if written, must agree.
+    fn implied(&mut self, node: &Node, implied: &str) -> Option<String> {
+        if let Some(written) = self.text(node, "blueprint", false, "scorecard")
+            && written != implied
+        {
+            let span = node.get("blueprint").map_or(node.span, |value| value.span);
+            let message = format!("the scorecard names blueprint `{written}` but is written under `{implied}`");
+            self.report(span, message, "leave `blueprint` out, or move the scorecard under its blueprint");
+            return None;
+        }
+        Some(implied.to_owned())
     }
 
     fn rule(&mut self, node: &Node) -> Option<ScorecardRule> {

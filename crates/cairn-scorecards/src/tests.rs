@@ -8,7 +8,7 @@ fn read_text(text: &str) -> (Vec<super::Scorecard>, Vec<String>) {
     // A top-level list is read as one document per item, as entity files are.
     let (mut scorecards, mut findings) = (Vec::new(), Vec::new());
     for node in &parsed.documents {
-        let (read_here, found) = read(&parsed.file, node);
+        let (read_here, found) = read(&parsed.file, node, None);
         scorecards.extend(read_here);
         findings.extend(found);
     }
@@ -114,4 +114,78 @@ rules:
     let gold_without_bronze = level("{oncall: o, slo: 99.9}");
     assert_eq!(gold_without_bronze.level, 0);
     assert_eq!(gold_without_bronze.passed, [false, true, true]);
+}
+
+fn entity(text: &str) -> cairn_model::Entity {
+    let parsed = parse_file("catalog/entity.yaml", text.as_bytes(), &Limits::default());
+    let node = parsed.documents.into_iter().next().expect("one document");
+    let (entity, found) = cairn_model::read_entity(&parsed.file, node, None);
+    assert!(found.is_empty(), "{found:?}");
+    entity.expect("an entity")
+}
+
+/// Port's "Ensure relation existence" example (<https://docs.port.io/promote-scorecards/examples>),
+/// written under its blueprint without naming it: a service with a domain reaches Bronze, one
+/// without stays at Basic.
+#[test]
+fn ports_relation_existence_example_gives_ports_levels() {
+    let text = r#"{
+  "identifier": "domain_definition",
+  "title": "Domain definition",
+  "rules": [
+    {
+      "identifier": "hasDomain",
+      "title": "Has domain",
+      "level": "Bronze",
+      "query": {"combinator": "and", "conditions": [{"operator": "isNotEmpty", "relation": "domain"}]}
+    }
+  ],
+  "levels": [
+    {"color": "paleBlue", "title": "Basic"},
+    {"color": "bronze", "title": "Bronze"},
+    {"color": "silver", "title": "Silver"},
+    {"color": "gold", "title": "Gold"}
+  ]
+}"#;
+    let parsed = parse_file("blueprints/service.json", text.as_bytes(), &Limits::default());
+    let (scorecards, findings) = read(&parsed.file, &parsed.documents[0], Some("service"));
+    assert!(findings.is_empty(), "{findings:?}");
+    let scorecard = &scorecards[0];
+    assert_eq!(scorecard.blueprint, "service");
+    let now = cairn_model::parse_timestamp("2026-12-03T12:00:00Z").expect("a date-time");
+    let with_domain = entity("identifier: cart\nblueprint: service\nrelations: {domain: payments}\n");
+    let without = entity("identifier: cart\nblueprint: service\nrelations: {domain: []}\n");
+    assert_eq!(scorecard.standing(&with_domain, now).level, 1);
+    assert_eq!(scorecard.standing(&without, now).level, 0);
+}
+
+/// Port's "Ownership" example (same page), a list of one scorecard with a filter: on-call and
+/// fewer than 5 open incidents for Gold, a team for Silver. Passing Gold's rule without a team
+/// leaves the entity at the base level.
+#[test]
+fn ports_ownership_example_gives_ports_levels() {
+    let text = r#"[{
+  "identifier": "ownership",
+  "title": "Ownership",
+  "filter": {"combinator": "and", "conditions": [{"property": "is_production", "operator": "=", "value": true}]},
+  "rules": [
+    {"title": "Has on call?", "identifier": "has_on_call", "level": "Gold",
+     "query": {"combinator": "and", "conditions": [
+       {"operator": "isNotEmpty", "property": "on_call"},
+       {"operator": "<", "property": "open_incidents", "value": 5}]}},
+    {"title": "Has a team?", "identifier": "has_team", "level": "Silver",
+     "query": {"combinator": "and", "conditions": [{"operator": "isNotEmpty", "property": "$team"}]}}
+  ],
+  "levels": [{"title": "Basic"}, {"title": "Bronze"}, {"title": "Silver"}, {"title": "Gold"}]
+}]"#;
+    let parsed = parse_file("blueprints/service.json", text.as_bytes(), &Limits::default());
+    let (scorecards, findings) = read(&parsed.file, &parsed.documents[0], Some("service"));
+    assert!(findings.is_empty(), "{findings:?}");
+    let scorecard = &scorecards[0];
+    let now = cairn_model::parse_timestamp("2026-12-03T12:00:00Z").expect("a date-time");
+    let level = |text: &str| scorecard.standing(&entity(text), now).level;
+    let base = "identifier: cart\nblueprint: service\n";
+    assert_eq!(level(&format!("{base}team: payments\nproperties: {{on_call: ann, open_incidents: 2}}\n")), 3);
+    assert_eq!(level(&format!("{base}team: payments\nproperties: {{on_call: ann, open_incidents: 7}}\n")), 2);
+    assert_eq!(level(&format!("{base}properties: {{on_call: ann, open_incidents: 2}}\n")), 0);
 }
