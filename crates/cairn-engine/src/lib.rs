@@ -19,6 +19,7 @@ mod reconcile;
 mod render;
 mod rendered_diff;
 mod run;
+mod scorecards;
 mod shape;
 #[cfg(test)]
 mod testing;
@@ -31,6 +32,7 @@ pub use actions::{ActionSet, actions};
 pub use cairn_diagnostics::Severity;
 pub use cairn_model::{Expiry, ExpiryRule, Timestamp, parse_now};
 pub use cairn_render::{MANIFEST_FILE, Rendered, WriteError, Written, write};
+pub use cairn_scorecards::{Level, Scorecard, ScorecardRule, Standing};
 pub use change::check_change;
 pub use check::{Outcome, check};
 pub use environments::{CommitRef, EnvironmentStatus, HISTORY_LIMIT, ResourceStatus, environments};
@@ -50,5 +52,6 @@ pub use run::{
     Change, FileWrite, PreparedRun, RunFailure, RunRequest, WorktreeError, apply, diff_writes, prepare, preview,
     write_worktree,
 };
+pub use scorecards::{Score, Scorecards, Scored, scorecards};
 pub use verdict::Verdict;
 pub use verify::{Verification, VerifyError, verify_rendered};

@@ -13,6 +13,7 @@ use cairn_model::{
 use cairn_render::Templates;
 use cairn_resources::{Definition, check_definitions, read_definition};
 use cairn_score::Workload;
+use cairn_scorecards::Scorecard;
 use cairn_source::{BlobId, Contents, EntryKind, FileEntry, Reader, Source};
 use rayon::prelude::*;
 
@@ -52,6 +53,9 @@ pub struct Loaded {
     /// The committed workflows `cairn actions workflows` writes (`.github/workflows/cairn-action-*.yml`
     /// under the platform's root), as text, for the stale-workflow findings.
     pub action_workflows: Vec<Arc<SourceFile>>,
+    /// The scorecards of `scorecards/` and of the blueprints' `scorecards` keys (and the bundled
+    /// ones when `library.scorecards` is on), sorted by file and position.
+    pub scorecards: Vec<Scorecard>,
     /// Where the platform is in its git repository (`Source::prefix`).
     pub prefix: String,
     pub diagnostics: Vec<Diagnostic>,
@@ -124,6 +128,9 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
             // Reserved folders are read by the part of cairn that owns them: `actions/` and the
             // action workflows by cairn-actions' rules.
             (EntryKind::File, FileRole::Reserved) if ActionFile::of(&entry.path).is_some() => work.push(entry),
+            (EntryKind::File, FileRole::Reserved) if cairn_scorecards::is_scorecard_file(&entry.path) => {
+                work.push(entry);
+            }
             (EntryKind::File, FileRole::Ignored) => loaded.ignored.push(entry.path.clone()),
             (EntryKind::File, FileRole::Settings | FileRole::Reserved | FileRole::PolicyTest) => {}
         }
@@ -176,6 +183,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
     loaded.action_workflows.sort_by(|a, b| a.path().cmp(b.path()));
 
     add_libraries(&mut loaded, template_files);
+    loaded.scorecards.sort_by(|a, b| (a.file.path(), a.span.start).cmp(&(b.file.path(), b.span.start)));
     Ok(loaded)
 }
 
@@ -199,6 +207,7 @@ fn absorb(loaded: &mut Loaded, template_files: &mut Vec<Arc<SourceFile>>, result
         loaded.resource_templates.push(Arc::clone(file));
     }
     loaded.actions.extend(result.actions);
+    loaded.scorecards.extend(result.scorecards);
     if let Some((kind, file)) = &result.action_text {
         loaded.files.push(Arc::clone(file));
         match kind {
@@ -214,11 +223,21 @@ fn absorb(loaded: &mut Loaded, template_files: &mut Vec<Arc<SourceFile>>, result
 /// (the repository's `template_files` with the bundled ones) read and compiled once.
 fn add_libraries(loaded: &mut Loaded, mut template_files: Vec<Arc<SourceFile>>) {
     if loaded.settings.library.blueprints {
-        for bundled in cairn_library::files_in("blueprints").filter(|file| is_data_file(file.path)) {
+        for bundled in cairn_library::blueprints().filter(|file| is_data_file(file.path)) {
             let path = format!("{BUNDLED_PREFIX}{}", bundled.path);
             let result = parse_documents(&path, bundled.contents.as_bytes(), FileRole::Blueprint, &Limits::default());
             loaded.files.extend(result.file);
             loaded.bundled_blueprints.extend(result.blueprints);
+            loaded.scorecards.extend(result.scorecards);
+            loaded.diagnostics.extend(result.diagnostics);
+        }
+    }
+    if loaded.settings.library.scorecards {
+        for bundled in cairn_library::scorecards().filter(|file| is_data_file(file.path)) {
+            let path = format!("{BUNDLED_PREFIX}{}", bundled.path);
+            let result = read_scorecard_file(&path, bundled.contents.as_bytes(), &Limits::default());
+            loaded.files.extend(result.file);
+            loaded.scorecards.extend(result.scorecards);
             loaded.diagnostics.extend(result.diagnostics);
         }
     }
@@ -302,6 +321,7 @@ struct FileResult {
     waivers: Vec<Waiver>,
     definitions: Vec<Definition>,
     actions: Vec<Action>,
+    scorecards: Vec<Scorecard>,
     /// A template beside the actions, or a committed action workflow.
     action_text: Option<(ActionFile, Arc<SourceFile>)>,
     diagnostics: Vec<Diagnostic>,
@@ -347,6 +367,11 @@ fn load_file(reader: &Reader<'_>, entry: &FileEntry, role: FileRole, limits: &Li
                 Err(diagnostic) => FileResult { diagnostics: vec![*diagnostic], ..FileResult::default() },
             };
         }
+        Ok(Contents::Bytes(bytes))
+            if role == FileRole::Reserved && cairn_scorecards::is_scorecard_file(&entry.path) =>
+        {
+            return read_scorecard_file(&entry.path, &bytes, limits);
+        }
         Ok(Contents::Bytes(bytes)) if role == FileRole::Reserved => {
             return read_action_file(&entry.path, bytes, limits);
         }
@@ -378,6 +403,20 @@ fn read_action_file(path: &str, bytes: Vec<u8>, limits: &Limits) -> FileResult {
         },
         None => FileResult::default(),
     }
+}
+
+/// Reads a file of `scorecards/`: each document a scorecard or a list of them (a top-level list
+/// is split into documents by `parse_file`, as entity files are).
+fn read_scorecard_file(path: &str, bytes: &[u8], limits: &Limits) -> FileResult {
+    let parsed = parse_file(path, bytes, limits);
+    let mut result = FileResult { diagnostics: parsed.diagnostics, ..FileResult::default() };
+    for document in &parsed.documents {
+        let (scorecards, diagnostics) = cairn_scorecards::read(&parsed.file, document, None);
+        result.scorecards.extend(scorecards);
+        result.diagnostics.extend(diagnostics);
+    }
+    result.file = Some(parsed.file);
+    result
 }
 
 /// Reads a text file, such as a policy, that cairn does not parse as data.
@@ -430,8 +469,16 @@ fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) ->
         match role {
             FileRole::Blueprint => {
                 let (blueprint, diagnostics) = read_blueprint(&parsed.file, document);
-                result.blueprints.extend(blueprint);
                 result.diagnostics.extend(diagnostics);
+                // Scorecards nested under the blueprint belong to it.
+                if let Some(blueprint) = &blueprint
+                    && let Some(nested) = blueprint.node.get("scorecards")
+                {
+                    let (scorecards, diagnostics) = read_nested_scorecards(&parsed.file, nested, &blueprint.identifier);
+                    result.scorecards.extend(scorecards);
+                    result.diagnostics.extend(diagnostics);
+                }
+                result.blueprints.extend(blueprint);
             }
             FileRole::Entity(implied) => {
                 let (entity, diagnostics) = read_entity(&parsed.file, document, implied);
@@ -465,6 +512,23 @@ fn parse_documents(path: &str, bytes: &[u8], role: FileRole, limits: &Limits) ->
     }
     result.file = Some(parsed.file);
     result
+}
+
+/// The scorecards under a blueprint's `scorecards` key: a list of them (Port's shape, each
+/// without `blueprint`).
+fn read_nested_scorecards(
+    file: &Arc<SourceFile>,
+    nested: &cairn_model::Node,
+    blueprint: &str,
+) -> (Vec<Scorecard>, Vec<Diagnostic>) {
+    if let cairn_model::Value::Sequence(_) = &nested.value {
+        return cairn_scorecards::read(file, nested, Some(blueprint));
+    }
+    let message = format!("`scorecards` is {}, not a list", nested.type_name());
+    let diagnostic = Diagnostic::new(Code::InvalidScorecard, message)
+        .at(Location::new(file, nested.span))
+        .with_help("write the blueprint's scorecards as a list");
+    (Vec::new(), vec![diagnostic])
 }
 
 fn wrong_folder(file: &SourceFile, entity: &Entity) -> Diagnostic {

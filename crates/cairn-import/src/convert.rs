@@ -207,7 +207,7 @@ fn unknown_blueprint(
 fn bundled_blueprints() -> &'static BTreeSet<String> {
     static BUNDLED: OnceLock<BTreeSet<String>> = OnceLock::new();
     BUNDLED.get_or_init(|| {
-        cairn_library::files_in("blueprints")
+        cairn_library::blueprints()
             .flat_map(|file| parse_file(file.path, file.contents.as_bytes(), &Limits::default()).documents)
             .filter_map(|document| document.get("identifier").and_then(Node::as_str).map(str::to_owned))
             .collect()

@@ -16,6 +16,24 @@ pub fn files_in(folder: &str) -> impl Iterator<Item = &'static BundledFile> + '_
     FILES.iter().filter(move |file| file.path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')))
 }
 
+/// The folder of the blueprint library that holds its scorecards, not blueprints.
+pub const SCORECARDS_FOLDER: &str = "blueprints/scorecards";
+
+/// The bundled blueprints: the files of `blueprints/`, its scorecards left out.
+pub fn blueprints() -> impl Iterator<Item = &'static BundledFile> {
+    files_in("blueprints").filter(|file| files_in_scorecards(file).is_none())
+}
+
+/// The bundled scorecards (`blueprints/scorecards/`), which apply when `cairn.yaml` says
+/// `library: {scorecards: true}`.
+pub fn scorecards() -> impl Iterator<Item = &'static BundledFile> {
+    files_in("blueprints").filter(|file| files_in_scorecards(file).is_some())
+}
+
+fn files_in_scorecards(file: &BundledFile) -> Option<&str> {
+    file.path.strip_prefix(SCORECARDS_FOLDER)?.strip_prefix('/')
+}
+
 /// The bundled policies, unit tests left out: the Rego files that judge a catalog.
 pub fn policies() -> impl Iterator<Item = &'static BundledFile> {
     files_in("policies").filter(|file| {
@@ -47,10 +65,14 @@ mod tests {
                 .map(|entry| format!("{folder}/{}", entry.expect("readable").file_name().to_string_lossy()))
                 .collect();
             on_disk.sort();
-            let embedded: Vec<&str> = files_in(folder).map(|file| file.path).collect();
+            on_disk.retain(|path| path != SCORECARDS_FOLDER);
+            let embedded: Vec<&str> =
+                files_in(folder).map(|file| file.path).filter(|path| !path.starts_with(SCORECARDS_FOLDER)).collect();
             assert_eq!(embedded, on_disk);
         }
         assert!(files_in("blueprints").any(|file| file.path == "blueprints/environment.yaml"));
+        assert!(blueprints().all(|file| !file.path.starts_with(SCORECARDS_FOLDER)));
+        assert!(scorecards().any(|file| file.path == "blueprints/scorecards/production-readiness.yaml"));
     }
 
     /// Every file below `templates/` is embedded, nested folders included, and none of them is

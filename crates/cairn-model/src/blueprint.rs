@@ -25,6 +25,8 @@ const KNOWN_KEYS: &[&str] = &[
     "aggregationProperties",
     "teamInheritance",
     "changelogDestination",
+    // Read by cairn-scorecards: the blueprint's scorecards, as Port's export can nest them.
+    "scorecards",
 ];
 
 /// A relation a blueprint declares: entities of this blueprint point at entities of `target`.

@@ -115,6 +115,7 @@ impl Default for LimitSettings {
 /// Which of cairn's bundled libraries apply to this repository.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+#[expect(clippy::struct_excessive_bools, reason = "one switch per bundled library, as cairn.yaml writes them")]
 pub struct Library {
     /// The bundled blueprints (`_team`, `_user`, `Domain`, `System`, `Component`, `API`, `Resource`,
     /// `Environment`). A blueprint of the repository with the same identifier replaces one.
@@ -127,11 +128,14 @@ pub struct Library {
     /// enables them, like the policies. A template of the repository with the same name
     /// replaces one.
     pub templates: bool,
+    /// The bundled scorecards (`production-readiness`, on the bundled `Component` blueprint):
+    /// off unless the repository enables them, like the policies.
+    pub scorecards: bool,
 }
 
 impl Default for Library {
     fn default() -> Self {
-        Library { blueprints: true, policies: false, templates: false }
+        Library { blueprints: true, policies: false, templates: false, scorecards: false }
     }
 }
 

@@ -19,6 +19,7 @@ mod rendered;
 mod rendering;
 mod run;
 mod sarif;
+mod scorecards;
 mod table;
 
 pub use environments::{environments_human, environments_json, environments_markdown};
@@ -36,3 +37,4 @@ pub use rendered::MARKDOWN_BUDGET;
 pub use rendering::{rendering_json, verification_json};
 pub use run::{RunResult, run_human, run_json, run_markdown};
 pub use sarif::sarif;
+pub use scorecards::{scorecard_entity_human, scorecards_csv, scorecards_human, scorecards_json, scorecards_markdown};

@@ -12,6 +12,16 @@ use cairn_compute::query::{Query, Subject};
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, Location, SourceFile};
 use cairn_model::{Node, Timestamp, Value};
 
+/// The folder of the platform repository that holds scorecards (YAML or JSON, nested folders
+/// allowed); `cairn import port` writes Port's there.
+pub const FOLDER: &str = "scorecards";
+
+/// Whether `path` (platform-relative) is a scorecard file.
+#[must_use]
+pub fn is_scorecard_file(path: &str) -> bool {
+    path.strip_prefix(FOLDER).is_some_and(|rest| rest.starts_with('/')) && cairn_model::is_data_file(path)
+}
+
 /// One level of a scorecard, as Port writes it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Level {

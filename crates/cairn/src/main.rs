@@ -9,7 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 mod commands;
 mod exit;
 
-use commands::{actions, check, ci, env, import, init, plan, policy, reconcile, render, run};
+use commands::{actions, check, ci, env, import, init, plan, policy, reconcile, render, run, scorecard};
 
 /// Policy evaluation allocates and frees many small values; mimalloc does that faster than the
 /// system allocator (measured in docs/benchmarks.md).
@@ -92,6 +92,13 @@ enum Command {
     /// an item failed (the next run completes the rest) or a run cannot be prepared; 2 when the
     /// repository or revision cannot be read, or GitHub cannot be reached at all.
     Reconcile(reconcile::Args),
+    /// Score every entity on the platform's scorecards (`scorecards/`, Port's format): the level
+    /// each reaches, the rules that hold it back, and how many of each team's entities are at
+    /// each level; `--entity` for one entity's breakdown (docs/scorecards.md).
+    ///
+    /// Exits 0; 1 when a scorecard cannot be read (it is left out of the table) or nothing is
+    /// scored; 2 when the repository or revision cannot be read.
+    Scorecard(scorecard::Args),
     /// Print the shell completion script for SHELL on stdout.
     ///
     /// bash: `cairn completions bash > ~/.local/share/bash-completion/completions/cairn`;
@@ -119,6 +126,7 @@ fn main() -> ExitCode {
         Command::Actions(command) => actions::run(&command),
         Command::Env(command) => env::run(&command),
         Command::Reconcile(args) => reconcile::run(&args),
+        Command::Scorecard(args) => scorecard::run(&args),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "cairn", &mut script);

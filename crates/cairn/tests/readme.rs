@@ -89,6 +89,7 @@ const EXPECTED: &[(&str, Expect)] = &[
     ("cairn render [PATH] --out OUT", Expect::prints(0, " created, 0 changed, 0 unchanged, 0 removed")),
     ("cairn actions list [PATH]", Expect::prints(0, "extend-ttl")),
     ("cairn env list [PATH]", Expect::prints(0, "ttl from the commit that set it")),
+    ("cairn scorecard [PATH]", Expect::prints(0, "production-readiness (Production readiness) on Component")),
     ("cairn reconcile [PATH] --dry-run", Expect::prints(0, "`--apply` carries them out")),
     (
         "cairn run extend-ttl --entity dev-alice-checkout --set days=3 --dry-run",

@@ -133,11 +133,13 @@ pub fn init(dir: &Path) -> Result<Initialized, InitError> {
         }
     }
 
-    // The bundled policies apply from the binary (`library.policies` in cairn.yaml), so that
-    // they stay current with cairn; copies would define their packages twice.
+    // The bundled policies and scorecards apply from the binary (`library.policies`,
+    // `library.scorecards` in cairn.yaml), so that they stay current with cairn; copies would
+    // define their packages (and scorecards) twice.
     let library = cairn_library::FILES
         .iter()
         .filter(|file| std::path::Path::new(file.path).extension().is_none_or(|extension| extension != "rego"))
+        .filter(|file| !file.path.starts_with(cairn_library::SCORECARDS_FOLDER))
         .map(|file| (file.path, file.contents.to_owned()));
     let starter = STARTER.iter().map(|&(path, contents)| (path, contents.to_owned()));
     let in_dir = WORKFLOW_FILES

@@ -14,6 +14,7 @@ pub mod policy;
 pub mod reconcile;
 pub mod render;
 pub mod run;
+pub mod scorecard;
 pub mod select;
 pub mod terminal;
 

@@ -1,0 +1,144 @@
+//! Scorecards over a catalog: each entity of a scorecard's blueprint that its filter admits,
+//! with the level it reaches and the rules it passes (cairn-scorecards' `standing`, over the
+//! entity with its computed properties and resolved relations).
+
+use std::collections::HashMap;
+
+use cairn_compute::{Derived, Resolved};
+use cairn_diagnostics::{Diagnostic, EntityRef, Severity, SourceMap};
+use cairn_model::{Catalog, Timestamp};
+use cairn_scorecards::{Scorecard, Standing};
+use cairn_source::Source;
+use rayon::prelude::*;
+
+use crate::error::EngineError;
+use crate::load::{Loaded, load};
+
+/// One entity on one scorecard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Score {
+    /// The index of the scorecard in `Scores::scorecards`.
+    pub scorecard: usize,
+    /// The entity's position in the catalog scored.
+    pub entity: usize,
+    pub standing: Standing,
+}
+
+/// Every score of a catalog, by scorecard (in their order) and then entity (in catalog order).
+pub(crate) fn score(scorecards: &[Scorecard], catalog: &Catalog, derived: &Derived, now: Timestamp) -> Vec<Score> {
+    if scorecards.is_empty() {
+        return Vec::new();
+    }
+    let mut by_blueprint: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, scorecard) in scorecards.iter().enumerate() {
+        by_blueprint.entry(scorecard.blueprint.as_str()).or_default().push(index);
+    }
+    let mut scores: Vec<Score> = catalog
+        .entities
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(position, entity)| {
+            let subject = Resolved::new(catalog, position, derived);
+            by_blueprint.get(entity.blueprint.value.as_str()).into_iter().flatten().filter_map(move |&index| {
+                let scorecard = &scorecards[index];
+                let admitted = scorecard.filter.as_ref().is_none_or(|filter| filter.matches(&subject, now));
+                admitted.then(|| Score {
+                    scorecard: index,
+                    entity: position,
+                    standing: scorecard.standing(&subject, now),
+                })
+            })
+        })
+        .collect();
+    scores.sort_by_key(|score| (score.scorecard, score.entity));
+    scores
+}
+
+/// One entity's standing, named, as `cairn scorecard` reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scored {
+    pub entity: EntityRef,
+    pub title: Option<String>,
+    pub teams: Vec<String>,
+    /// The index of the scorecard in `Scorecards::scorecards`.
+    pub scorecard: usize,
+    pub standing: Standing,
+}
+
+/// The scorecards of a revision and where every entity stands on them.
+#[derive(Debug)]
+pub struct Scorecards {
+    /// What was read: a directory, or a revision and its commit.
+    pub source: String,
+    pub scorecards: Vec<Scorecard>,
+    /// By scorecard, then in catalog order.
+    pub scores: Vec<Scored>,
+    /// The findings about the scorecards (reading them, and checking them against the catalog's
+    /// blueprints), sorted; the files they point into are in `sources`.
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: SourceMap,
+}
+
+impl Scorecards {
+    /// Whether a scorecard finding is an error: such a scorecard is left out, so the table is
+    /// not the platform's whole answer.
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|diagnostic| diagnostic.severity == Severity::Error)
+    }
+}
+
+/// The scorecards of the platform at `source` and every entity's standing as of `now` (the
+/// date presets of `between`).
+pub fn scorecards(source: &Source, now: Timestamp) -> Result<Scorecards, EngineError> {
+    let mut loaded = load(source)?;
+    let entities = std::mem::take(&mut loaded.entities);
+    let (catalog, _) = Catalog::build(loaded.bundled_blueprints.clone(), loaded.declared_blueprints.clone(), entities);
+    let (derived, _) = cairn_compute::derive(&catalog, now);
+    let scores = score(&loaded.scorecards, &catalog, &derived, now)
+        .into_iter()
+        .map(|score| {
+            let entity = &catalog.entities[score.entity];
+            Scored {
+                entity: entity.reference(),
+                title: entity.title.clone(),
+                teams: entity.teams.iter().map(|team| team.value.clone()).collect(),
+                scorecard: score.scorecard,
+                standing: score.standing,
+            }
+        })
+        .collect();
+    let mut diagnostics = findings(&loaded, &catalog);
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+    let mut sources = SourceMap::new();
+    for file in &loaded.files {
+        sources.insert(std::sync::Arc::clone(file));
+    }
+    Ok(Scorecards { source: source.describe(), scorecards: loaded.scorecards, scores, diagnostics, sources })
+}
+
+/// The findings about the scorecards of `loaded`: those of reading the scorecard files (and the
+/// blueprints' `scorecards` keys), and those of checking them against `catalog`.
+pub(crate) fn findings(loaded: &Loaded, _catalog: &Catalog) -> Vec<Diagnostic> {
+    loaded
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| is_scorecard_code(diagnostic.code) || in_scorecard_file(diagnostic))
+        .cloned()
+        .collect()
+}
+
+/// Whether `code` is one of the scorecards' own (E1100–E1109, W1110–W1119: docs/diagnostics.md).
+fn is_scorecard_code(code: cairn_diagnostics::Code) -> bool {
+    let text = code.as_str();
+    text.get(1..4) == Some("110") || text.get(1..4) == Some("111")
+}
+
+/// Whether a finding points into a scorecard file (a parse error, an unknown operator).
+fn in_scorecard_file(diagnostic: &Diagnostic) -> bool {
+    diagnostic.location.as_ref().is_some_and(|location| {
+        let path = location.file.strip_prefix(crate::load::BUNDLED_PREFIX).unwrap_or(&location.file);
+        cairn_scorecards::is_scorecard_file(path) || path.starts_with(cairn_library::SCORECARDS_FOLDER)
+    })
+}
