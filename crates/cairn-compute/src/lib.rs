@@ -15,7 +15,7 @@ mod testing;
 use cairn_diagnostics::Diagnostic;
 use cairn_model::{Catalog, Timestamp};
 
-pub use properties::{Computed, Kind, computed_kind, entity_json};
+pub use properties::{Computed, Kind, META_PROPERTIES, computed_kind, entity_json};
 pub use relations::Relations;
 
 /// Everything Port derives from one built catalog.

@@ -20,10 +20,11 @@ use crate::jq::Calculation;
 use crate::query::Query;
 use crate::relations::Relations;
 
-/// The meta-properties a mirror path may end at (Port's meta-properties page; they are written
-/// with a `$`). `$createdAt`, `$createdBy`, `$updatedAt` and `$updatedBy` are set by Port when an
+/// Port's meta-properties, which every entity has whatever its blueprint (Port's meta-properties
+/// page; they are written with a `$`): what a mirror path may end at and a scorecard condition
+/// may test. `$createdAt`, `$createdBy`, `$updatedAt` and `$updatedBy` are set by Port when an
 /// entity is written, which a repository does not know, so they mirror as unset.
-const META_PROPERTIES: &[&str] =
+pub const META_PROPERTIES: &[&str] =
     &["$identifier", "$title", "$team", "$icon", "$blueprint", "$createdAt", "$createdBy", "$updatedAt", "$updatedBy"];
 
 /// The output types a calculation may declare (Port's calculation page: "string, number,

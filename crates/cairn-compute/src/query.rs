@@ -59,6 +59,9 @@ pub struct PropertyRule {
     /// `None` for `isEmpty` and `isNotEmpty`, which take no value.
     pub value: Operand,
     pub span: ByteSpan,
+    /// The span of the property's name, where a finding about the property itself (such as one
+    /// the blueprint does not declare) belongs.
+    pub property_span: ByteSpan,
     pub operator_span: ByteSpan,
 }
 
@@ -510,7 +513,15 @@ impl Parser<'_> {
         }
         let (operator, operator_span) = operator?;
         let value = self.value(node, operator)?;
-        Some(Rule::Property(PropertyRule { property: property?, operator, value, span: node.span, operator_span }))
+        let property_span = node.get("property").map_or(node.span, |property| property.span);
+        Some(Rule::Property(PropertyRule {
+            property: property?,
+            operator,
+            value,
+            span: node.span,
+            property_span,
+            operator_span,
+        }))
     }
 
     /// A scorecard's relation condition: `{relation, operator}` with `isEmpty` or `isNotEmpty`,

@@ -221,6 +221,15 @@ codes! {
     ExpiredEnvironment = "W1080", Warning, "an environment has expired and is still declared: its teardown is due";
     // E1100-E1109, W1110-: scorecards (`scorecards/`, docs/scorecards.md).
     InvalidScorecard = "E1100", Error, "a scorecard does not have Port's scorecard shape";
+    ScorecardUnknownBlueprint = "E1101", Error, "a scorecard names a blueprint the catalog does not declare";
+    ScorecardUnknownProperty = "E1102", Error, "a scorecard's rule or filter tests a property its blueprint does not declare";
+    ScorecardUnknownRelation = "E1103", Error, "a scorecard's rule or filter tests a relation its blueprint does not declare";
+    ScorecardUnknownLevel = "E1104", Error, "a scorecard's rule names a level the scorecard does not declare";
+    ScorecardRuleOnBaseLevel = "E1105", Error, "a scorecard's rule is on the base (first) level, which holds no rules";
+    DuplicateScorecardRule = "E1106", Error, "two rules of one scorecard have the same identifier";
+    DuplicateScorecard = "E1107", Error, "two scorecards of one blueprint have the same identifier";
+    DuplicateScorecardLevel = "E1108", Error, "two levels of one scorecard have the same title";
+    ScorecardNoLevels = "E1109", Error, "a scorecard declares no levels, so it has no base level";
 }
 
 impl Code {

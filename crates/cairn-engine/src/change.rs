@@ -98,6 +98,8 @@ pub(crate) fn check_change_loaded(
     diagnostics.extend(crate::workloads::findings(&data.workloads, &judged.catalog));
     diagnostics.extend(crate::check::resource_findings(&rules.resource_definitions, &data.workloads, &judged.catalog));
     diagnostics.extend(crate::actions::findings(&data, &judged.catalog));
+    // The scorecards are rules: the base's judge the head's catalog.
+    diagnostics.extend(cairn_scorecards::check(&rules.scorecards, &judged.catalog));
     crate::waivers::apply(&mut diagnostics, &rules.waivers, &judged.catalog, now);
     diagnostics.extend(conflicts.iter().map(|path| conflict(path, base)));
 
@@ -130,6 +132,7 @@ struct Changed {
 /// rather than data.
 fn is_rule_file(path: &str, layout: &Layout) -> bool {
     path.starts_with(BUNDLED_PREFIX)
+        || cairn_scorecards::is_scorecard_file(path)
         || matches!(
             layout.role(path),
             FileRole::Settings
@@ -146,7 +149,7 @@ fn is_rule_finding(diagnostic: &Diagnostic, layout: &Layout) -> bool {
 }
 
 /// The rule files the change touches: `cairn.yaml`, the blueprints folder (of the base's
-/// settings), `policies/`, `exceptions/` and `resources/` (definitions and the templates they
+/// settings), `policies/`, `exceptions/`, `scorecards/` and `resources/` (definitions and the templates they
 /// name). Files are compared by blob id when both sides come
 /// from git, otherwise by their bytes, read within the base's size limit (a file over it counts
 /// as modified: it cannot be shown to be the same).
@@ -160,6 +163,7 @@ fn changed_rule_files(base: &Source, before: &Loaded, head: &Source, after: &Loa
                     || entry.path.starts_with("policies/")
                     || entry.path.starts_with("exceptions/")
                     || entry.path.starts_with("resources/")
+                    || cairn_scorecards::is_scorecard_file(&entry.path)
                     || matches!(layout.role(&entry.path), FileRole::Blueprint)
             })
             .map(|entry| (entry.path.as_str(), entry))

@@ -129,6 +129,7 @@ pub(crate) fn findings(loaded: &Loaded, judged: Vec<Diagnostic>, catalog: &Catal
     diagnostics.extend(crate::workloads::findings(&loaded.workloads, catalog));
     diagnostics.extend(resource_findings(&loaded.resource_definitions, &loaded.workloads, catalog));
     diagnostics.extend(crate::actions::findings(loaded, catalog));
+    diagnostics.extend(cairn_scorecards::check(&loaded.scorecards, catalog));
     crate::waivers::apply(&mut diagnostics, &loaded.waivers, catalog, now);
     diagnostics
 }

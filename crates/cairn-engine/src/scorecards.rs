@@ -120,13 +120,15 @@ pub fn scorecards(source: &Source, now: Timestamp) -> Result<Scorecards, EngineE
 
 /// The findings about the scorecards of `loaded`: those of reading the scorecard files (and the
 /// blueprints' `scorecards` keys), and those of checking them against `catalog`.
-pub(crate) fn findings(loaded: &Loaded, _catalog: &Catalog) -> Vec<Diagnostic> {
-    loaded
+pub(crate) fn findings(loaded: &Loaded, catalog: &Catalog) -> Vec<Diagnostic> {
+    let mut findings: Vec<Diagnostic> = loaded
         .diagnostics
         .iter()
         .filter(|diagnostic| is_scorecard_code(diagnostic.code) || in_scorecard_file(diagnostic))
         .cloned()
-        .collect()
+        .collect();
+    findings.extend(cairn_scorecards::check(&loaded.scorecards, catalog));
+    findings
 }
 
 /// Whether `code` is one of the scorecards' own (E1100–E1109, W1110–W1119: docs/diagnostics.md).

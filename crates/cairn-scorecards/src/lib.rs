@@ -6,11 +6,15 @@
 //! queries are parsed by `cairn_compute::query`, so operators, findings and evaluation are the
 //! ones relation search queries use.
 
+mod check;
+
 use std::sync::Arc;
 
 use cairn_compute::query::{Query, Subject};
 use cairn_diagnostics::{ByteSpan, Code, Diagnostic, Location, SourceFile};
-use cairn_model::{Node, Timestamp, Value};
+use cairn_model::{Node, Timestamp, Value, span_of};
+
+pub use check::check;
 
 /// The folder of the platform repository that holds scorecards (YAML or JSON, nested folders
 /// allowed); `cairn import port` writes Port's there.
@@ -27,16 +31,20 @@ pub fn is_scorecard_file(path: &str) -> bool {
 pub struct Level {
     pub title: String,
     pub color: Option<String>,
+    /// Where the title is written, for findings about the level.
+    pub title_span: ByteSpan,
 }
 
 /// One rule: the level it belongs to and the query an entity must satisfy.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScorecardRule {
     pub identifier: String,
+    pub identifier_span: ByteSpan,
     pub title: Option<String>,
     pub description: Option<String>,
     /// The title of the level the rule belongs to.
     pub level: String,
+    pub level_span: ByteSpan,
     pub query: Query,
     pub span: ByteSpan,
 }
@@ -45,10 +53,16 @@ pub struct ScorecardRule {
 #[derive(Clone, Debug)]
 pub struct Scorecard {
     pub identifier: String,
+    pub identifier_span: ByteSpan,
     pub title: Option<String>,
     pub blueprint: String,
+    /// Where `blueprint` is written; `None` for a scorecard written under its blueprint without
+    /// naming it.
+    pub blueprint_span: Option<ByteSpan>,
     /// Lowest first: `levels[0]` is the base level.
     pub levels: Vec<Level>,
+    /// Where `levels` is written.
+    pub levels_span: ByteSpan,
     pub rules: Vec<ScorecardRule>,
     /// Which entities of the blueprint the scorecard applies to; `None` is all of them.
     pub filter: Option<Query>,
@@ -179,7 +193,8 @@ impl Reader<'_> {
             .iter()
             .filter_map(|level| {
                 let title = self.text(level, "title", true, "level")?;
-                Some(Level { title, color: self.text(level, "color", false, "level") })
+                let title_span = span_of(level, &["title"]);
+                Some(Level { title, color: self.text(level, "color", false, "level"), title_span })
             })
             .collect();
         let rules: Vec<ScorecardRule> =
@@ -190,9 +205,12 @@ impl Reader<'_> {
         }
         Some(Scorecard {
             identifier: identifier?,
+            identifier_span: span_of(node, &["identifier"]),
             title,
             blueprint: blueprint?,
+            blueprint_span: node.get("blueprint").map(|blueprint| blueprint.span),
             levels,
+            levels_span: span_of(node, &["levels"]),
             rules,
             filter,
             file: Arc::clone(self.file),
@@ -228,9 +246,11 @@ impl Reader<'_> {
         };
         Some(ScorecardRule {
             identifier: identifier?,
+            identifier_span: span_of(node, &["identifier"]),
             title,
             description,
             level: level?,
+            level_span: span_of(node, &["level"]),
             query: query?,
             span: node.span,
         })

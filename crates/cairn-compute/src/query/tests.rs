@@ -182,6 +182,13 @@ fn combinators_and_nested_queries() {
     assert!(matches!(nested.rules[1], Rule::Query(Query { combinator: Combinator::Or, .. })));
     assert_eq!(nested.property_rules().count(), 3);
     assert!(nested.matches(&entity(), now()));
+    // Each rule keeps where its property's name is written, for findings about the property
+    // (a scorecard's condition on one its blueprint does not declare).
+    let text = "combinator: and\nrules:\n  - combinator: or\n    rules:\n      - {property: tier, operator: '=', value: silver}\n";
+    let spans: Vec<(u32, u32)> =
+        query(text).property_rules().map(|rule| (rule.span.start, rule.property_span.start)).collect();
+    let at = |needle: &str| u32::try_from(text.find(needle).expect("in the text")).expect("a small offset");
+    assert_eq!(spans, [(at("{property"), at("tier"))]);
 }
 
 #[test]
