@@ -118,7 +118,10 @@ pub(crate) fn check_change_loaded(
     files.ignored = data.ignored;
     let source = format!("{} judged by the rules of {}", head.describe(), base.describe());
     let described = (source, head.prefix().to_owned());
-    Ok((finish(described, diagnostics, files, judged.catalog, judged.policies), judged.entity_findings))
+    let mut outcome = finish(described, diagnostics, files, judged.catalog, judged.policies);
+    outcome.scorecards.clone_from(&rules.scorecards);
+    outcome.scores = judged.scores;
+    Ok((outcome, judged.entity_findings))
 }
 
 /// A file whose content the change adds, removes or modifies.

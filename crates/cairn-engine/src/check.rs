@@ -34,6 +34,11 @@ pub struct Outcome {
     pub files: usize,
     /// How many policy packages judged the catalog.
     pub policies: usize,
+    /// The scorecards that judged the catalog (a change's: its base's), and where each entity
+    /// of `catalog` stands on them (`Score::entity` is a position in `catalog`). Information:
+    /// a level never fails a check by itself (a policy can require one).
+    pub scorecards: Vec<cairn_scorecards::Scorecard>,
+    pub scores: Vec<crate::Score>,
     /// Paths not read, for `--verbose`.
     pub ignored: Vec<String>,
 }
@@ -118,7 +123,11 @@ pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, now: Timestamp) 
     judged.diagnostics.extend(crate::environments::expired(source, &judged.catalog, &limits, now));
     let diagnostics = findings(&loaded, judged.diagnostics, &judged.catalog, now);
     let described = (source.describe(), source.prefix().to_owned());
-    finish(described, diagnostics, loaded, judged.catalog, judged.policies)
+    let scorecards = std::mem::take(&mut loaded.scorecards);
+    let mut outcome = finish(described, diagnostics, loaded, judged.catalog, judged.policies);
+    outcome.scorecards = scorecards;
+    outcome.scores = judged.scores;
+    outcome
 }
 
 /// Every finding of a revision judged by its own rules: reading, then judging, then its waivers
@@ -152,6 +161,8 @@ pub(crate) struct Judged {
     pub entity_findings: Vec<Vec<Diagnostic>>,
     /// What Port derives from `catalog` (relations resolved, computed properties).
     pub derived: Derived,
+    /// Where each entity of `catalog` stands on the rules' scorecards.
+    pub scores: Vec<crate::Score>,
 }
 
 /// The entity findings of another catalog judged by the same rules: an entity the two catalogs
@@ -218,6 +229,7 @@ pub(crate) fn judge_catalog(
         })
         .collect();
     diagnostics.extend(entity_findings.iter().flatten().cloned());
+    let scores = crate::scorecards::score(&rules.scorecards, &catalog, &derived, now);
 
     let options = PolicyOptions { time_limit: Duration::from_millis(rules.settings.limits.policy_time_ms) };
     let (policies, found) = PolicySet::load(&rules.policies, options);
@@ -240,6 +252,7 @@ pub(crate) fn judge_catalog(
         let mut data = vec![
             (Value::from("catalog"), catalog_value),
             (Value::from("blueprints"), cairn_policy::blueprints_value(&catalog)),
+            (Value::from("scorecards"), crate::scorecards::policy_value(&rules.scorecards, &scores, &catalog)),
         ];
         if let Some(base) = base {
             let changes = cairn_model::diff(base.catalog, &catalog);
@@ -252,7 +265,7 @@ pub(crate) fn judge_catalog(
         packages = prepared.packages();
         diagnostics.extend(prepared.evaluate(&catalog, &inputs, revision));
     }
-    Judged { catalog, diagnostics, policies: packages, entity_findings, derived }
+    Judged { catalog, diagnostics, policies: packages, entity_findings, derived, scores }
 }
 
 /// Every request of the environments and of the workloads matched to `definitions`: those that
@@ -282,7 +295,18 @@ pub(crate) fn finish(
     for file in loaded.files {
         sources.insert(file);
     }
-    Outcome { source, prefix, diagnostics, sources, catalog, files, policies, ignored: loaded.ignored }
+    Outcome {
+        source,
+        prefix,
+        diagnostics,
+        sources,
+        catalog,
+        files,
+        policies,
+        ignored: loaded.ignored,
+        scorecards: Vec::new(),
+        scores: Vec::new(),
+    }
 }
 
 #[cfg(test)]

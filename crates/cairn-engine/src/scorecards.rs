@@ -54,6 +54,41 @@ pub(crate) fn score(scorecards: &[Scorecard], catalog: &Catalog, derived: &Deriv
     scores
 }
 
+/// `data.cairn.scorecards`, what policies see of the scorecards: by blueprint, then scorecard
+/// identifier (Port's identifiers are unique per blueprint), its title and levels (lowest
+/// first), and under `entities`, by identifier, each scored entity's `level` (its title), `rank`
+/// (its index in `levels`: 0 is the base level) and the rules it `passed` and `failed`. A policy
+/// can then require a level:
+/// `data.cairn.scorecards.Component["production-readiness"].entities[input.identifier].rank >= 2`.
+pub(crate) fn policy_value(scorecards: &[Scorecard], scores: &[Score], catalog: &Catalog) -> cairn_policy::Value {
+    let mut value: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
+    for (index, scorecard) in scorecards.iter().enumerate() {
+        let mut entities = serde_json::Map::new();
+        for score in scores.iter().filter(|score| score.scorecard == index) {
+            let (mut passed, mut failed) = (Vec::new(), Vec::new());
+            for (rule, ok) in scorecard.rules.iter().zip(&score.standing.passed) {
+                if *ok { &mut passed } else { &mut failed }.push(rule.identifier.as_str());
+            }
+            let level = scorecard.levels.get(score.standing.level).map(|level| level.title.as_str());
+            entities.insert(
+                catalog.entities[score.entity].identifier.value.clone(),
+                serde_json::json!({"level": level, "rank": score.standing.level, "passed": passed, "failed": failed}),
+            );
+        }
+        // Two scorecards with one identifier are a finding (E1107); the first one read is kept.
+        let of_blueprint = value.entry(scorecard.blueprint.clone()).or_insert_with(|| serde_json::json!({}));
+        let Some(of_blueprint) = of_blueprint.as_object_mut() else { continue };
+        of_blueprint.entry(scorecard.identifier.clone()).or_insert_with(|| {
+            serde_json::json!({
+                "title": scorecard.title,
+                "levels": scorecard.levels.iter().map(|level| level.title.as_str()).collect::<Vec<_>>(),
+                "entities": entities,
+            })
+        });
+    }
+    cairn_policy::Value::from(serde_json::Value::Object(value))
+}
+
 /// One entity's standing, named, as `cairn scorecard` reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scored {

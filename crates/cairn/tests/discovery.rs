@@ -19,7 +19,7 @@ fn check_from_inside_the_catalog_checks_the_whole_platform() {
     let run = cairn(&catalog, &["check", "--verbose"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stdout.starts_with("checked 87 entities and 8 blueprints from 119 files of `..` with 8 policies"),
+        run.stdout.starts_with("checked 87 entities and 8 blueprints from 120 files of `..` with 9 policies"),
         "{}",
         run.stdout
     );

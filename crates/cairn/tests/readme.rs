@@ -47,7 +47,7 @@ const CARGO_NEXTEST: &str = "cargo nextest run ";
 /// lacks fails the test, and so does an entry the README no longer shows.
 const EXPECTED: &[(&str, Expect)] = &[
     // Quick start.
-    ("cargo run --release -p cairn -- check examples/acme", Expect::prints(0, "with 8 policies: no findings")),
+    ("cargo run --release -p cairn -- check examples/acme", Expect::prints(0, "with 9 policies: no findings")),
     (
         "cargo run --release -p cairn -- render examples/acme --out out/",
         Expect::prints(0, "files from 4 templates over 87 entities into `out/`"),
@@ -55,15 +55,15 @@ const EXPECTED: &[(&str, Expect)] = &[
     // The sample at the top of the README: its output line is compared as well.
     ("cairn check examples/acme --rev HEAD", Expect::prints(0, "at revision `HEAD`")),
     // Using it.
-    ("cairn check [PATH]", Expect::prints(0, "of `.` with 8 policies: no findings")),
+    ("cairn check [PATH]", Expect::prints(0, "of `.` with 9 policies: no findings")),
     ("cairn check [PATH] --rev REV", Expect::prints(0, "files of revision `HEAD`")),
-    ("cairn check FILE...", Expect::prints(0, "of `.` with 8 policies: no findings")),
+    ("cairn check FILE...", Expect::prints(0, "of `.` with 9 policies: no findings")),
     ("cairn check --format json", Expect::json(0, "/summary/errors", "0")),
     // One workflow command per finding, and the fixture has none.
     ("cairn check --format github", Expect { stdout: Stdout::Empty, ..Expect::prints(0, "") }),
     ("cairn check --format sarif", Expect::json(0, "/version", r#""2.1.0""#)),
     // No finding, so no code: only the closing line.
-    ("cairn check --summary", Expect::prints(0, "with 8 policies: no findings")),
+    ("cairn check --summary", Expect::prints(0, "with 9 policies: no findings")),
     ("cairn check --verbose", Expect { stderr: "note: not read: `README.md`", ..Expect::prints(0, "no findings") }),
     // The example has no waiver to expire by then.
     ("cairn check --now 2099-01-01", Expect::prints(0, "no findings")),
