@@ -100,6 +100,21 @@ impl Outcome {
         self.ignored.retain(|path| files.contains(path.split(" (").next().unwrap_or(path)));
     }
 
+    /// For each scorecard that judged the catalog, how many entities it scores at each of its
+    /// levels (lowest first).
+    #[must_use]
+    pub fn level_counts(&self) -> Vec<(&cairn_scorecards::Scorecard, Vec<usize>)> {
+        let mut counts: Vec<Vec<usize>> =
+            self.scorecards.iter().map(|scorecard| vec![0; scorecard.levels.len()]).collect();
+        for score in &self.scores {
+            if let Some(count) = counts.get_mut(score.scorecard).and_then(|counts| counts.get_mut(score.standing.level))
+            {
+                *count += 1;
+            }
+        }
+        self.scorecards.iter().zip(counts).collect()
+    }
+
     /// What `cairn ci` concludes of one commit: `verdict`, and a failure when nothing was read.
     #[must_use]
     pub fn ci_verdict(&self) -> Verdict {

@@ -18,6 +18,7 @@ pub struct HumanOptions {
 #[must_use]
 pub fn human(outcome: &Outcome, options: HumanOptions) -> String {
     let mut out = render_human(&outcome.diagnostics, &outcome.sources, options.color, options.width);
+    scorecard_lines(&mut out, outcome);
     closing_line(&mut out, outcome);
     out
 }
@@ -42,6 +43,24 @@ pub fn human_summary(outcome: &Outcome) -> String {
     }
     closing_line(&mut out, outcome);
     out
+}
+
+/// One line per scorecard: how many entities are at each level. Information, never a finding:
+/// `cairn scorecard` has the table, and a policy can require a level.
+fn scorecard_lines(out: &mut String, outcome: &Outcome) {
+    for (scorecard, counts) in outcome.level_counts() {
+        let levels: Vec<String> =
+            scorecard.levels.iter().zip(&counts).map(|(level, count)| format!("{count} {}", level.title)).collect();
+        let total: usize = counts.iter().sum();
+        let _ = writeln!(
+            out,
+            "info: scorecard `{}` on {}: {} ({}; `cairn scorecard` shows the rules)",
+            scorecard.identifier,
+            scorecard.blueprint,
+            levels.join(", "),
+            plural(total, "entity"),
+        );
+    }
 }
 
 fn closing_line(out: &mut String, outcome: &Outcome) {

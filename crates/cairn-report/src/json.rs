@@ -21,6 +21,23 @@ pub struct JsonOptions {
 struct Report<'a> {
     summary: Summary,
     diagnostics: Vec<Finding<'a>>,
+    /// How many entities each scorecard scores at each level; absent without scorecards.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    scorecards: Vec<ScorecardLevels<'a>>,
+}
+
+#[derive(Serialize)]
+struct ScorecardLevels<'a> {
+    identifier: &'a str,
+    blueprint: &'a str,
+    title: Option<&'a str>,
+    levels: Vec<LevelCount<'a>>,
+}
+
+#[derive(Serialize)]
+struct LevelCount<'a> {
+    title: &'a str,
+    entities: usize,
 }
 
 #[derive(Serialize)]
@@ -134,6 +151,21 @@ pub fn json(outcome: &Outcome, options: JsonOptions) -> String {
                 .then(|| by_code(&outcome.diagnostics).iter().map(|count| count.json(prefix)).collect()),
         },
         diagnostics: outcome.diagnostics.iter().map(|diagnostic| Finding::new(diagnostic, prefix)).collect(),
+        scorecards: outcome
+            .level_counts()
+            .into_iter()
+            .map(|(scorecard, counts)| ScorecardLevels {
+                identifier: &scorecard.identifier,
+                blueprint: &scorecard.blueprint,
+                title: scorecard.title.as_deref(),
+                levels: scorecard
+                    .levels
+                    .iter()
+                    .zip(counts)
+                    .map(|(level, entities)| LevelCount { title: &level.title, entities })
+                    .collect(),
+            })
+            .collect(),
     };
     let mut out = serde_json::to_string_pretty(&report).expect("a report of strings and numbers always serialises");
     out.push('\n');

@@ -421,6 +421,7 @@ fn the_json_sample_is_what_cairn_prints() {
     assert_eq!(keys(&real), keys(&sample), "top-level keys");
     assert_eq!(keys(&real["summary"]), keys(&sample["summary"]), "the summary's keys");
     assert_eq!(real["summary"], sample["summary"], "the summary");
+    assert_eq!(real["scorecards"], sample["scorecards"], "the scorecards' levels");
     let (real, sample) = (&real["diagnostics"], &sample["diagnostics"]);
     assert_eq!(real.as_array().map(Vec::len), Some(1), "one finding: {real:#}");
     assert_eq!(sample.as_array().map(Vec::len), Some(1), "the sample shows one finding");
