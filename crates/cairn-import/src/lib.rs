@@ -52,7 +52,7 @@ pub struct Summary {
     pub teams: usize,
     /// `Environment` entities, written under `environments/`.
     pub environments: usize,
-    /// Kept in Port's format under `scorecards/`, which cairn does not read yet.
+    /// Kept in Port's format under `scorecards/`, which `cairn scorecard` and `cairn check` read.
     pub scorecards: usize,
     /// Kept in Port's format under `actions/`, which cairn reads (cairn-actions): listed, and run
     /// once given a `cairn` key.

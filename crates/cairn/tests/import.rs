@@ -80,6 +80,15 @@ fn a_port_export_becomes_a_repository_that_cairn_check_passes() {
     assert_eq!(finding_lines(&report), Vec::<String>::new(), "the imported repository is clean");
     assert_eq!(code, 0);
     assert_eq!(report["summary"]["entities"], 7, "2 services, 2 repositories, 1 bucket, 2 teams");
+    // Port's scorecard came over and scores as Port would: checkout has an on-call, cart none.
+    let scored = support::cairn(&platform, &["scorecard", ".", "--format", "csv"]);
+    assert_eq!(scored.code, 0, "{}", scored.stderr);
+    assert_eq!(
+        scored.stdout,
+        "scorecard,blueprint,entity,title,teams,level,failing\n\
+         production-readiness,service,cart,Cart,,Basic,has-on-call\n\
+         production-readiness,service,checkout,Checkout,payments,Gold,\n"
+    );
 
     // The same export gives the same bytes.
     let again = tempfile::tempdir().expect("another temporary directory");

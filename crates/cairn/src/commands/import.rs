@@ -85,7 +85,10 @@ fn summarise(report: &mut String, summary: &Summary, written: &Written, out: &Pa
         plural(summary.nulls, "`null` value"),
     );
     if summary.scorecards > 0 {
-        let _ = writeln!(report, "`scorecards/` keeps Port's format: cairn does not read it yet");
+        let _ = writeln!(
+            report,
+            "`scorecards/` keeps Port's format: `cairn scorecard` scores every entity on them (docs/scorecards.md)"
+        );
     }
     if summary.actions > 0 {
         let _ = writeln!(
