@@ -219,7 +219,7 @@ codes! {
     RunEventNotFired = "W1071", Warning, "an automation waits for an action run event, which cairn never fires";
     // W1080: lifetimes (docs/lifetimes.md).
     ExpiredEnvironment = "W1080", Warning, "an environment has expired and is still declared: its teardown is due";
-    // E1100-E1109, W1110-: scorecards (`scorecards/`, docs/scorecards.md).
+    // E1100-E1119: scorecards (`scorecards/`, docs/scorecards.md).
     InvalidScorecard = "E1100", Error, "a scorecard does not have Port's scorecard shape";
     ScorecardUnknownBlueprint = "E1101", Error, "a scorecard names a blueprint the catalog does not declare";
     ScorecardUnknownProperty = "E1102", Error, "a scorecard's rule or filter tests a property its blueprint does not declare";
@@ -230,6 +230,7 @@ codes! {
     DuplicateScorecard = "E1107", Error, "two scorecards of one blueprint have the same identifier";
     DuplicateScorecardLevel = "E1108", Error, "two levels of one scorecard have the same title";
     ScorecardNoLevels = "E1109", Error, "a scorecard declares no levels, so it has no base level";
+    ScorecardRegoRule = "E1110", Error, "a scorecard's Rego rule could not be evaluated, so it counts as failed";
 }
 
 impl Code {

@@ -244,13 +244,15 @@ pub(crate) fn judge_catalog(
         })
         .collect();
     diagnostics.extend(entity_findings.iter().flatten().cloned());
-    let scores = crate::scorecards::score(&rules.scorecards, &catalog, &derived, now);
+    let mut scores = crate::scorecards::score(&rules.scorecards, &catalog, &derived, now);
+    // Rego rules of scorecards are rules of the policies: the policies are loaded for them too.
+    let rego = rules.scorecards.iter().any(cairn_scorecards::Scorecard::has_rego);
 
     let options = PolicyOptions { time_limit: Duration::from_millis(rules.settings.limits.policy_time_ms) };
     let (policies, found) = PolicySet::load(&rules.policies, options);
     diagnostics.extend(found);
     let mut packages = 0;
-    if !policies.is_empty() {
+    if !policies.is_empty() || rego {
         let mut inputs = cairn_policy::entity_values(&catalog, revision);
         cairn_policy::resolve_query_relations(&mut inputs, &catalog, |entity, relation| {
             derived.relations.targets(entity, relation)
@@ -267,18 +269,37 @@ pub(crate) fn judge_catalog(
         let mut data = vec![
             (Value::from("catalog"), catalog_value),
             (Value::from("blueprints"), cairn_policy::blueprints_value(&catalog)),
-            (Value::from("scorecards"), crate::scorecards::policy_value(&rules.scorecards, &scores, &catalog)),
         ];
         if let Some(base) = base {
             let changes = cairn_model::diff(base.catalog, &catalog);
             data.push((Value::from("change"), cairn_policy::change_value(&changes, base.revision, revision)));
         }
-        let data = Value::from(data.into_iter().collect::<std::collections::BTreeMap<_, _>>());
-        let warm = inputs.first().cloned().unwrap_or_else(Value::new_object);
-        let (prepared, found) = policies.prepare(data, &warm);
-        diagnostics.extend(found);
-        packages = prepared.packages();
-        diagnostics.extend(prepared.evaluate(&catalog, &inputs, revision));
+        let scorecards = |scores: &[crate::Score]| {
+            (Value::from("scorecards"), crate::scorecards::policy_value(&rules.scorecards, scores, &catalog))
+        };
+        let with = |data: &[(Value, Value)], part: (Value, Value)| {
+            Value::from(data.iter().cloned().chain([part]).collect::<std::collections::BTreeMap<_, _>>())
+        };
+        if rego {
+            let data = with(&data, scorecards(&scores));
+            let parts = (&catalog, &derived, now);
+            diagnostics.extend(crate::scorecards::apply_rego(
+                &rules.scorecards,
+                &mut scores,
+                &policies,
+                data,
+                &inputs,
+                parts,
+            ));
+        }
+        if !policies.is_empty() {
+            let data = with(&data, scorecards(&scores));
+            let warm = inputs.first().cloned().unwrap_or_else(Value::new_object);
+            let (prepared, found) = policies.prepare(data, &warm);
+            diagnostics.extend(found);
+            packages = prepared.packages();
+            diagnostics.extend(prepared.evaluate(&catalog, &inputs, revision));
+        }
     }
     Judged { catalog, diagnostics, policies: packages, entity_findings, derived, scores }
 }

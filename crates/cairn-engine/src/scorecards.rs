@@ -54,6 +54,63 @@ pub(crate) fn score(scorecards: &[Scorecard], catalog: &Catalog, derived: &Deriv
     scores
 }
 
+/// Evaluates the scorecards' Rego rules (`rego: data.<package>.<rule>`) for every entity each
+/// scores, with the policies of `policies` and `data` (`data.cairn` as policies see it, its
+/// `scorecards` as the Port-format conditions alone place the entities: a Rego rule that reads
+/// levels, such as "every dependency is at least Silver", reads those), and updates `scores`
+/// with their results. A rule that cannot be evaluated fails, with one finding at the rule.
+pub(crate) fn apply_rego(
+    scorecards: &[Scorecard],
+    scores: &mut [Score],
+    policies: &cairn_policy::PolicySet,
+    data: cairn_policy::Value,
+    inputs: &[cairn_policy::Value],
+    (catalog, derived, now): (&Catalog, &Derived, Timestamp),
+) -> Vec<Diagnostic> {
+    let warm = inputs.first().cloned().unwrap_or_else(cairn_policy::Value::new_object);
+    // The policies' own errors are reported when they judge the catalog, not twice.
+    let (prepared, _) = policies.prepare(data, &warm);
+    let mut findings = Vec::new();
+    for (index, scorecard) in scorecards.iter().enumerate().filter(|(_, scorecard)| scorecard.has_rego()) {
+        let positions: Vec<usize> = (0..scores.len()).filter(|&at| scores[at].scorecard == index).collect();
+        let entity_inputs: Vec<&cairn_policy::Value> = positions.iter().map(|&at| &inputs[scores[at].entity]).collect();
+        let mut passed: Vec<Vec<bool>> = vec![vec![true; scorecard.rules.len()]; positions.len()];
+        for (rule_index, rule) in scorecard.rules.iter().enumerate() {
+            let cairn_scorecards::Test::Rego { rule: path, span } = &rule.test else { continue };
+            let mut failures = 0;
+            let mut first = None;
+            for (at, result) in prepared.evaluate_rule(path, &entity_inputs).into_iter().enumerate() {
+                passed[at][rule_index] = result.as_ref().is_ok_and(|passed| *passed);
+                if let Err(error) = result {
+                    failures += 1;
+                    first.get_or_insert((error, at));
+                }
+            }
+            if let Some((error, at)) = first {
+                let entity = catalog.entities[scores[positions[at]].entity].reference();
+                let help = if failures == 1 {
+                    format!("raised while scoring `{entity}`")
+                } else {
+                    format!("raised while scoring {failures} entities, first `{entity}`")
+                };
+                findings.push(
+                    Diagnostic::new(
+                        cairn_diagnostics::Code::ScorecardRegoRule,
+                        format!("the rule `{}` could not evaluate `{path}`: {error}", rule.identifier),
+                    )
+                    .at(cairn_diagnostics::Location::new(&scorecard.file, *span))
+                    .with_help(format!("{help}; it counts as failed. Name a rule of the platform's policies")),
+                );
+            }
+        }
+        for (at, &score) in positions.iter().enumerate() {
+            let subject = Resolved::new(catalog, scores[score].entity, derived);
+            scores[score].standing = scorecard.standing_with(&subject, now, |rule| passed[at][rule]);
+        }
+    }
+    findings
+}
+
 /// `data.cairn.scorecards`, what policies see of the scorecards: by blueprint, then scorecard
 /// identifier (Port's identifiers are unique per blueprint), its title and levels (lowest
 /// first), and under `entities`, by identifier, each scored entity's `level` (its title), `rank`
@@ -128,9 +185,11 @@ impl Scorecards {
 pub fn scorecards(source: &Source, now: Timestamp) -> Result<Scorecards, EngineError> {
     let mut loaded = load(source)?;
     let entities = std::mem::take(&mut loaded.entities);
-    let (catalog, _) = Catalog::build(loaded.bundled_blueprints.clone(), loaded.declared_blueprints.clone(), entities);
-    let (derived, _) = cairn_compute::derive(&catalog, now);
-    let scores = score(&loaded.scorecards, &catalog, &derived, now)
+    // Judged as `cairn check` judges it: Rego rules of scorecards are evaluated with the policies.
+    let judged = crate::check::judge(&loaded, entities, source.commit().as_deref(), None, now);
+    let catalog = &judged.catalog;
+    let scores = judged
+        .scores
         .into_iter()
         .map(|score| {
             let entity = &catalog.entities[score.entity];
@@ -143,7 +202,8 @@ pub fn scorecards(source: &Source, now: Timestamp) -> Result<Scorecards, EngineE
             }
         })
         .collect();
-    let mut diagnostics = findings(&loaded, &catalog);
+    let mut diagnostics = findings(&loaded, catalog);
+    diagnostics.extend(judged.diagnostics.into_iter().filter(|diagnostic| is_scorecard_code(diagnostic.code)));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let mut sources = SourceMap::new();

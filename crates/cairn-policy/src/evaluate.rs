@@ -147,6 +147,23 @@ impl Prepared {
         self.packages.iter().filter(|package| !package.rules.is_empty()).count()
     }
 
+    /// Evaluates the rule at `path` (`data.<package>.<rule>`) once for each of `inputs`, in
+    /// parallel (one engine clone per worker): whether it is exactly `true`, as `opa test` passes
+    /// a test, or the error that stopped it (a rule that does not exist is one).
+    #[must_use]
+    pub fn evaluate_rule(&self, path: &str, inputs: &[&Value]) -> Vec<Result<bool, String>> {
+        inputs
+            .par_iter()
+            .map_init(
+                || self.engine.clone(),
+                |engine, input| {
+                    engine.set_input((*input).clone());
+                    engine.eval_rule(path.to_owned()).map(|value| value == Value::Bool(true)).map_err(|e| e.to_string())
+                },
+            )
+            .collect()
+    }
+
     /// Judges `catalog`: `inputs` are its entities as Rego values, in catalog order.
     #[must_use]
     pub fn evaluate(&self, catalog: &Catalog, inputs: &[Value], revision: Option<&str>) -> Vec<Diagnostic> {

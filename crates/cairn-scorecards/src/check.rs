@@ -96,7 +96,9 @@ impl Checker<'_> {
             self.conditions(blueprint, filter, "the filter");
         }
         for rule in &scorecard.rules {
-            self.conditions(blueprint, &rule.query, &format!("the rule `{}`", rule.identifier));
+            if let crate::Test::Query(query) = &rule.test {
+                self.conditions(blueprint, query, &format!("the rule `{}`", rule.identifier));
+            }
         }
     }
 

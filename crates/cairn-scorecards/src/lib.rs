@@ -35,7 +35,18 @@ pub struct Level {
     pub title_span: ByteSpan,
 }
 
-/// One rule: the level it belongs to and the query an entity must satisfy.
+/// What an entity must satisfy to pass a rule.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Test {
+    /// Port's `query: {combinator, conditions}`.
+    Query(Query),
+    /// cairn's extension for what conditions cannot say (such as "every dependency is at least
+    /// Silver"): `rego: data.<package>.<rule>`, a rule of the platform's policies evaluated for
+    /// the entity (`input`, as policies see it); the entity passes when it is exactly `true`.
+    Rego { rule: String, span: ByteSpan },
+}
+
+/// One rule: the level it belongs to and what an entity must satisfy.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScorecardRule {
     pub identifier: String,
@@ -45,7 +56,7 @@ pub struct ScorecardRule {
     /// The title of the level the rule belongs to.
     pub level: String,
     pub level_span: ByteSpan,
-    pub query: Query,
+    pub test: Test,
     pub span: ByteSpan,
 }
 
@@ -103,9 +114,35 @@ impl Scorecard {
     /// is at the base level, and a level without rules is never reached by itself: passing Bronze
     /// when Silver and Gold hold no rules is Bronze. A rule naming no declared level is a finding
     /// at check time and holds no level back here.
+    ///
+    /// A Rego rule counts as passed here: `standing_with` takes their results.
     #[must_use]
     pub fn standing(&self, subject: &dyn Subject, now: Timestamp) -> Standing {
-        let passed: Vec<bool> = self.rules.iter().map(|rule| rule.query.matches(subject, now)).collect();
+        self.standing_with(subject, now, |_| true)
+    }
+
+    /// `standing`, with `rego(index)` saying whether the Rego rule at `index` of `rules` passes.
+    #[must_use]
+    pub fn standing_with(&self, subject: &dyn Subject, now: Timestamp, rego: impl Fn(usize) -> bool) -> Standing {
+        let passed: Vec<bool> = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(index, rule)| match &rule.test {
+                Test::Query(query) => query.matches(subject, now),
+                Test::Rego { .. } => rego(index),
+            })
+            .collect();
+        self.standing_of(passed)
+    }
+
+    /// Whether any rule is a Rego rule.
+    #[must_use]
+    pub fn has_rego(&self) -> bool {
+        self.rules.iter().any(|rule| matches!(rule.test, Test::Rego { .. }))
+    }
+
+    fn standing_of(&self, passed: Vec<bool>) -> Standing {
         let mut level = 0;
         for (index, declared) in self.levels.iter().enumerate().skip(1) {
             let mut results =
@@ -237,12 +274,18 @@ impl Reader<'_> {
         let title = self.text(node, "title", false, "rule");
         let description = self.text(node, "description", false, "rule");
         let level = self.text(node, "level", true, "rule");
-        let query = match node.get("query") {
-            None => {
+        let test = match (node.get("query"), node.get("rego")) {
+            (Some(_), Some(rego)) => {
+                let help = "keep `query` (Port's conditions) or `rego` (a rule of the platform's policies)";
+                self.report(rego.span, "the rule has both `query` and `rego`".to_owned(), help);
+                None
+            }
+            (None, None) => {
                 self.report(node.span, "the rule has no `query`".to_owned(), "add `query: {combinator, conditions}`");
                 None
             }
-            Some(query) => self.query(query),
+            (Some(query), None) => self.query(query).map(Test::Query),
+            (None, Some(rego)) => self.rego(rego),
         };
         Some(ScorecardRule {
             identifier: identifier?,
@@ -251,9 +294,29 @@ impl Reader<'_> {
             description,
             level: level?,
             level_span: span_of(node, &["level"]),
-            query: query?,
+            test: test?,
             span: node.span,
         })
+    }
+
+    /// `rego: data.<package>.<rule>`: a reference to one rule, checked for its shape here and
+    /// for its existence when the policies are loaded.
+    fn rego(&mut self, node: &Node) -> Option<Test> {
+        let help = "name a rule of the platform's policies, such as `data.acme.scorecards.dependencies_silver`";
+        let Some(text) = node.as_str() else {
+            self.report(node.span, format!("`rego` is {}, not a rule's name", node.type_name()), help);
+            return None;
+        };
+        let parts: Vec<&str> = text.split('.').collect();
+        let name = |part: &&str| {
+            part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        if parts.len() < 3 || parts[0] != "data" || !parts.iter().all(name) {
+            self.report(node.span, format!("`{text}` is not a rule's path (`data.<package>.<rule>`)"), help);
+            return None;
+        }
+        Some(Test::Rego { rule: text.to_owned(), span: node.span })
     }
 }
 

@@ -189,3 +189,38 @@ fn ports_ownership_example_gives_ports_levels() {
     assert_eq!(level(&format!("{base}team: payments\nproperties: {{on_call: ann, open_incidents: 7}}\n")), 2);
     assert_eq!(level(&format!("{base}properties: {{on_call: ann, open_incidents: 2}}\n")), 0);
 }
+
+/// A rule is Port's `query` or cairn's `rego` (a rule of the policies), never both; the path is
+/// checked for its shape where it is written.
+#[test]
+fn rego_rules_are_read_and_their_paths_checked() {
+    let (scorecards, findings) = read_text(
+        "\
+- identifier: a
+  blueprint: service
+  levels: [{title: Basic}, {title: Gold}]
+  rules:
+    - {identifier: deps, level: Gold, rego: data.acme.scorecards.deps}
+- identifier: b
+  blueprint: service
+  levels: [{title: Basic}, {title: Gold}]
+  rules:
+    - {identifier: both, level: Gold, rego: data.a.b, query: {combinator: and, conditions: []}}
+    - {identifier: short, level: Gold, rego: data.deps}
+    - {identifier: typed, level: Gold, rego: 3}
+",
+    );
+    assert_eq!(scorecards.len(), 1, "{findings:?}");
+    assert!(scorecards[0].has_rego());
+    assert!(
+        matches!(&scorecards[0].rules[0].test, super::Test::Rego { rule, .. } if rule == "data.acme.scorecards.deps")
+    );
+    assert_eq!(
+        findings,
+        [
+            "E1100 10:45 the rule has both `query` and `rego`",
+            "E1100 11:46 `data.deps` is not a rule's path (`data.<package>.<rule>`)",
+            "E1100 12:46 `rego` is a number, not a rule's name",
+        ]
+    );
+}

@@ -145,3 +145,79 @@ fn bad_scorecards_are_located_and_fail() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("declares no scorecard"), "{}", run.stderr);
 }
+
+/// A Rego rule says what conditions cannot: "every dependency is at least Silver", reading the
+/// levels the conditions give (`data.cairn.scorecards`). A Rego rule that names no rule of the
+/// policies is a located finding and counts as failed.
+#[test]
+fn a_rego_rule_reads_the_levels_of_dependencies() {
+    let repo = GitRepo::new();
+    repo.write("cairn.yaml", "version: 1\n")
+        .write(
+            "blueprints/service.yaml",
+            "identifier: service\ntitle: Service\nschema:\n  properties:\n    runbook: {type: string}\nrelations:\n  dependsOn: {target: service, many: true, required: false}\n",
+        )
+        .write(
+            "catalog/services.yaml",
+            "\
+- {identifier: payments, blueprint: service, properties: {runbook: r}}
+- {identifier: legacy, blueprint: service}
+- {identifier: cart, blueprint: service, properties: {runbook: r}, relations: {dependsOn: [legacy]}}
+- {identifier: checkout, blueprint: service, properties: {runbook: r}, relations: {dependsOn: [payments]}}
+",
+        )
+        .write(
+            "policies/scorecards.rego",
+            "\
+package platform.scorecards
+
+import rego.v1
+
+dependencies_silver if {
+\tevery dependency in object.get(input.relations, \"dependsOn\", []) {
+\t\tdata.cairn.scorecards.service.readiness.entities[dependency].rank >= 1
+\t}
+}
+",
+        )
+        .write(
+            "scorecards/readiness.yaml",
+            "\
+identifier: readiness
+blueprint: service
+levels: [{title: Basic}, {title: Silver}, {title: Gold}]
+rules:
+  - identifier: has-runbook
+    level: Silver
+    query: {combinator: and, conditions: [{property: runbook, operator: isNotEmpty}]}
+  - identifier: dependencies-silver
+    level: Gold
+    rego: data.platform.scorecards.dependencies_silver
+",
+        );
+    let run = cairn(&repo.path, &["scorecard", ".", "--format", "csv", "--now", NOW]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "scorecard,blueprint,entity,title,teams,level,failing\n\
+         readiness,service,cart,,,Silver,dependencies-silver\n\
+         readiness,service,checkout,,,Gold,\n\
+         readiness,service,legacy,,,Basic,has-runbook\n\
+         readiness,service,payments,,,Gold,\n"
+    );
+    // `cairn check` counts the same levels.
+    let check = cairn(&repo.path, &["check", ".", "--now", NOW]);
+    assert!(
+        check.stdout.contains("info: scorecard `readiness` on service: 1 Basic, 1 Silver, 2 Gold"),
+        "{}",
+        check.stdout
+    );
+
+    let text = std::fs::read_to_string(repo.path.join("scorecards/readiness.yaml")).expect("the scorecard");
+    repo.write("scorecards/readiness.yaml", &text.replace("dependencies_silver\n", "dependencies_silvr\n"));
+    let run = cairn(&repo.path, &["scorecard", ".", "--format", "csv", "--now", NOW]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stderr.contains("E1110"), "{}", run.stderr);
+    assert!(run.stderr.contains("scorecards/readiness.yaml:10:11"), "{}", run.stderr);
+    assert!(run.stdout.contains("readiness,service,checkout,,,Silver,dependencies-silver\n"), "{}", run.stdout);
+}
