@@ -57,7 +57,7 @@ fn sentence(change: &LevelChange, code: bool) -> String {
                 why.push(format!("now failing: {}", rules(&change.newly_failing)));
             }
             if !change.no_longer_failing.is_empty() {
-                why.push(format!("now passing: {}", rules(&change.no_longer_failing)));
+                why.push(format!("no longer failing: {}", rules(&change.no_longer_failing)));
             }
             format!("{entity} {} → {} on {scorecard}", level(&change.before), level(&change.after))
         }

@@ -448,9 +448,10 @@ pub fn plan_markdown(plan: &Plan, options: PlanOptions, links: &Links) -> String
         }
         let _ = writeln!(out, "\n</details>\n");
     }
-    crate::level_changes::markdown(&mut out, &plan.scorecards, &plan.scorecard_impact);
     write_findings(&mut out, "Introduced by this change", &introduced, true, &head);
     write_findings(&mut out, "Already there", &existing, false, &head);
+    // Information after what decides the verdict; a bounded list, before the rendered diffs.
+    crate::level_changes::markdown(&mut out, &plan.scorecards, &plan.scorecard_impact);
     // Last, so that the diffs take only the room the rest of the comment leaves.
     if let Some(rendered) = &plan.rendered {
         crate::rendered::markdown(&mut out, rendered, crate::rendered::MARKDOWN_BUDGET);
