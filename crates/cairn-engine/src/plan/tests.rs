@@ -615,3 +615,19 @@ fn a_scorecard_edit_is_previewed_not_applied() {
     assert_eq!((plan.scorecard_impact[0].rank_before, plan.scorecard_impact[0].rank_after), (Some(1), Some(0)));
     assert!(findings(&plan.outcome.diagnostics).iter().any(|f| f.contains("W0510")), "review needed");
 }
+
+/// Turning the bundled scorecard on in `cairn.yaml` is a rule change too: nothing is scored by
+/// it in the plan, and the preview shows every component it would score entering it.
+#[test]
+fn turning_the_bundled_scorecard_on_is_previewed() {
+    let plan = plan_change(&[("cairn.yaml", "version: 1\n")], |repo| {
+        repo.write("cairn.yaml", "version: 1\nlibrary:\n  scorecards: true\n");
+    });
+    assert!(plan.scorecards.is_empty(), "{:?}", plan.scorecards);
+    assert_eq!(
+        level_changes(&plan.scorecard_impact),
+        [
+            r#"Entered production-readiness Component:cart - -> Basic failing ["has-repository", "has-runbook", "has-on-call", "has-tier", "redundant"] passing [] teams ["payments"]"#
+        ]
+    );
+}
