@@ -193,7 +193,10 @@ fn rule_changes(was: Option<(&Scorecard, &Score)>, now: (&Scorecard, &Score)) ->
     let failing_before = was.map(failing).unwrap_or_default();
     let (now_set, before_set): (BTreeSet<&str>, BTreeSet<&str>) =
         (failing_now.iter().copied().collect(), failing_before.iter().copied().collect());
-    let newly = failing_now.iter().filter(|rule| !before_set.contains(*rule)).map(|rule| (*rule).to_owned());
-    let no_longer = failing_before.iter().filter(|rule| !now_set.contains(*rule)).map(|rule| (*rule).to_owned());
-    (newly.collect(), no_longer.collect())
+    // Two rules with one identifier are a finding (E1106); each identifier is named once.
+    let only = |rules: Vec<&str>, other: &BTreeSet<&str>| {
+        let mut named = BTreeSet::new();
+        rules.into_iter().filter(|rule| !other.contains(rule) && named.insert(*rule)).map(str::to_owned).collect()
+    };
+    (only(failing_now, &before_set), only(failing_before, &now_set))
 }
