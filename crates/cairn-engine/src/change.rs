@@ -18,6 +18,7 @@ use cairn_source::{Contents, EntryKind, FileEntry, Merge, Source};
 
 use crate::check::{Base, Outcome, findings, finish, judge};
 use crate::error::EngineError;
+use crate::level_changes::{LevelChange, Standings, level_changes};
 use crate::load::{BUNDLED_PREFIX, Loaded, Reuse, load_with};
 
 /// How many entities a preview names before it says "and N more".
@@ -29,7 +30,17 @@ pub fn check_change(base: &Source, head: &Source, now: Timestamp) -> Result<Outc
     let merge = Source::merge(base, head)?;
     let sides = Sides::new(base, head, merge.as_ref());
     let rules = load_with(sides.base, None, Reuse::Keep)?;
-    check_change_loaded(&sides, &rules, now, None).map(|(outcome, _)| outcome)
+    check_change_loaded(&sides, &rules, now, None).map(|judgement| judgement.outcome)
+}
+
+/// A change judged by its base's rules (`check_change_loaded`).
+pub(crate) struct Judgement {
+    pub outcome: Outcome,
+    /// The findings of each head entity, in the order of the outcome's catalog.
+    pub entity_findings: Vec<Vec<Diagnostic>>,
+    /// When the change edits rules: the levels the head's scorecards would give the head's
+    /// entities compared with those the base's give them (empty when nothing moves).
+    pub scorecard_impact: Vec<LevelChange>,
 }
 
 /// What a change is judged between, once its merge is known.
@@ -57,14 +68,14 @@ impl<'a> Sides<'a> {
 
 /// Checks the change between `sides`, whose base `load` read into `rules` (keeping what it
 /// parsed, so that every file the head shares is not read again). `base_catalog` is the base's
-/// catalog when the caller has built it already. Also returns the findings of each head entity,
-/// in the order of the outcome's catalog.
+/// catalog when the caller has built it already. Also returns the findings of each head entity
+/// and the impact of the head's scorecards, for `plan`.
 pub(crate) fn check_change_loaded(
     sides: &Sides<'_>,
     rules: &Loaded,
     now: Timestamp,
     base_catalog: Option<&Catalog>,
-) -> Result<(Outcome, Vec<Vec<Diagnostic>>), EngineError> {
+) -> Result<Judgement, EngineError> {
     let Sides { base, head, conflicts } = *sides;
     let mut data = load_with(head, Some(&rules.settings), Reuse::From(rules))?;
     let base_layout = Layout::new(&rules.settings);
@@ -103,11 +114,18 @@ pub(crate) fn check_change_loaded(
     crate::waivers::apply(&mut diagnostics, &rules.waivers, &judged.catalog, now);
     diagnostics.extend(conflicts.iter().map(|path| conflict(path, base)));
 
+    let mut scorecard_impact = Vec::new();
     if !changed.is_empty() {
         diagnostics.extend(changed.iter().map(review_needed));
         let mut proposed = load_with(head, None, Reuse::From(rules))?;
         let entities = std::mem::take(&mut proposed.entities);
         let preview = judge(&proposed, entities, revision.as_deref(), judge_base, now);
+        // The same entities by the head's scorecards (a scorecard file, a blueprint's
+        // `scorecards` key, `library.scorecards` or what conditions see may have changed).
+        scorecard_impact = level_changes(
+            Standings { scorecards: &rules.scorecards, scores: &judged.scores, catalog: &judged.catalog },
+            Standings { scorecards: &proposed.scorecards, scores: &preview.scores, catalog: &preview.catalog },
+        );
         let preview_findings = findings(&proposed, preview.diagnostics, &preview.catalog, now);
         diagnostics.extend(impact(&diagnostics, &preview_findings, &preview.catalog));
     }
@@ -121,7 +139,7 @@ pub(crate) fn check_change_loaded(
     let mut outcome = finish(described, diagnostics, files, judged.catalog, judged.policies);
     outcome.scorecards.clone_from(&rules.scorecards);
     outcome.scores = judged.scores;
-    Ok((outcome, judged.entity_findings))
+    Ok(Judgement { outcome, entity_findings: judged.entity_findings, scorecard_impact })
 }
 
 /// A file whose content the change adds, removes or modifies.

@@ -15,9 +15,10 @@ use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Entity, EntityDiff, EntityRef,
 pub use cairn_model::{ChangeKind, FieldChange};
 use cairn_source::{Merge, Source};
 
-use crate::change::{Sides, check_change_loaded};
+use crate::change::{Judgement, Sides, check_change_loaded};
 use crate::check::{Known, Outcome, findings, judge_catalog};
 use crate::error::EngineError;
+use crate::level_changes::{LevelChange, Standings, level_changes};
 use crate::load::{Loaded, Reuse, load_with};
 use crate::render::RenderOptions;
 use crate::rendered_diff::{RenderedDiff, rendered_diff};
@@ -45,6 +46,15 @@ pub struct Plan {
     pub introduced: BTreeSet<usize>,
     pub entities: Vec<EntityChange>,
     pub environments: Vec<EnvironmentChange>,
+    /// The entities whose level on a scorecard the change moves: the base's scorecards over the
+    /// base's catalog compared with the same scorecards over the head's (a change's own
+    /// scorecard edits judge nothing until merged). Regressions first, then rises, then entities
+    /// that entered or left a scorecard.
+    pub scorecards: Vec<LevelChange>,
+    /// When the change edits rules (scorecards, blueprints, settings), what they would do once
+    /// merged: the head's scorecards over the head's catalog compared with the base's over it,
+    /// in the same order. Empty when nothing would move.
+    pub scorecard_impact: Vec<LevelChange>,
     /// What the change does to the rendered output: the files `cairn render` writes at the base
     /// compared with those it writes at the head (`rendered_diff`). `None` when the plan did not
     /// render (`plan` itself leaves it `None`: the caller renders both sides and sets it, so that
@@ -171,7 +181,8 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         if matches!(merge, Some(Merge::Conflicts { .. })) { JudgedBase::MergeBase } else { JudgedBase::Tip };
     let (base_catalog, built) =
         Catalog::build(rules.bundled_blueprints.clone(), rules.declared_blueprints.clone(), rules.entities.clone());
-    let (outcome, head_findings) = check_change_loaded(&sides, &rules, now, Some(&base_catalog))?;
+    let Judgement { outcome, entity_findings: head_findings, scorecard_impact } =
+        check_change_loaded(&sides, &rules, now, Some(&base_catalog))?;
     let changes = diff(&base_catalog, &outcome.catalog);
     let environments = environment_changes(&changes, (&base_catalog, &outcome.catalog));
     let entities: Vec<EntityChange> = changes.into_iter().map(described).collect();
@@ -186,6 +197,11 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         &mut entities,
         (&judged.catalog, &judged.derived.computed),
         (&outcome.catalog, &head_derived.computed),
+    );
+    // The base's scorecards judge both sides, so a level moves only because the data did.
+    let scorecards = level_changes(
+        Standings { scorecards: &rules.scorecards, scores: &judged.scores, catalog: &judged.catalog },
+        Standings { scorecards: &outcome.scorecards, scores: &outcome.scores, catalog: &outcome.catalog },
     );
     let mut before = findings(&rules, judged.diagnostics, &judged.catalog, now);
     let mut outcome = outcome;
@@ -210,6 +226,8 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         introduced,
         entities,
         environments,
+        scorecards,
+        scorecard_impact,
         rendered,
         outcome,
     })

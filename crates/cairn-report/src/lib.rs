@@ -11,6 +11,7 @@ mod environments;
 mod github;
 mod human;
 mod json;
+mod level_changes;
 mod paths;
 mod plan;
 mod policy_test;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use cairn_diagnostics::{Diagnostic, Severity, render_human};
-use cairn_engine::{ChangeKind, EnvironmentChange, Outcome, Plan, Verdict};
+use cairn_engine::{ChangeKind, EnvironmentChange, LevelChange, Outcome, Plan, Verdict};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -129,6 +129,7 @@ pub fn plan_human(plan: &Plan, options: PlanOptions, human: HumanOptions) -> Str
     for change in &plan.environments {
         let _ = writeln!(out, "environment {}", environment_line(change).replace('`', ""));
     }
+    crate::level_changes::human(&mut out, &plan.scorecards, &plan.scorecard_impact);
     if let Some(rendered) = &plan.rendered {
         crate::rendered::human(&mut out, rendered);
     }
@@ -169,6 +170,11 @@ struct PlanReport<'a> {
     counts: Counts,
     entities: Vec<EntityJson<'a>>,
     environments: Vec<EnvironmentJson<'a>>,
+    /// Entities whose level on a scorecard the change moves (by the base's scorecards),
+    /// regressions first.
+    scorecards: &'a [LevelChange],
+    /// What the head's scorecard rules would move once merged, when the change edits rules.
+    scorecard_impact: &'a [LevelChange],
     /// The rendered output at the base compared with the head's; `null` when the plan did not
     /// render.
     rendered: Option<RenderedJson<'a>>,
@@ -301,6 +307,8 @@ pub fn plan_json(plan: &Plan, options: PlanOptions) -> String {
                 expired_before: change.expired_before.as_ref(),
             })
             .collect(),
+        scorecards: &plan.scorecards,
+        scorecard_impact: &plan.scorecard_impact,
         rendered: plan.rendered.as_ref().map(RenderedJson::new),
         introduced: introduced.iter().map(|d| Finding::new(d, prefix)).collect(),
         existing: existing.iter().map(|d| Finding::new(d, prefix)).collect(),
@@ -397,6 +405,16 @@ pub fn plan_markdown(plan: &Plan, options: PlanOptions, links: &Links) -> String
     if let Some(rendered) = &plan.rendered {
         let _ = writeln!(out, "| rendered output | {} |", crate::rendered::counts(rendered));
     }
+    if !plan.scorecards.is_empty() {
+        let _ = writeln!(out, "| scorecard levels | {} |", crate::level_changes::counts(&plan.scorecards));
+    }
+    if !plan.scorecard_impact.is_empty() {
+        let _ = writeln!(
+            out,
+            "| if the scorecard rules merge | {} |",
+            crate::level_changes::counts(&plan.scorecard_impact)
+        );
+    }
     let _ = writeln!(out, "| owners | {owners} |\n");
     write_codes(&mut out, &introduced, &existing, &head);
 
@@ -432,6 +450,8 @@ pub fn plan_markdown(plan: &Plan, options: PlanOptions, links: &Links) -> String
     }
     write_findings(&mut out, "Introduced by this change", &introduced, true, &head);
     write_findings(&mut out, "Already there", &existing, false, &head);
+    // Information after what decides the verdict; a bounded list, before the rendered diffs.
+    crate::level_changes::markdown(&mut out, &plan.scorecards, &plan.scorecard_impact);
     // Last, so that the diffs take only the room the rest of the comment leaves.
     if let Some(rendered) = &plan.rendered {
         crate::rendered::markdown(&mut out, rendered, crate::rendered::MARKDOWN_BUDGET);

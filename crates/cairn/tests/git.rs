@@ -402,7 +402,8 @@ fn an_environment_created_at_any_offset_shows_its_expiry() {
 }
 
 /// docs/pr-comment.md shows the comment `cairn plan --format markdown` writes for a branch of
-/// examples/acme that adds a service, keeps an environment longer and breaks one policy. The
+/// examples/acme that adds a service, keeps an environment longer, moves replicas between two
+/// services (one rises a scorecard level, one drops) and breaks one policy. The
 /// docs are this test's output: `CAIRN_UPDATE_DOCS=1` rewrites them.
 #[test]
 fn the_pull_request_comment_in_the_docs_is_what_cairn_writes() {
@@ -423,6 +424,14 @@ fn the_pull_request_comment_in_the_docs_is_what_cairn_writes() {
     let environment = repo.path.join("environments/dev-alice-checkout.yaml");
     let text = fs::read_to_string(&environment).expect("the environment").replace("ttl: 5d", "ttl: 12d");
     repo.write("environments/dev-alice-checkout.yaml", &text);
+    // Replicas moved between two services: one rises a level on production readiness, the
+    // other drops one.
+    let (cart, payments) =
+        ("catalog/commerce/checkout/cart-service.yaml", "catalog/commerce/payments/payments-service.yaml");
+    let text = fs::read_to_string(repo.path.join(cart)).expect("the cart service");
+    repo.write(cart, &text.replace("  tier: tier-1\n", "  replicas: 2\n  tier: tier-1\n"));
+    let text = fs::read_to_string(repo.path.join(payments)).expect("the payments service");
+    repo.write(payments, &text.replace("  replicas: 3\n", "  replicas: 1\n"));
     commit_at(&repo, "Bob", "Add the gift card service", "2026-11-21T10:00:00Z");
 
     let output = Command::new(env!("CARGO_BIN_EXE_cairn"))
@@ -435,6 +444,7 @@ fn the_pull_request_comment_in_the_docs_is_what_cairn_writes() {
     assert_eq!(output.status.code(), Some(1), "the change breaks a policy");
     let comment = String::from_utf8(output.stdout).expect("UTF-8");
     assert!(comment.contains("P002"), "{comment}");
+    assert!(comment.contains("<details open><summary>Scorecards: 1 down, 1 up, 1 entered</summary>"), "{comment}");
 
     let path = project.join("docs/pr-comment.md");
     let docs = fs::read_to_string(&path).unwrap_or_default();

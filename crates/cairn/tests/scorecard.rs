@@ -220,4 +220,179 @@ rules:
     assert!(run.stderr.contains("E1110"), "{}", run.stderr);
     assert!(run.stderr.contains("scorecards/readiness.yaml:10:11"), "{}", run.stderr);
     assert!(run.stdout.contains("readiness,service,checkout,,,Silver,dependencies-silver\n"), "{}", run.stdout);
+const RUNBOOK: &str = "properties: {runbook: https://runbooks.example.com/cart}\n";
+
+fn cart(properties: &str) -> String {
+    format!("identifier: cart\nblueprint: service\nteam: payments\n{properties}relations: {{domain: shop}}\n")
+}
+
+/// The small platform with its teams declared, so that a pull request's plan introduces no error.
+fn with_teams() -> GitRepo {
+    let repo = platform();
+    repo.write(
+        "catalog/teams.yaml",
+        "- identifier: payments\n  blueprint: _team\n- identifier: discovery\n  blueprint: _team\n",
+    );
+    repo
+}
+
+/// `cairn plan --base main --head pr` in the three formats a person or a script reads.
+fn plan_all(repo: &GitRepo) -> (String, serde_json::Value, String) {
+    let run = |format: &str| {
+        let run = cairn(&repo.path, &["plan", "--base", "main", "--head", "pr", "--format", format, "--now", NOW]);
+        assert_eq!(run.code, 0, "levels are information: {}{}", run.stdout, run.stderr);
+        run.stdout
+    };
+    let json = serde_json::from_str(&run("json")).expect("JSON");
+    (run("human"), json, run("markdown"))
+}
+
+/// Each level change of a JSON plan's list as `shift entity before -> after`.
+fn shifts(changes: &serde_json::Value) -> Vec<String> {
+    changes
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|change| {
+            format!(
+                "{} {} {} -> {}",
+                change["shift"].as_str().unwrap_or("?"),
+                change["entity"].as_str().unwrap_or("?"),
+                change["before"].as_str().unwrap_or("-"),
+                change["after"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+/// A pull request that adds a runbook URL moves the service from Bronze to Silver, and the plan
+/// says so in every format.
+#[test]
+fn a_pull_request_adding_a_runbook_shows_the_level_going_up() {
+    let repo = with_teams();
+    repo.commit("Ann", "Add cart");
+    repo.git(&["checkout", "--quiet", "-b", "pr"]);
+    repo.write("catalog/cart.yaml", &cart(RUNBOOK));
+    repo.commit("Ann", "Cart: a runbook");
+
+    let (human, json, markdown) = plan_all(&repo);
+    assert!(
+        human.contains(
+            "scorecards: 1 up\n  ↑ cart Bronze → Silver on Readiness (no longer failing: has-runbook); team payments\n"
+        ),
+        "{human}"
+    );
+    assert_eq!(shifts(&json["scorecards"]), ["up service:cart Bronze -> Silver"]);
+    let up = &json["scorecards"][0];
+    assert_eq!(
+        (&up["scorecard"], &up["scorecardTitle"], &up["blueprint"], &up["rankBefore"], &up["rankAfter"]),
+        (&"readiness".into(), &"Readiness".into(), &"service".into(), &1.into(), &2.into())
+    );
+    assert_eq!(up["noLongerFailing"], serde_json::json!(["has-runbook"]));
+    assert_eq!(up["teams"], serde_json::json!(["payments"]));
+    assert_eq!(json["scorecardImpact"], serde_json::json!([]));
+    assert!(markdown.contains("| scorecard levels | 1 up |\n"), "{markdown}");
+    assert!(
+        markdown.contains(
+            "<details><summary>Scorecards: 1 up</summary>\n\n- ⬆️ `cart` Bronze → Silver on Readiness (no longer failing: \
+             `has-runbook`); team `payments`\n"
+        ),
+        "{markdown}"
+    );
+}
+
+/// A pull request that removes one service's runbook while adding another's: the regression is
+/// listed first, and the comment opens the section.
+#[test]
+fn a_pull_request_removing_a_runbook_lists_the_regression_first() {
+    let repo = with_teams();
+    repo.write("catalog/cart.yaml", &cart(RUNBOOK)).write(
+        "catalog/search.yaml",
+        "identifier: search\nblueprint: service\nteam: discovery\nrelations: {domain: shop}\n",
+    );
+    repo.commit("Ann", "Cart with a runbook, search without");
+    repo.git(&["checkout", "--quiet", "-b", "pr"]);
+    repo.write("catalog/cart.yaml", &cart(""))
+        .write(
+            "catalog/search.yaml",
+            "identifier: search\nblueprint: service\nteam: discovery\nproperties: {runbook: https://runbooks.example.com/search}\nrelations: {domain: shop}\n",
+        )
+        .write("catalog/ads.yaml", "identifier: ads\nblueprint: service\nteam: discovery\n");
+    repo.commit("Bob", "Move the runbook; add ads");
+
+    let (human, json, markdown) = plan_all(&repo);
+    assert_eq!(
+        shifts(&json["scorecards"]),
+        ["down service:cart Silver -> Bronze", "up service:search Bronze -> Silver", "entered service:ads - -> Basic",]
+    );
+    assert_eq!(json["scorecards"][0]["newlyFailing"], serde_json::json!(["has-runbook"]));
+    assert_eq!(json["scorecards"][2]["newlyFailing"], serde_json::json!(["has-domain", "has-runbook"]));
+    let section = human.split("scorecards: ").nth(1).expect("a scorecards section");
+    let lines: Vec<&str> = section.lines().take(4).collect();
+    assert_eq!(
+        lines,
+        [
+            "1 down, 1 up, 1 entered",
+            "  ↓ cart Silver → Bronze on Readiness (now failing: has-runbook); team payments",
+            "  ↑ search Bronze → Silver on Readiness (no longer failing: has-runbook); team discovery",
+            "  + ads enters Readiness at Basic (failing: has-domain, has-runbook); team discovery",
+        ],
+        "{human}"
+    );
+    assert!(
+        markdown.contains(
+            "<details open><summary>Scorecards: 1 down, 1 up, 1 entered</summary>\n\n- ⬇️ `cart` Silver → Bronze on \
+             Readiness (now failing: `has-runbook`); team `payments`\n"
+        ),
+        "{markdown}"
+    );
+}
+
+/// A pull request that edits the scorecard's rules is scored by the base's scorecard (no level
+/// moves in the plan), and the impact preview says which entities the head's would move, with
+/// their teams. The check of the change still passes: levels are information.
+#[test]
+fn a_pull_request_editing_the_rules_previews_their_impact() {
+    let repo = with_teams();
+    repo.write("catalog/cart.yaml", &cart(RUNBOOK))
+        .write("catalog/search.yaml", "identifier: search\nblueprint: service\nteam: discovery\nproperties: {tier: gold}\nrelations: {domain: shop}\n");
+    repo.commit("Ann", "Cart with a runbook, search with a tier");
+    repo.git(&["checkout", "--quiet", "-b", "pr"]);
+    // Silver asks for a declared tier instead of a runbook.
+    let stricter = SCORECARD
+        .replace("has-runbook", "has-tier")
+        .replace("Has a runbook", "Declares its tier")
+        .replace("property: runbook", "property: tier");
+    repo.write("scorecards/readiness.yaml", &stricter);
+    repo.commit("Carol", "Readiness: Silver asks for a tier, not a runbook");
+
+    let (human, json, markdown) = plan_all(&repo);
+    assert_eq!(json["scorecards"], serde_json::json!([]), "the base's scorecard judges the pull request");
+    assert_eq!(
+        shifts(&json["scorecardImpact"]),
+        ["down service:cart Silver -> Bronze", "up service:search Bronze -> Silver"]
+    );
+    assert_eq!(json["scorecardImpact"][0]["newlyFailing"], serde_json::json!(["has-tier"]));
+    assert_eq!(json["scorecardImpact"][0]["teams"], serde_json::json!(["payments"]));
+    assert!(
+        human.contains(
+            "if these scorecard rules merge: 1 down, 1 up\n  ↓ cart Silver → Bronze on Readiness (now failing: \
+             has-tier); team payments\n  ↑ search Bronze → Silver on Readiness (no longer failing: has-runbook); \
+             team discovery\n"
+        ),
+        "{human}"
+    );
+    assert!(!human.contains("\nscorecards: "), "{human}");
+    assert!(markdown.contains("| if the scorecard rules merge | 1 down, 1 up |\n"), "{markdown}");
+    assert!(
+        markdown.contains(
+            "<details open><summary>If these scorecard rules merge: 1 down, 1 up</summary>\n\n\
+             This change edits rules that score entities; until it merges, the base's rules score them. Once merged, \
+             these would move. Owning teams: `discovery` (1 up), `payments` (1 down).\n"
+        ),
+        "{markdown}"
+    );
+
+    let check = cairn(&repo.path, &["check", ".", "--base", "main", "--head", "pr", "--now", NOW]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
 }

@@ -507,3 +507,127 @@ fn a_computed_value_that_changes_is_a_field_change_marked_computed() {
         .collect();
     assert_eq!(computed, [("properties.cores", true), ("properties.replicas", false), ("properties.services", true)]);
 }
+
+const READINESS: &str = "\
+identifier: readiness
+title: Readiness
+blueprint: Component
+levels: [{title: Basic}, {title: Bronze}, {title: Silver}]
+rules:
+  - identifier: has-owner
+    level: Bronze
+    query: {combinator: and, conditions: [{property: $team, operator: isNotEmpty}]}
+  - identifier: has-runbook
+    level: Silver
+    query: {combinator: and, conditions: [{property: runbook, operator: isNotEmpty}]}
+";
+
+/// A production service of the payments team in the clean platform's system, with `properties`
+/// (YAML lines indented by two) besides its type and lifecycle.
+fn component(identifier: &str, team: &str, properties: &str) -> String {
+    format!(
+        "identifier: {identifier}\nblueprint: Component\n{team}properties:\n  type: service\n  lifecycle: production\n\
+         {properties}relations:\n  system: checkout\n"
+    )
+}
+
+/// Each level change as `shift scorecard entity before -> after, newly failing, no longer
+/// failing, teams`.
+fn level_changes(changes: &[crate::LevelChange]) -> Vec<String> {
+    changes
+        .iter()
+        .map(|change| {
+            format!(
+                "{:?} {} {} {} -> {} failing {:?} passing {:?} teams {:?}",
+                change.shift,
+                change.scorecard,
+                change.entity,
+                change.before.as_deref().unwrap_or("-"),
+                change.after.as_deref().unwrap_or("-"),
+                change.newly_failing,
+                change.no_longer_failing,
+                change.teams
+            )
+        })
+        .collect()
+}
+
+/// The base's scorecard over both catalogs: a runbook added lifts `cart` to Silver, one removed
+/// drops `web` to Bronze (listed first), a new component enters at the base level failing both
+/// rules, and a removed one leaves.
+#[test]
+fn a_plan_lists_level_changes_regressions_first() {
+    let runbook = "  runbook: https://runbooks.example.com/web\n";
+    let web = component("web", "team: payments\n", runbook);
+    let legacy = component("legacy", "team: payments\n", "");
+    let base = [
+        ("scorecards/readiness.yaml", READINESS),
+        ("catalog/web.yaml", web.as_str()),
+        ("catalog/legacy.yaml", legacy.as_str()),
+    ];
+    let plan = plan_change(&base, |repo| {
+        repo.write("catalog/web.yaml", component("web", "team: payments\n", ""));
+        repo.write(
+            "catalog/cart.yaml",
+            component("cart", "team: payments\n", "  runbook: https://runbooks.example.com/cart\n"),
+        );
+        repo.write("catalog/search.yaml", component("search", "", ""));
+        repo.remove("catalog/legacy.yaml");
+    });
+    assert_eq!(
+        level_changes(&plan.scorecards),
+        [
+            r#"Down readiness Component:web Silver -> Bronze failing ["has-runbook"] passing [] teams ["payments"]"#,
+            r#"Up readiness Component:cart Bronze -> Silver failing [] passing ["has-runbook"] teams ["payments"]"#,
+            r#"Entered readiness Component:search - -> Basic failing ["has-owner", "has-runbook"] passing [] teams []"#,
+            r#"Left readiness Component:legacy Bronze -> - failing [] passing [] teams ["payments"]"#,
+        ]
+    );
+    assert_eq!((plan.scorecards[0].rank_before, plan.scorecards[0].rank_after), (Some(2), Some(1)));
+    assert_eq!(plan.scorecards[0].scorecard_name(), "Readiness");
+    assert!(plan.scorecard_impact.is_empty(), "no rule changed: {:?}", plan.scorecard_impact);
+}
+
+/// A change that edits the scorecard is judged by the base's: no level moves in the plan, and
+/// the impact preview says what the head's scorecard would do. A level inserted below an
+/// entity's (`Iron`) moves nothing by itself; a new Bronze rule drops `cart`, which fails it.
+#[test]
+fn a_scorecard_edit_is_previewed_not_applied() {
+    let web = component(
+        "web",
+        "team: payments\n",
+        "  runbook: https://runbooks.example.com/web\n  repository: https://git.example.com/web\n",
+    );
+    let base = [("scorecards/readiness.yaml", READINESS), ("catalog/web.yaml", web.as_str())];
+    let plan = plan_change(&base, |repo| {
+        let stricter = READINESS.replace("{title: Basic}, ", "{title: Basic}, {title: Iron}, ").replace(
+            "rules:\n",
+            "rules:\n  - identifier: has-repository\n    level: Bronze\n    \
+             query: {combinator: and, conditions: [{property: repository, operator: isNotEmpty}]}\n",
+        );
+        repo.write("scorecards/readiness.yaml", stricter);
+    });
+    assert!(plan.scorecards.is_empty(), "the base's scorecard judges the head: {:?}", plan.scorecards);
+    assert_eq!(
+        level_changes(&plan.scorecard_impact),
+        [r#"Down readiness Component:cart Bronze -> Basic failing ["has-repository"] passing [] teams ["payments"]"#]
+    );
+    assert_eq!((plan.scorecard_impact[0].rank_before, plan.scorecard_impact[0].rank_after), (Some(1), Some(0)));
+    assert!(findings(&plan.outcome.diagnostics).iter().any(|f| f.contains("W0510")), "review needed");
+}
+
+/// Turning the bundled scorecard on in `cairn.yaml` is a rule change too: nothing is scored by
+/// it in the plan, and the preview shows every component it would score entering it.
+#[test]
+fn turning_the_bundled_scorecard_on_is_previewed() {
+    let plan = plan_change(&[("cairn.yaml", "version: 1\n")], |repo| {
+        repo.write("cairn.yaml", "version: 1\nlibrary:\n  scorecards: true\n");
+    });
+    assert!(plan.scorecards.is_empty(), "{:?}", plan.scorecards);
+    assert_eq!(
+        level_changes(&plan.scorecard_impact),
+        [
+            r#"Entered production-readiness Component:cart - -> Basic failing ["has-repository", "has-runbook", "has-on-call", "has-tier", "redundant"] passing [] teams ["payments"]"#
+        ]
+    );
+}
