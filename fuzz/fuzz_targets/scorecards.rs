@@ -1,13 +1,14 @@
 //! Fuzzes the scorecard reader (`cairn_scorecards::read`): arbitrary bytes parsed as a file of
 //! `scorecards/`, every document read as scorecards naming their blueprint and as scorecards
-//! written under the `service` blueprint; each scorecard read is then evaluated (`standing`, and
-//! its `filter`) against every entity the same input's documents hold (`read_entity`) and a
-//! fixed entity, as of a fixed `now`. A seed is a scorecard document followed by entity
-//! documents, so one input drives both sides.
+//! written under the `service` blueprint, and a document's `scorecards` list as a blueprint's
+//! (under its `identifier`); each scorecard read is then evaluated (`standing`, and its
+//! `filter`) against every entity the same input's documents hold (`read_entity`) and a fixed
+//! entity, as of a fixed `now`. A seed is a scorecard document followed by entity documents, so
+//! one input drives both sides.
 //!
 //! Beyond "never panics, never hangs, never exhausts memory", it checks that every finding (and
-//! every scorecard and rule read) lies within the file, that a scorecard read under `service`
-//! belongs to `service`, and that a standing is Port's
+//! every scorecard and rule read) lies within the file, that a scorecard read under a blueprint
+//! belongs to it, and that a standing is Port's
 //! (<https://docs.port.io/promote-scorecards/concepts-and-structure>), restated here rather than
 //! taken from the crate: one result per rule; a level that is declared, or the base level; every
 //! rule of the level reached and of the levels below it passed; the next level that has rules
@@ -65,6 +66,17 @@ fuzz_target!(|bytes: &[u8]| {
             assert_eq!(scorecard.blueprint, "service", "a scorecard under `service` names another blueprint");
         }
         scorecards.extend(read_here);
+        // A blueprint's own `scorecards` list, as the engine reads them: the only way a list
+        // reaches `read`, since `parse_file` makes each item of a top-level list a document.
+        if let Some(nested) = document.get("scorecards") {
+            let blueprint = document.get("identifier").and_then(|node| node.as_str()).unwrap_or("service");
+            let (read_here, diagnostics) = read(file, nested, Some(blueprint));
+            check_all(file, &diagnostics, "read(blueprint's scorecards)");
+            for scorecard in &read_here {
+                assert_eq!(scorecard.blueprint, blueprint, "a scorecard under `{blueprint}` names another blueprint");
+            }
+            scorecards.extend(read_here);
+        }
     }
     if scorecards.is_empty() {
         return;

@@ -258,3 +258,19 @@ fn fuzz_seeds_read_and_give_their_levels() {
         assert_eq!(reached, *levels, "{name}");
     }
 }
+
+/// The fuzz seed of scorecards written under a blueprint (fuzz/seeds/scorecards/blueprint.yaml):
+/// the list is read as the blueprint's, so the scorecard naming no blueprint belongs to it and
+/// the one naming another is a finding.
+#[test]
+fn fuzz_seed_of_a_blueprints_scorecards_reads_under_it() {
+    let bytes = include_bytes!("../../../fuzz/seeds/scorecards/blueprint.yaml");
+    let parsed = parse_file("blueprints/service.yaml", bytes, &Limits::default());
+    let nested = parsed.documents[0].get("scorecards").expect("a list of scorecards");
+    let (scorecards, findings) = read(&parsed.file, nested, Some("service"));
+    let [scorecard] = scorecards.as_slice() else { panic!("{scorecards:?}") };
+    assert_eq!((scorecard.identifier.as_str(), scorecard.blueprint.as_str()), ("ProductionReadiness", "service"));
+    assert_eq!(scorecard.rules.len(), 3);
+    let [finding] = findings.as_slice() else { panic!("{findings:?}") };
+    assert!(finding.message.contains("names blueprint `repository`"), "{finding:?}");
+}
