@@ -224,3 +224,88 @@ fn rego_rules_are_read_and_their_paths_checked() {
         ]
     );
 }
+
+/// The seeds of the `scorecards` fuzz target (fuzz/seeds/scorecards), each with the level of
+/// every entity written after its scorecard, in order; `None` for a seed whose scorecards must
+/// not read. The seeds reach the fuzzer's deep paths only if they read, so they are checked
+/// here, where a change to the reader that breaks them fails a test rather than a fuzzing run
+/// going shallow.
+/// A seed's file name, its bytes, and the levels its entities reach (`None`: nothing reads).
+type Seed = (&'static str, &'static [u8], Option<&'static [usize]>);
+
+const FUZZ_SEEDS: &[Seed] = &[
+    ("ownership.json", include_bytes!("../../../fuzz/seeds/scorecards/ownership.json"), Some(&[])),
+    (
+        "relation-existence.yaml",
+        include_bytes!("../../../fuzz/seeds/scorecards/relation-existence.yaml"),
+        Some(&[1, 0]),
+    ),
+    (
+        "production-readiness.yaml",
+        include_bytes!("../../../fuzz/seeds/scorecards/production-readiness.yaml"),
+        Some(&[3, 0]),
+    ),
+    // Yellow has no rules: passing Orange's and Green's is Green.
+    ("deployed-recently.yaml", include_bytes!("../../../fuzz/seeds/scorecards/deployed-recently.yaml"), Some(&[3, 0])),
+    // Port's shape as posted to a blueprint, without `levels` (which Port then defaults to
+    // Basic, Bronze, Silver, Gold); the reader asks for them, so it is a finding for now.
+    ("ownership-as-posted.json", include_bytes!("../../../fuzz/seeds/scorecards/ownership-as-posted.json"), None),
+    ("malformed.yaml", include_bytes!("../../../fuzz/seeds/scorecards/malformed.yaml"), None),
+    ("truncated.yaml", include_bytes!("../../../fuzz/seeds/scorecards/truncated.yaml"), None),
+];
+
+#[test]
+fn fuzz_seeds_read_and_give_their_levels() {
+    let now = cairn_model::parse_timestamp("2026-06-01T12:00:00Z").expect("a date-time");
+    for (name, bytes, levels) in FUZZ_SEEDS {
+        let parsed = parse_file(&format!("scorecards/{name}"), bytes, &Limits::default());
+        // A document with `rules` or `levels`, or without an identifier, is (meant as) a
+        // scorecard; a top-level list is one document per item. The others are the entities
+        // the scorecard is evaluated against.
+        let (scorecard_nodes, entity_nodes): (Vec<_>, Vec<_>) = parsed.documents.iter().partition(|node| {
+            node.get("rules").is_some() || node.get("levels").is_some() || node.get("identifier").is_none()
+        });
+        let (mut scorecards, mut findings) = (Vec::new(), parsed.diagnostics.clone());
+        for node in scorecard_nodes {
+            let (read_here, found) = read(&parsed.file, node, None);
+            scorecards.extend(read_here);
+            findings.extend(found);
+        }
+        let len = parsed.file.text().len();
+        for finding in &findings {
+            let span = finding.location.as_ref().and_then(|location| location.span).expect("located");
+            assert!(span.start <= span.end && span.end as usize <= len, "{name}: {finding:?}");
+        }
+        let Some(levels) = levels else {
+            assert!(scorecards.is_empty() && !findings.is_empty(), "{name}: {scorecards:?}");
+            continue;
+        };
+        assert!(findings.is_empty(), "{name}: {findings:?}");
+        let [scorecard] = scorecards.as_slice() else { panic!("{name}: {} scorecards", scorecards.len()) };
+        let reached: Vec<usize> = entity_nodes
+            .into_iter()
+            .map(|node| {
+                let (entity, found) = cairn_model::read_entity(&parsed.file, node.clone(), None);
+                assert!(found.is_empty(), "{name}: {found:?}");
+                scorecard.standing(&entity.expect("an entity"), now).level
+            })
+            .collect();
+        assert_eq!(reached, *levels, "{name}");
+    }
+}
+
+/// The fuzz seed of scorecards written under a blueprint (fuzz/seeds/scorecards/blueprint.yaml):
+/// the list is read as the blueprint's, so the scorecard naming no blueprint belongs to it and
+/// the one naming another is a finding.
+#[test]
+fn fuzz_seed_of_a_blueprints_scorecards_reads_under_it() {
+    let bytes = include_bytes!("../../../fuzz/seeds/scorecards/blueprint.yaml");
+    let parsed = parse_file("blueprints/service.yaml", bytes, &Limits::default());
+    let nested = parsed.documents[0].get("scorecards").expect("a list of scorecards");
+    let (scorecards, findings) = read(&parsed.file, nested, Some("service"));
+    let [scorecard] = scorecards.as_slice() else { panic!("{scorecards:?}") };
+    assert_eq!((scorecard.identifier.as_str(), scorecard.blueprint.as_str()), ("ProductionReadiness", "service"));
+    assert_eq!(scorecard.rules.len(), 3);
+    let [finding] = findings.as_slice() else { panic!("{findings:?}") };
+    assert!(finding.message.contains("names blueprint `repository`"), "{finding:?}");
+}
