@@ -507,8 +507,8 @@ def scorecard_tools(root, args):
         return [args.cairn, "check", str(argv_path), "--format", "json"]
 
     return [
-        Tool(CAIRN_NO_SCORECARDS, args.runs, [check(root / "platform-no-scorecards")], cairn_found_no_errors),
-        Tool(CAIRN_SCORECARDS, args.runs, [check(with_scorecards)], cairn_found_no_errors),
+        Tool(CAIRN_NO_SCORECARDS, args.runs, [check(root / "platform-no-scorecards")], cairn_check_scored({})),
+        Tool(CAIRN_SCORECARDS, args.runs, [check(with_scorecards)], cairn_check_scored(expected)),
         Tool(
             CAIRN_SCORECARD,
             args.runs,
@@ -601,6 +601,29 @@ def scorecard_levels(stdout):
         levels = by_scorecard.setdefault(row["scorecard"], {})
         levels[row["level"]] = levels.get(row["level"], 0) + 1
     return {"results": len(rows), "by_scorecard": by_scorecard}
+
+
+def cairn_check_scored(expected):
+    """A check run counts if it found no error and its JSON report's `scorecards` (how many
+    entities each scorecard has at each level) are `expected`: none without scorecards."""
+
+    def check(code, stdout):
+        if failure := cairn_found_no_errors(code, stdout):
+            return failure
+        try:
+            found = {
+                scorecard["identifier"]: {
+                    level["title"]: level["entities"] for level in scorecard["levels"] if level["entities"]
+                }
+                for scorecard in json.loads(stdout).get("scorecards", [])
+            }
+        except (ValueError, KeyError, TypeError) as error:
+            return f"the report's `scorecards` are not as cairn writes them: {error!r}"
+        if found != expected:
+            return f"the check scored per scorecard and level {found}, expected {expected}"
+        return None
+
+    return check
 
 
 def scorecard_rows_as_expected(expected):
@@ -1075,8 +1098,9 @@ def render_scorecards(scorecard_results):
         "`production-readiness` on Component), and in the second's `scorecards/` folder, which holds",
         f"`{SCORECARDS.relative_to(ROOT)}` (`api-maturity` on API, with relation conditions). Each",
         "command runs with its report on stdout; the runs go in turn (run 1 of each, then run 2, …).",
-        f"`{CAIRN_SCORECARD}` must list, per scorecard and level, as many entities as the harness's",
-        "own reading of the two scorecards' rules over the entity files finds. The ratios are the",
+        f"`{CAIRN_SCORECARDS}` (in its report's `scorecards`) and `{CAIRN_SCORECARD}` must both",
+        "find, per scorecard and level, as many entities as the harness's own reading of the two",
+        "scorecards' rules over the entity files finds. The ratios are the",
         f"median time and the peak memory as multiples of `{CAIRN_NO_SCORECARDS}`'s; the target for",
         f"`{CAIRN_SCORECARDS}` is under {SCORECARD_TARGET}× in time (above it: in bold).",
         "",
