@@ -18,10 +18,17 @@ With --change-sizes, it also times checking a change, at those sizes: in a git r
 branch `change` one commit ahead of `main` (one entity's title changed), `cairn check --base main
 --head change` and `cairn plan --base main --head change` against `cairn check --rev change`,
 run by run in turn, and reports each one's time and memory as a multiple of the latter's.
+
+With --scorecard-sizes, it also times the scorecards at those sizes: `cairn check` without and
+with scorecards (the bundled production-readiness on Component and benches/scorecards), and
+`cairn scorecard` listing every score, run by run in turn, and checks that every entity the
+scorecards admit is scored, at the level an independent reading of their rules gives.
 """
 
 import argparse
+import csv
 import hashlib
+import io
 import json
 import os
 import platform
@@ -61,6 +68,16 @@ CHANGE_TARGET = 1.3  # the most `check --base/--head` and `plan` should cost, as
 # The change commit is reproducible: no user or system config, a fixed identity and date (a day
 # after generate.py's commit).
 CHANGE_IDENTITY = {"NAME": "cairn bench", "EMAIL": "bench@cairn.invalid", "DATE": "@1735776000 +0000"}
+# The scorecard benchmark: the same repo without and with scorecards, and what it compares.
+SCORECARDS = BENCHES / "scorecards"
+SCORECARD_SETTINGS = {
+    "platform-no-scorecards": "version: 1\nlibrary:\n  scorecards: false\n",
+    "platform-scorecards": "version: 1\nlibrary:\n  scorecards: true\n",
+}
+CAIRN_NO_SCORECARDS = "cairn check, no scorecards"
+CAIRN_SCORECARDS = "cairn check, scorecards"
+CAIRN_SCORECARD = "cairn scorecard --format csv"
+SCORECARD_TARGET = 1.2  # the most scorecards should cost `cairn check`, as a multiple of it without
 GIT_ENV = {
     **os.environ,
     "GIT_CONFIG_GLOBAL": os.devnull,
@@ -117,12 +134,23 @@ def main():
         print(f"\n== {size:,} entities, one file changed ({repo}: {changed_path})", flush=True)
         warm_page_cache(repo)
         change_results += benchmark_in_turn(size, change_tools(repo, changed_path, args))
-    report = render(args, results, policy_results, mismatches, change_results, least_rss_kib())
+    scorecard_results = []
+    for size in args.scorecard_sizes:
+        root = ensure_repos(size)
+        ensure_scorecard_repos(root)
+        print(f"\n== {size:,} entities, without and with scorecards ({root})", flush=True)
+        warm_page_cache(root / "platform")  # the scorecard repos hard-link the same files
+        scorecard_results += benchmark_in_turn(size, scorecard_tools(root, args))
+    report = render(
+        args, results, policy_results, mismatches, change_results, scorecard_results, least_rss_kib()
+    )
     args.out.write_text(report, encoding="utf-8")
     print(f"\n{report}\nwrote {args.out}")
     for mismatch in mismatches:
         print(f"bench.py: RESULT COUNT MISMATCH: {mismatch}", file=sys.stderr)
-    failed = [result for result in results + policy_results + change_results if result.failure]
+    failed = [
+        result for result in results + policy_results + change_results + scorecard_results if result.failure
+    ]
     if failed or mismatches:
         sys.exit(f"bench.py: {len(failed)} tool(s) failed, {len(mismatches)} count mismatch(es); see the report")
 
@@ -156,6 +184,13 @@ def parse_args():
         help="entity counts at which to time checking and planning a one-file change against checking"
         " one revision (default: none)",
     )
+    parser.add_argument(
+        "--scorecard-sizes",
+        default="",
+        type=sizes,
+        help="entity counts at which to time `cairn check` without and with scorecards, and `cairn scorecard`"
+        " (default: none)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs of cairn and the floor (default: %(default)s)")
     parser.add_argument("--peer-runs", type=int, default=1, help="runs of each peer (default: %(default)s)")
     parser.add_argument(
@@ -169,17 +204,19 @@ def parse_args():
     )
     args = parser.parse_args()
     if args.cairn:
-        args.cairn = shutil.which(args.cairn) or parser.error(f"--cairn: {args.cairn} is not an executable")
+        # Absolute, as the change benchmark runs it from inside its repo.
+        found = shutil.which(args.cairn) or parser.error(f"--cairn: {args.cairn} is not an executable")
+        args.cairn = os.path.abspath(found)
     if args.floor:
         program, *floor_args = shlex.split(args.floor)
         args.floor = [
             shutil.which(program) or parser.error(f"--floor: {program} is not an executable"),
             *floor_args,
         ]
-    if not args.sizes and not args.policy_sizes and not args.change_sizes:
-        parser.error("nothing to measure: --sizes, --policy-sizes and --change-sizes are all empty")
-    if args.change_sizes and not args.cairn:
-        parser.error("--change-sizes measures only cairn: give --cairn")
+    if not (args.sizes or args.policy_sizes or args.change_sizes or args.scorecard_sizes):
+        parser.error("nothing to measure: --sizes, --policy-sizes, --change-sizes and --scorecard-sizes are all empty")
+    if (args.change_sizes or args.scorecard_sizes) and not args.cairn:
+        parser.error("--change-sizes and --scorecard-sizes measure only cairn: give --cairn")
     for program in ("git", "node", "npm") if args.sizes else ("git",):
         if not shutil.which(program):
             parser.error(f"{program} is needed and not on PATH")
@@ -246,6 +283,36 @@ def ensure_policy_repos(root):
             (target / "policies").mkdir()
             for policy in policy_files():
                 shutil.copyfile(policy, target / "policies" / policy.name)
+
+
+def ensure_scorecard_repos(root):
+    """Make root/platform-scorecards and root/platform-no-scorecards: the repo with a cairn.yaml
+    that turns the bundled scorecards on (and benches/scorecards in its scorecards/ folder), and
+    the same repo with them off and no scorecards/ folder, so that the two differ in the
+    scorecards alone.
+
+    The entity files are hard links to those of root/platform, made once; the settings and the
+    scorecards are rewritten every run.
+    """
+    platform_repo = root / "platform"
+    for name, settings in SCORECARD_SETTINGS.items():
+        target = root / name
+        if stale(target, []):
+            print(f"linking {platform_repo} into {target}", flush=True)
+            shutil.copytree(
+                platform_repo, target, copy_function=os.link, ignore=shutil.ignore_patterns(".git"), dirs_exist_ok=True
+            )
+            mark_fresh(target, [])
+        (target / "cairn.yaml").write_text(settings, encoding="utf-8")
+        shutil.rmtree(target / "scorecards", ignore_errors=True)
+        if "library:\n  scorecards: true" in settings:
+            (target / "scorecards").mkdir()
+            for scorecard in scorecard_files():
+                shutil.copyfile(scorecard, target / "scorecards" / scorecard.name)
+
+
+def scorecard_files():
+    return sorted(SCORECARDS.glob("*.yaml"))
 
 
 def policy_files():
@@ -422,6 +489,156 @@ def change_tools(repo, changed_path, args):
         tool("check", change, cairn_found_no_errors),
         tool("plan", change, plan_found_the_change(changed_path)),
     ]
+
+
+def scorecard_tools(root, args):
+    """`cairn check` without and with scorecards, then `cairn scorecard` listing every score;
+    run in turn. The last must list, per scorecard and level, as many entities as
+    expected_levels finds, so that what is timed is really scoring."""
+    with_scorecards = root / "platform-scorecards"
+    expected = expected_levels(root / "platform")
+    print(
+        "  expected scores: "
+        + "; ".join(f"{card} {sum(levels.values()):,} ({levels_text(levels)})" for card, levels in expected.items()),
+        flush=True,
+    )
+
+    def check(argv_path):
+        return [args.cairn, "check", str(argv_path), "--format", "json"]
+
+    return [
+        Tool(CAIRN_NO_SCORECARDS, args.runs, [check(root / "platform-no-scorecards")], cairn_check_scored({})),
+        Tool(CAIRN_SCORECARDS, args.runs, [check(with_scorecards)], cairn_check_scored(expected)),
+        Tool(
+            CAIRN_SCORECARD,
+            args.runs,
+            [[args.cairn, "scorecard", str(with_scorecards), "--format", "csv"]],
+            scorecard_rows_as_expected(expected),
+            details=scorecard_levels,
+        ),
+    ]
+
+
+# The levels of the two scorecards the scorecard benchmark runs, from lowest to highest.
+SCORECARD_LEVELS = ["Basic", "Bronze", "Silver", "Gold"]
+
+
+def expected_levels(platform_repo):
+    """{scorecard: {level: entities}} for the bundled production-readiness and
+    benches/scorecards/api-maturity, by reading the entity files of the generated repo with this
+    function's own reading of those scorecards' rules (not cairn's). Change it with them.
+
+    Port's semantics (https://docs.port.io/promote-scorecards/concepts-and-structure): an entity
+    reaches a level when it passes that level's rules and every lower level's.
+    """
+
+    def level(passed_by_level):
+        reached = SCORECARD_LEVELS[0]
+        for title in SCORECARD_LEVELS[1:]:
+            if not all(passed_by_level[title]):
+                break
+            reached = title
+        return reached
+
+    found = {"production-readiness": {}, "api-maturity": {}}
+    for path in sorted((platform_repo / "catalog" / "component").glob("*.yaml")):
+        top, properties, _ = read_entity(path)
+        if properties.get("type") not in ("service", "website", "worker", "job"):  # the filter
+            continue
+        replicas = properties.get("replicas")
+        reached = level(
+            {
+                "Bronze": ["team" in top, "repository" in properties],
+                "Silver": ["runbook" in properties, "onCall" in properties],
+                "Gold": ["tier" in properties, replicas is not None and float(replicas) >= 2],
+            }
+        )
+        found["production-readiness"][reached] = found["production-readiness"].get(reached, 0) + 1
+    for path in sorted((platform_repo / "catalog" / "api").glob("*.yaml")):
+        top, properties, relations = read_entity(path)
+        if properties.get("lifecycle") == "deprecated":  # the filter
+            continue
+        reached = level(
+            {
+                "Bronze": ["provider" in relations, "team" in top],
+                "Silver": [properties.get("definition", "").startswith("https://"), "system" in relations],
+                "Gold": [
+                    properties.get("type") in ("openapi", "grpc", "asyncapi") or "contract" in top.get("title", ""),
+                    properties.get("lifecycle") == "production",
+                ],
+            }
+        )
+        found["api-maturity"][reached] = found["api-maturity"].get(reached, 0) + 1
+    return found
+
+
+def read_entity(path):
+    """(top-level scalars, properties, relations) of an entity file as generate.py writes it:
+    block style, one key per line, two spaces per level; a list's items are not read."""
+    sections = {"": {}, "properties": {}, "relations": {}}
+    section = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith(" "):
+            key, _, value = line.partition(":")
+            section = key if key in sections and not value.strip() else ""
+            if not section:
+                sections[""][key] = value.strip().strip('"')
+        elif line.startswith("  ") and not line.startswith("   ") and not line.lstrip().startswith("-") and section:
+            key, _, value = line.strip().partition(":")
+            sections[section][key] = value.strip().strip('"')
+    return sections[""], sections["properties"], sections["relations"]
+
+
+def levels_text(levels):
+    return ", ".join(f"{title} {levels.get(title, 0):,}" for title in SCORECARD_LEVELS)
+
+
+def scorecard_levels(stdout):
+    """{"results": rows, "by_scorecard": {scorecard: {level: rows}}} of `cairn scorecard --format csv`."""
+    rows = list(csv.DictReader(io.StringIO(stdout)))
+    by_scorecard = {}
+    for row in rows:
+        levels = by_scorecard.setdefault(row["scorecard"], {})
+        levels[row["level"]] = levels.get(row["level"], 0) + 1
+    return {"results": len(rows), "by_scorecard": by_scorecard}
+
+
+def cairn_check_scored(expected):
+    """A check run counts if it found no error and its JSON report's `scorecards` (how many
+    entities each scorecard has at each level) are `expected`: none without scorecards."""
+
+    def check(code, stdout):
+        if failure := cairn_found_no_errors(code, stdout):
+            return failure
+        try:
+            found = {
+                scorecard["identifier"]: {
+                    level["title"]: level["entities"] for level in scorecard["levels"] if level["entities"]
+                }
+                for scorecard in json.loads(stdout).get("scorecards", [])
+            }
+        except (ValueError, KeyError, TypeError) as error:
+            return f"the report's `scorecards` are not as cairn writes them: {error!r}"
+        if found != expected:
+            return f"the check scored per scorecard and level {found}, expected {expected}"
+        return None
+
+    return check
+
+
+def scorecard_rows_as_expected(expected):
+    def check(code, stdout):
+        if code != 0:
+            return f"exit code {code}"
+        try:
+            found = scorecard_levels(stdout)["by_scorecard"]
+        except (csv.Error, KeyError) as error:
+            return f"stdout is not cairn scorecard's CSV: {error!r}"
+        if found != expected:
+            return f"scores per scorecard and level {found}, expected {expected}"
+        return None
+
+    return check
 
 
 def check_jsonschema(size, root, runs):
@@ -614,14 +831,18 @@ def benchmark_in_turn(size, tools):
             tool = result.tool
             if result.failure or run_number > tool.runs:
                 continue
-            seconds, kib, result.failure, _ = measure(tool, tool_log_name(size, tool))
+            seconds, kib, result.failure, stdout = measure(tool, tool_log_name(size, tool))
             result.peak_kib = max(result.peak_kib, kib)
             label = f"{tool.name:<{width}} run {run_number}/{tool.runs}"
             if result.failure:
                 print(f"  {label}  FAILED: {result.failure}", flush=True)
                 continue
+            note = ""
+            if tool.details:
+                result.details.append(tool.details(stdout))
+                note = f"  {result.details[-1]['results']:7,} results"
             result.times.append(seconds)
-            print(f"  {label}  {seconds:9.3f} s  {kib / 1024:8.1f} MiB", flush=True)
+            print(f"  {label}  {seconds:9.3f} s  {kib / 1024:8.1f} MiB{note}", flush=True)
     return results
 
 
@@ -691,7 +912,7 @@ def least_rss_kib():
 # --- The report ----------------------------------------------------------------------------
 
 
-def render(args, results, policy_results, mismatches, change_results, least_kib):
+def render(args, results, policy_results, mismatches, change_results, scorecard_results, least_kib):
     lines = [
         "# `cairn check` benchmark",
         "",
@@ -718,11 +939,14 @@ def render(args, results, policy_results, mismatches, change_results, least_kib)
         lines += ["", *render_policies(args, policy_results, mismatches)]
     if change_results:
         lines += ["", *render_change(change_results)]
+    if scorecard_results:
+        lines += ["", *render_scorecards(scorecard_results)]
     lines += ["", "## Commands", ""]
     for title, sizes_run, measured in (
         ("", args.sizes, results),
         (", policies", args.policy_sizes, policy_results),
         (", one file changed", args.change_sizes, change_results),
+        (", scorecards", args.scorecard_sizes, scorecard_results),
     ):
         for size in sizes_run:
             lines += [f"{size:,} entities{title}:", "", "```sh"]
@@ -860,6 +1084,67 @@ def render_change(change_results):
     if failures := [result for result in change_results if result.failure]:
         lines += ["", "Failures:", ""]
         lines += [f"- {result.size:,}, {result.tool.name}: {result.failure}" for result in failures]
+    return lines
+
+
+def render_scorecards(scorecard_results):
+    """The scorecard section: `cairn check` with scorecards and `cairn scorecard`, each as a
+    multiple of `cairn check` without them, and the scores cairn found."""
+    lines = [
+        "## Scorecards: `cairn check` without and with scorecards, and `cairn scorecard`",
+        "",
+        "`platform-no-scorecards` and `platform-scorecards` are copies of the repo (hard links) that",
+        "differ in their `cairn.yaml` alone, `library: {scorecards: false}` or `true` (the bundled",
+        "`production-readiness` on Component), and in the second's `scorecards/` folder, which holds",
+        f"`{SCORECARDS.relative_to(ROOT)}` (`api-maturity` on API, with relation conditions). Each",
+        "command runs with its report on stdout; the runs go in turn (run 1 of each, then run 2, …).",
+        f"`{CAIRN_SCORECARDS}` (in its report's `scorecards`) and `{CAIRN_SCORECARD}` must both",
+        "find, per scorecard and level, as many entities as the harness's own reading of the two",
+        "scorecards' rules over the entity files finds. The ratios are the",
+        f"median time and the peak memory as multiples of `{CAIRN_NO_SCORECARDS}`'s; the target for",
+        f"`{CAIRN_SCORECARDS}` is under {SCORECARD_TARGET}× in time (above it: in bold).",
+        "",
+        "| entities | command | runs | median s | min–max s | peak RSS MiB | time vs no scorecards"
+        " | memory vs no scorecards |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    baseline = {
+        result.size: result
+        for result in scorecard_results
+        if result.tool.name == CAIRN_NO_SCORECARDS and not result.failure
+    }
+    for result in scorecard_results:
+        name, size = f"`{result.tool.name}`", f"{result.size:,}"
+        if result.failure:
+            lines.append(f"| {size} | {name} | {len(result.times)}/{result.tool.runs} | failed | | | | |")
+            continue
+        median, base = statistics.median(result.times), baseline.get(result.size)
+        span = f"{format_seconds(min(result.times))}–{format_seconds(max(result.times))}"
+        time_ratio = memory_ratio = "–"
+        if base:
+            ratio = median / statistics.median(base.times)
+            time_ratio = format_ratio(ratio)
+            if result.tool.name == CAIRN_SCORECARDS and ratio >= SCORECARD_TARGET:
+                time_ratio = f"**{time_ratio}**"
+            memory_ratio = format_ratio(result.peak_kib / base.peak_kib)
+        lines.append(
+            f"| {size} | {name} | {len(result.times)} | {format_seconds(median)} | {span}"
+            f" | {result.peak_kib / 1024:.1f} | {time_ratio} | {memory_ratio} |"
+        )
+    if failures := [result for result in scorecard_results if result.failure]:
+        lines += ["", "Failures:", ""]
+        lines += [f"- {result.size:,}, {result.tool.name}: {result.failure}" for result in failures]
+    scored = [result for result in scorecard_results if result.tool.name == CAIRN_SCORECARD and result.details]
+    if scored:
+        lines += ["", "Entities scored (the last run of `cairn scorecard`), per level:", ""]
+        lines += [
+            f"| entities | scorecard | scored | {' | '.join(SCORECARD_LEVELS)} |",
+            "|---:|---|---:|" + "---:|" * len(SCORECARD_LEVELS),
+        ]
+        for result in scored:
+            for card, levels in sorted(result.details[-1]["by_scorecard"].items()):
+                counts = " | ".join(f"{levels.get(title, 0):,}" for title in SCORECARD_LEVELS)
+                lines.append(f"| {result.size:,} | `{card}` | {sum(levels.values()):,} | {counts} |")
     return lines
 
 
