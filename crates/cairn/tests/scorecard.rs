@@ -220,6 +220,8 @@ rules:
     assert!(run.stderr.contains("E1110"), "{}", run.stderr);
     assert!(run.stderr.contains("scorecards/readiness.yaml:10:11"), "{}", run.stderr);
     assert!(run.stdout.contains("readiness,service,checkout,,,Silver,dependencies-silver\n"), "{}", run.stdout);
+}
+
 const RUNBOOK: &str = "properties: {runbook: https://runbooks.example.com/cart}\n";
 
 fn cart(properties: &str) -> String {
