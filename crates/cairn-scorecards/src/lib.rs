@@ -26,6 +26,11 @@ pub fn is_scorecard_file(path: &str) -> bool {
     path.strip_prefix(FOLDER).is_some_and(|rest| rest.starts_with('/')) && cairn_model::is_data_file(path)
 }
 
+/// Port's levels for a scorecard that writes none, lowest first, with Port's colours
+/// (<https://docs.port.io/promote-scorecards/concepts-and-structure>, "Levels").
+pub const DEFAULT_LEVELS: [(&str, &str); 4] =
+    [("Basic", "paleBlue"), ("Bronze", "bronze"), ("Silver", "silver"), ("Gold", "gold")];
+
 /// One level of a scorecard, as Port writes it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Level {
@@ -224,8 +229,27 @@ impl Reader<'_> {
             Some(implied) => self.implied(node, implied),
             None => self.text(node, "blueprint", true, "scorecard"),
         };
-        let levels: Vec<Level> = self
-            .list(node, "levels")
+        // Port's default levels when none are written: "By default, the levels are: `Basic`,
+        // `Bronze`, `Silver`, `Gold`" (concepts-and-structure, "Levels"); its examples leave
+        // `levels` out.
+        let defaults: Vec<Node>;
+        let written = if node.get("levels").is_none() {
+            defaults = DEFAULT_LEVELS
+                .iter()
+                .map(|(title, color)| {
+                    let entry = |key: &str, value: &str| cairn_model::Entry {
+                        key: key.to_owned(),
+                        key_span: node.span,
+                        value: Node::new(node.span, Value::String(value.to_owned())),
+                    };
+                    Node::new(node.span, Value::Mapping(vec![entry("title", title), entry("color", color)]))
+                })
+                .collect();
+            Some(defaults.as_slice())
+        } else {
+            self.list(node, "levels")
+        };
+        let levels: Vec<Level> = written
             .unwrap_or_default()
             .iter()
             .filter_map(|level| {

@@ -247,8 +247,9 @@ const FUZZ_SEEDS: &[Seed] = &[
     ),
     // Yellow has no rules: passing Orange's and Green's is Green.
     ("deployed-recently.yaml", include_bytes!("../../../fuzz/seeds/scorecards/deployed-recently.yaml"), Some(&[3, 0])),
-    // Port's shape as posted to a blueprint, without `levels` (which Port then defaults to
-    // Basic, Bronze, Silver, Gold); the reader asks for them, so it is a finding for now.
+    // Port's shape as posted to a blueprint: without `levels` (Port's defaults apply) and
+    // without `blueprint` (the route names it); read on its own, the missing blueprint is a
+    // finding.
     ("ownership-as-posted.json", include_bytes!("../../../fuzz/seeds/scorecards/ownership-as-posted.json"), None),
     ("malformed.yaml", include_bytes!("../../../fuzz/seeds/scorecards/malformed.yaml"), None),
     ("truncated.yaml", include_bytes!("../../../fuzz/seeds/scorecards/truncated.yaml"), None),
@@ -308,4 +309,16 @@ fn fuzz_seed_of_a_blueprints_scorecards_reads_under_it() {
     assert_eq!(scorecard.rules.len(), 3);
     let [finding] = findings.as_slice() else { panic!("{findings:?}") };
     assert!(finding.message.contains("names blueprint `repository`"), "{finding:?}");
+}
+
+/// A scorecard that writes no `levels` has Port's: Basic, Bronze, Silver, Gold.
+#[test]
+fn without_levels_a_scorecard_has_ports_defaults() {
+    let (scorecards, findings) = read_text(
+        "identifier: s\nblueprint: service\nrules:\n  - {identifier: r, level: Silver, query: {combinator: and, conditions: [{property: x, operator: isNotEmpty}]}}\n",
+    );
+    assert!(findings.is_empty(), "{findings:?}");
+    let titles: Vec<&str> = scorecards[0].levels.iter().map(|level| level.title.as_str()).collect();
+    assert_eq!(titles, ["Basic", "Bronze", "Silver", "Gold"]);
+    assert_eq!(scorecards[0].levels[3].color.as_deref(), Some("gold"));
 }
