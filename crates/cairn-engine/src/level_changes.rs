@@ -181,13 +181,7 @@ fn shift(was: Option<(&Scorecard, &Score)>, (scorecard, score): (&Scorecard, &Sc
 /// The rules newly failing after and no longer failing, by identifier, in each scorecard's order.
 fn rule_changes(was: Option<(&Scorecard, &Score)>, now: (&Scorecard, &Score)) -> (Vec<String>, Vec<String>) {
     fn failing<'a>((scorecard, score): (&'a Scorecard, &Score)) -> Vec<&'a str> {
-        scorecard
-            .rules
-            .iter()
-            .zip(&score.standing.passed)
-            .filter(|(_, passed)| !**passed)
-            .map(|(rule, _)| rule.identifier.as_str())
-            .collect()
+        scorecard.rules_where(&score.standing, false)
     }
     let failing_now = failing(now);
     let failing_before = was.map(failing).unwrap_or_default();

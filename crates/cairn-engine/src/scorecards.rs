@@ -122,10 +122,8 @@ pub(crate) fn policy_value(scorecards: &[Scorecard], scores: &[Score], catalog: 
     for (index, scorecard) in scorecards.iter().enumerate() {
         let mut entities = serde_json::Map::new();
         for score in scores.iter().filter(|score| score.scorecard == index) {
-            let (mut passed, mut failed) = (Vec::new(), Vec::new());
-            for (rule, ok) in scorecard.rules.iter().zip(&score.standing.passed) {
-                if *ok { &mut passed } else { &mut failed }.push(rule.identifier.as_str());
-            }
+            let passed: Vec<&str> = scorecard.rules_where(&score.standing, true);
+            let failed: Vec<&str> = scorecard.rules_where(&score.standing, false);
             let level = scorecard.levels.get(score.standing.level).map(|level| level.title.as_str());
             entities.insert(
                 catalog.entities[score.entity].identifier.value.clone(),

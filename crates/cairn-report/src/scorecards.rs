@@ -10,13 +10,7 @@ use serde_json::{Value, json};
 
 /// The identifiers of the rules `score` fails, in the scorecard's order.
 fn failing<'a>(scorecard: &'a Scorecard, score: &Scored) -> Vec<&'a str> {
-    scorecard
-        .rules
-        .iter()
-        .zip(&score.standing.passed)
-        .filter(|(_, passed)| !**passed)
-        .map(|(rule, _)| rule.identifier.as_str())
-        .collect()
+    scorecard.rules_where(&score.standing, false)
 }
 
 fn level<'a>(scorecard: &'a Scorecard, score: &Scored) -> &'a str {

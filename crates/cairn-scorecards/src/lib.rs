@@ -141,6 +141,18 @@ impl Scorecard {
         self.standing_of(passed)
     }
 
+    /// The identifiers of the rules `standing` passes (`passed: true`) or fails (`false`), in the
+    /// scorecard's order.
+    #[must_use]
+    pub fn rules_where(&self, standing: &Standing, passed: bool) -> Vec<&str> {
+        self.rules
+            .iter()
+            .zip(&standing.passed)
+            .filter(|(_, result)| **result == passed)
+            .map(|(rule, _)| rule.identifier.as_str())
+            .collect()
+    }
+
     /// Whether any rule is a Rego rule.
     #[must_use]
     pub fn has_rego(&self) -> bool {
