@@ -682,7 +682,7 @@ fn meta_value(entity: &Entity, meta: &str) -> Option<Value> {
         "title" => entity.title.as_deref().map(Value::from),
         "icon" => entity.icon.as_deref().map(Value::from),
         "blueprint" => Some(Value::from(entity.blueprint.value.as_str())),
-        "team" => Some(Value::from(entity.teams.iter().map(|team| team.value.as_str()).collect::<Vec<_>>())),
+        "team" => Some(Value::from(entity.owners().collect::<Vec<_>>())),
         _ => None,
     }
 }
@@ -695,7 +695,7 @@ pub fn entity_json(entity: &Entity) -> Value {
     let mut value = serde_json::json!({
         "identifier": entity.identifier.value,
         "blueprint": entity.blueprint.value,
-        "team": entity.teams.iter().map(|team| team.value.as_str()).collect::<Vec<_>>(),
+        "team": entity.owners().collect::<Vec<_>>(),
         "properties": entity.properties.as_ref().map_or_else(|| Value::Object(serde_json::Map::new()), Node::to_json),
         "relations": entity.relations.iter().map(|relation| (relation.name.clone(), relation.value.to_json())).collect::<serde_json::Map<_, _>>(),
     });

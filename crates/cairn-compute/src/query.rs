@@ -229,8 +229,8 @@ impl Subject for Entity {
             // Port stores an entity's teams as a list, also when one team is written. No team
             // reads as unset: Port's "Has a team?" scorecard rule tests `$team` with `isNotEmpty`
             // (<https://docs.port.io/promote-scorecards/examples>, the ownership example).
-            "$team" if self.teams.is_empty() => None,
-            "$team" => Some(self.teams.iter().map(|team| Json::from(team.value.as_str())).collect()),
+            "$team" if self.owners().next().is_none() => None,
+            "$team" => Some(self.owners().map(Json::from).collect()),
             meta if meta.starts_with('$') => None,
             name => self.properties.as_ref()?.get(name).map(Node::to_json),
         }

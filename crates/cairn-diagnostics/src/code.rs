@@ -98,6 +98,8 @@ codes! {
     UnknownTeam = "E0313", Error, "an entity's team is not a `_team` entity of the catalog";
     WrongFolder = "E0314", Error, "an entity is in a folder reserved for another blueprint";
     LooseDateTime = "W0315", Warning, "a date-time is in a looser spelling than RFC 3339, which Port accepts";
+    InvalidOwnershipPath = "E0316", Error, "a blueprint's inherited ownership path does not lead through its relations to a blueprint";
+    TeamOfInheritedOwnership = "W0317", Warning, "an entity writes `team` although its blueprint inherits ownership through a relation";
     RelationQueryNoMatch = "E0320", Error, "a relation given as a search query matches no entity";
     RelationQueryManyMatches = "E0321", Error, "a `many: false` relation given as a search query matches more than one entity";
     InvalidQuery = "E0322", Error, "a search query does not have Port's shape (combinator, rules, operators and values)";

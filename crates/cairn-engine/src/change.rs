@@ -327,11 +327,8 @@ fn impact(judged: &[Diagnostic], proposed: &[Diagnostic], catalog: &Catalog) -> 
         );
     }
     for ((rule, shift), (title, entities)) in shifts {
-        let teams: BTreeSet<&str> = entities
-            .iter()
-            .filter_map(|entity| catalog.get(entity))
-            .flat_map(|entity| entity.teams.iter().map(|team| team.value.as_str()))
-            .collect();
+        let teams: BTreeSet<&str> =
+            entities.iter().filter_map(|entity| catalog.get(entity)).flat_map(cairn_model::Entity::owners).collect();
         let named = title.map_or_else(|| format!("`{rule}`"), |title| format!("`{rule}` ({title})"));
         let owners = if teams.is_empty() { "no team".to_owned() } else { plural(teams.len(), "team", "teams") };
         let many = format!("{} owned by {owners}", plural(entities.len(), "entity", "entities"));

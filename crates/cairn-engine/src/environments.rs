@@ -87,7 +87,7 @@ pub fn environments(source: &Source) -> Result<Vec<EnvironmentStatus>, EngineErr
             entity: entity.reference(),
             file: entity.file.path().to_owned(),
             line: position.line,
-            owners: entity.teams.iter().map(|team| team.value.clone()).collect(),
+            owners: entity.owner_list(),
             kind: text(entity.properties.as_ref(), "type"),
             ttl: text(entity.properties.as_ref(), "ttl"),
             created,

@@ -296,7 +296,7 @@ fn described(change: EntityDiff<'_>) -> EntityChange {
         file: entity.file.path().to_owned(),
         line: entity.file.position(entity.span.start).line,
         moved_from,
-        teams: entity.teams.iter().map(|team| team.value.clone()).collect(),
+        teams: entity.owner_list(),
         fields: change.fields,
     }
 }
@@ -344,7 +344,7 @@ fn computed_changes(entities: &mut Vec<EntityChange>, base: (&Catalog, &Computed
                 file: entity.file.path().to_owned(),
                 line: entity.file.position(entity.span.start).line,
                 moved_from: None,
-                teams: entity.teams.iter().map(|team| team.value.clone()).collect(),
+                teams: entity.owner_list(),
                 fields,
             });
         }

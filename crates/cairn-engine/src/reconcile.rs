@@ -384,7 +384,7 @@ fn reminders(
         let pull = created.as_ref().and_then(|commit| pull_request(&commit.message));
         reminders.push(DueReminder {
             entity: entity.reference(),
-            owners: entity.teams.iter().map(|team| team.value.clone()).collect(),
+            owners: entity.owner_list(),
             expires: expiry.at,
             created,
             pull,

@@ -194,7 +194,7 @@ pub fn scorecards(source: &Source, now: Timestamp) -> Result<Scorecards, EngineE
             Scored {
                 entity: entity.reference(),
                 title: entity.title.clone(),
-                teams: entity.teams.iter().map(|team| team.value.clone()).collect(),
+                teams: entity.owner_list(),
                 scorecard: score.scorecard,
                 standing: score.standing,
             }

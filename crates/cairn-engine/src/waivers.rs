@@ -35,10 +35,7 @@ pub(crate) fn apply(diagnostics: &mut Vec<Diagnostic>, waivers: &[Waiver], catal
         let Some(entity) = &diagnostic.entity else {
             continue;
         };
-        let teams: Vec<String> = catalog
-            .get(entity)
-            .map(|entity| entity.teams.iter().map(|team| team.value.clone()).collect())
-            .unwrap_or_default();
+        let teams: Vec<String> = catalog.get(entity).map(cairn_model::Entity::owner_list).unwrap_or_default();
         let finding = FindingRef {
             code: diagnostic.code_name(),
             package: diagnostic.rule.as_ref().map(|rule| rule.package.as_str()),

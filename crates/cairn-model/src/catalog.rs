@@ -27,7 +27,8 @@ pub struct Catalog {
 impl Catalog {
     /// Builds the catalog. `bundled` blueprints apply unless the repository declares one with
     /// the same identifier; two declarations in the repository are a finding, as are two
-    /// entities of one blueprint with the same identifier (both places are named).
+    /// entities of one blueprint with the same identifier (both places are named). Entities of
+    /// a blueprint that inherits ownership get their inherited owners (`Entity::inherited`).
     #[must_use]
     pub fn build(
         bundled: Vec<Blueprint>,
@@ -101,7 +102,9 @@ impl Catalog {
                     .push((entity.blueprint.value.clone(), position)),
             }
         }
-        (Catalog { blueprints, entities, index }, diagnostics)
+        let mut catalog = Catalog { blueprints, entities, index };
+        diagnostics.extend(crate::ownership::apply(&mut catalog));
+        (catalog, diagnostics)
     }
 
     /// The entity of `blueprint` with `identifier`.

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use cairn_diagnostics::{ByteSpan, Code, Diagnostic, EntityRef, SourceFile};
+use cairn_diagnostics::{ByteSpan, Code, Diagnostic, EntityRef, Location, SourceFile};
 
 use crate::blueprint::backticked;
 use cairn_syntax::{Node, Value};
@@ -76,6 +76,20 @@ pub struct Entity {
     /// The spans of the top-level keys written (`team`, `properties`, …), for findings about
     /// something missing under one of them.
     pub key_spans: Vec<(&'static str, ByteSpan)>,
+    /// The owning teams the entity inherits when its blueprint's ownership is `Inherited`, set
+    /// when the catalog is built (`Catalog::build`). `None` when its blueprint's ownership is
+    /// direct: its own `team`.
+    pub inherited: Option<InheritedTeams>,
+}
+
+/// Owning teams inherited through a blueprint's `ownership: {type: Inherited, path}`: the
+/// owners of the entities the path of relations leads to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InheritedTeams {
+    /// Sorted, each once.
+    pub teams: Vec<String>,
+    /// The relation the path starts with, where a finding about these teams is placed.
+    pub through: String,
 }
 
 impl Entity {
@@ -89,6 +103,67 @@ impl Entity {
     #[must_use]
     pub fn key_span(&self, key: &str) -> Option<ByteSpan> {
         self.key_spans.iter().find(|(name, _)| *name == key).map(|(_, span)| *span)
+    }
+
+    /// The entity's owning teams as Port has them: the inherited ones when its blueprint inherits
+    /// ownership, else the teams written in `team`. Everything that asks who owns an entity
+    /// (policies, waivers, plans, scorecards, templates) reads this; checking what is written
+    /// (that each `team` is a `_team` entity) reads `teams`.
+    pub fn owners(&self) -> impl Iterator<Item = &str> {
+        let (inherited, written) = match &self.inherited {
+            Some(inherited) => (inherited.teams.as_slice(), &[][..]),
+            None => (&[][..], self.teams.as_slice()),
+        };
+        inherited.iter().map(String::as_str).chain(written.iter().map(|team| team.value.as_str()))
+    }
+
+    /// `owners`, collected.
+    #[must_use]
+    pub fn owner_list(&self) -> Vec<String> {
+        self.owners().map(str::to_owned).collect()
+    }
+
+    /// Where `field` (a dotted path in the neutral entity's terms: `identifier`, `blueprint`,
+    /// `team`, `properties.tier`, `relations.system`) is written in the entity's file: the field
+    /// itself, or its nearest written parent (the key when that is a top-level key, else its
+    /// value), or the whole entity. This is the one lookup from a field to its source span, for
+    /// findings that name a field (a policy result's `field`); the reader keeps every span it
+    /// needs for it. Inherited owners are not written here: `team` of an entity that inherits
+    /// them lands on the relation its ownership path starts with, when that is written.
+    #[must_use]
+    pub fn field_location(&self, field: Option<&str>) -> Location {
+        let whole = Location::new(&self.file, self.span);
+        let Some(field) = field else { return whole };
+        let parts: Vec<&str> = field.split('.').filter(|part| !part.is_empty()).collect();
+        let key_or_entity = |key: &str| self.key_span(key).unwrap_or(self.span);
+        let nested = |node: &Node, key: &str, rest: &[&str]| match rest.first() {
+            Some(first) if node.get(first).is_none() => key_or_entity(key),
+            _ => crate::blueprint::span_of(node, rest),
+        };
+        let relation = |name: &str| self.relations.iter().find(|relation| relation.name == name);
+        let span = match parts.as_slice() {
+            ["identifier", ..] => self.identifier.span,
+            ["blueprint", ..] => self.blueprint.span,
+            ["team", ..] if self.inherited.is_some() => {
+                let through = self.inherited.as_ref().and_then(|inherited| relation(&inherited.through));
+                through.map_or_else(|| key_or_entity("relations"), |relation| relation.value.span)
+            }
+            ["team", rest @ ..] => {
+                let index = rest.first().and_then(|index| index.parse::<usize>().ok()).unwrap_or(0);
+                self.teams.get(index).or(self.teams.first()).map_or_else(|| key_or_entity("team"), |team| team.span)
+            }
+            ["properties", rest @ ..] => match &self.properties {
+                Some(properties) => nested(properties, "properties", rest),
+                None => key_or_entity("properties"),
+            },
+            ["relations", name, rest @ ..] => match relation(name) {
+                Some(relation) => crate::blueprint::span_of(&relation.value, rest),
+                None => key_or_entity("relations"),
+            },
+            [key, ..] => key_or_entity(key),
+            [] => self.span,
+        };
+        Location::new(&self.file, span)
     }
 
     /// The span of a property's value, or of `properties`, or of the entity.
@@ -164,6 +239,7 @@ pub fn read_entity(
         file: Arc::clone(file),
         span,
         key_spans,
+        inherited: None,
     };
     (Some(entity), diagnostics)
 }

@@ -12,6 +12,7 @@ mod identifier;
 mod layout;
 mod lifetime;
 mod list;
+mod ownership;
 mod plain;
 mod settings;
 mod time;
@@ -26,7 +27,7 @@ pub use cairn_syntax::{
 };
 pub use catalog::{Catalog, TEAM_BLUEPRINT};
 pub use diff::{ChangeKind, EntityDiff, FieldChange, diff};
-pub use entity::{Entity, RelationValue, Spanned, read_entity};
+pub use entity::{Entity, InheritedTeams, RelationValue, Spanned, read_entity};
 pub use identifier::{
     BLUEPRINT_RULE as BLUEPRINT_IDENTIFIER_RULE, RULE as IDENTIFIER_RULE, check_blueprint_identifier, check_identifier,
 };

@@ -260,7 +260,7 @@ fn finding(rule: &Rule, result: RuleResult, entity: Option<&Entity>, catalog: &C
     diagnostic.help.clone_from(&rule.help);
     match entity.or(named) {
         Some(entity) => {
-            diagnostic = diagnostic.with_entity(entity.reference()).at(field_location(entity, result.field.as_deref()));
+            diagnostic = diagnostic.with_entity(entity.reference()).at(entity.field_location(result.field.as_deref()));
         }
         None => {
             if let Some(reference) = result.entity {
@@ -269,39 +269,4 @@ fn finding(rule: &Rule, result: RuleResult, entity: Option<&Entity>, catalog: &C
         }
     }
     diagnostic
-}
-
-/// The location of `field` (a dotted path such as `properties.tier`) in the entity's file, or
-/// of its nearest written parent, or of the entity.
-#[must_use]
-pub fn field_location(entity: &Entity, field: Option<&str>) -> Location {
-    let whole = Location::new(&entity.file, entity.span);
-    let Some(field) = field else { return whole };
-    let parts: Vec<&str> = field.split('.').filter(|part| !part.is_empty()).collect();
-    // A field that is not written (the usual case for "X must be set") lands on the nearest
-    // written parent: its key when that is a top-level key, else its value.
-    let key_or_entity = |key: &str| entity.key_span(key).unwrap_or(entity.span);
-    let nested = |node: &cairn_model::Node, key: &str, rest: &[&str]| match rest.first() {
-        Some(first) if node.get(first).is_none() => key_or_entity(key),
-        _ => cairn_model::span_of(node, rest),
-    };
-    let span = match parts.as_slice() {
-        ["identifier", ..] => entity.identifier.span,
-        ["blueprint", ..] => entity.blueprint.span,
-        ["team", rest @ ..] => {
-            let index = rest.first().and_then(|index| index.parse::<usize>().ok()).unwrap_or(0);
-            entity.teams.get(index).or(entity.teams.first()).map_or_else(|| key_or_entity("team"), |team| team.span)
-        }
-        ["properties", rest @ ..] => match &entity.properties {
-            Some(properties) => nested(properties, "properties", rest),
-            None => key_or_entity("properties"),
-        },
-        ["relations", name, rest @ ..] => match entity.relations.iter().find(|relation| relation.name == *name) {
-            Some(relation) => cairn_model::span_of(&relation.value, rest),
-            None => key_or_entity("relations"),
-        },
-        [key, ..] => key_or_entity(key),
-        [] => entity.span,
-    };
-    Location::new(&entity.file, span)
 }

@@ -55,7 +55,7 @@ pub fn entity_value(entity: &Entity, revision: Option<&str>) -> Value {
     let mut value = object([
         ("identifier", Value::from(entity.identifier.value.as_str())),
         ("blueprint", Value::from(entity.blueprint.value.as_str())),
-        ("team", Value::from(entity.teams.iter().map(|team| Value::from(team.value.as_str())).collect::<Vec<_>>())),
+        ("team", Value::from(entity.owners().map(Value::from).collect::<Vec<_>>())),
         ("properties", entity.properties.as_ref().map_or_else(Value::new_object, node_value)),
         ("relations", Value::from(relations)),
         ("source", source),

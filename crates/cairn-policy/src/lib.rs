@@ -14,7 +14,7 @@ mod policy_set;
 mod results;
 mod testing;
 
-pub use evaluate::{Prepared, catalog_input, field_location};
+pub use evaluate::{Prepared, catalog_input};
 pub use input::{
     add_properties, blueprints_value, catalog_value, change_value, entity_value, entity_values, node_value,
     resolve_query_relations,

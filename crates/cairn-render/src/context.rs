@@ -48,7 +48,7 @@ impl Lookup {
     pub fn new(catalog: &Catalog, relations: &Relations, computed: &Computed) -> Lookup {
         let mut lookup = Lookup::default();
         for (position, entity) in catalog.entities.iter().enumerate() {
-            let teams: Vec<String> = entity.teams.iter().map(|team| team.value.clone()).collect();
+            let teams: Vec<String> = entity.owner_list();
             let fields = vec![
                 ("identifier", Value::from(entity.identifier.value.as_str())),
                 ("title", entity.title.as_deref().map_or(Value::from(()), Value::from)),
