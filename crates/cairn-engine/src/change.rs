@@ -33,6 +33,16 @@ pub fn check_change(base: &Source, head: &Source, now: Timestamp) -> Result<Outc
     check_change_loaded(&sides, &rules, now, None).map(|judgement| judgement.outcome)
 }
 
+/// The platform at `judged` judged by the rules (settings, blueprints, policies, waivers) of
+/// another revision, `rules`, with no merge between them: what an auditor asks with `cairn audit
+/// at --rules-from` ("would today's rules have passed the catalog of that day?"). Differences
+/// between the two revisions' rules are reported as for a change.
+pub fn check_by_rules_of(rules: &Source, judged: &Source, now: Timestamp) -> Result<Outcome, EngineError> {
+    let sides = Sides::new(rules, judged, None);
+    let loaded = load_with(rules, None, Reuse::Keep)?;
+    check_change_loaded(&sides, &loaded, now, None).map(|judgement| judgement.outcome)
+}
+
 /// A change judged by its base's rules (`check_change_loaded`).
 pub(crate) struct Judgement {
     pub outcome: Outcome,

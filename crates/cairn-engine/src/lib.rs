@@ -5,6 +5,7 @@
 //! Boundary: nothing here prints or exits; the CLI decides what to show and which exit code.
 
 mod actions;
+mod as_of;
 mod change;
 mod check;
 mod environments;
@@ -30,11 +31,12 @@ mod waivers;
 mod workloads;
 
 pub use actions::{ActionSet, actions};
+pub use as_of::revision_at;
 pub use cairn_diagnostics::Severity;
-pub use cairn_model::{Expiry, ExpiryRule, Timestamp, parse_now};
+pub use cairn_model::{Expiry, ExpiryRule, Timestamp, parse_now, parse_until};
 pub use cairn_render::{MANIFEST_FILE, Rendered, WriteError, Written, write};
 pub use cairn_scorecards::{Level, Scorecard, ScorecardRule, Standing};
-pub use change::check_change;
+pub use change::{check_by_rules_of, check_change};
 pub use check::{Outcome, check};
 pub use environments::{CommitRef, EnvironmentStatus, HISTORY_LIMIT, ResourceStatus, environments};
 pub use error::EngineError;

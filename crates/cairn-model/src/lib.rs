@@ -36,6 +36,7 @@ pub use lifetime::{Expiry, ExpiryRule, expiry, timer_properties};
 pub use list::{ListOf, list_items};
 pub use settings::{CatalogSettings, Library, LimitSettings, Paths, SETTINGS_FILE, Settings};
 pub use time::{
-    Date, SignedDuration, TTL_UNITS, Timestamp, parse_date, parse_now, parse_timestamp, parse_ttl, utc_date,
+    Date, SignedDuration, TTL_UNITS, Timestamp, parse_date, parse_now, parse_timestamp, parse_ttl, parse_until,
+    utc_date,
 };
 pub use waiver::{FindingRef, Selector, Waiver, read_waiver};

@@ -72,9 +72,31 @@ pub fn parse_now(text: &str) -> Option<Timestamp> {
     parse_timestamp(text)
 }
 
+/// Reads an instant that ends a period (`--until`, `cairn audit at --at`): an RFC 3339 date-time,
+/// or a day (`YYYY-MM-DD`) taken as its last instant in UTC, so that the day's own commits count.
+#[must_use]
+pub fn parse_until(text: &str) -> Option<Timestamp> {
+    if let Some(date) = parse_date(text) {
+        let next = date.tomorrow().ok()?;
+        let midnight = jiff::tz::Offset::UTC.to_timestamp(next.to_datetime(jiff::civil::Time::midnight())).ok()?;
+        return midnight.checked_sub(SignedDuration::from_nanos(1)).ok();
+    }
+    parse_timestamp(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_ends_at_its_days_last_instant() {
+        let at = |text: &str| parse_until(text).map(|at| at.to_string());
+        assert_eq!(at("2026-11-24"), Some("2026-11-24T23:59:59.999999999Z".to_owned()));
+        assert_eq!(at("2026-12-31"), Some("2026-12-31T23:59:59.999999999Z".to_owned()));
+        assert_eq!(at("2026-11-24T09:15:00+01:00"), Some("2026-11-24T08:15:00Z".to_owned()));
+        assert_eq!(at("main~3"), None);
+        assert_eq!(at("2026-02-30"), None);
+    }
 
     #[test]
     fn days_are_exactly_year_month_day() {
