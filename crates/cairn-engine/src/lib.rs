@@ -34,6 +34,7 @@ pub use cairn_diagnostics::Severity;
 pub use cairn_model::{Expiry, ExpiryRule, Timestamp, parse_now};
 pub use cairn_render::{MANIFEST_FILE, Rendered, WriteError, Written, write};
 pub use cairn_scorecards::{Level, Scorecard, ScorecardRule, Standing};
+pub use cairn_source::Origin;
 pub use change::check_change;
 pub use check::{Outcome, check};
 pub use environments::{CommitRef, EnvironmentStatus, HISTORY_LIMIT, ResourceStatus, environments};
