@@ -29,7 +29,8 @@ pub const RECONCILE_ACTOR: &str = "cairn-reconcile";
 /// What is due at a revision.
 #[derive(Debug)]
 pub struct Due {
-    /// What was judged: a revision and its commit.
+    /// What was judged: the revision and its commit that `cairn reconcile` reads (any source
+    /// works; reports name its commit, `cairn_report::revision`).
     pub source: Origin,
     /// By automation, then entity.
     pub runs: Vec<DueRun>,
