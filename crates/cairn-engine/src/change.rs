@@ -144,8 +144,8 @@ pub(crate) fn check_change_loaded(
     files.files.extend(rules.files.iter().filter(|file| is_rule_file(file.path(), &base_layout)).cloned());
     files.files.extend(data.files.iter().filter(|file| !is_rule_file(file.path(), &base_layout)).cloned());
     files.ignored = data.ignored;
-    let source = format!("{} judged by the rules of {}", head.describe(), base.describe());
-    let described = (source, head.prefix().to_owned());
+    let described =
+        crate::check::Described { judged: head.origin(), rules: Some(base.origin()), prefix: head.prefix().to_owned() };
     let mut outcome = finish(described, diagnostics, files, judged.catalog, judged.policies);
     outcome.scorecards.clone_from(&rules.scorecards);
     outcome.scores = judged.scores;

@@ -10,7 +10,7 @@ use cairn_compute::Derived;
 use cairn_diagnostics::{Code, Diagnostic, Severity, SourceMap};
 use cairn_model::{Catalog, Entity, Timestamp};
 use cairn_policy::{PolicyOptions, PolicySet, Value};
-use cairn_source::Source;
+use cairn_source::{Origin, Source};
 use cairn_validate::{Schemas, check_entity, compile_schemas, looked_up};
 use rayon::prelude::*;
 
@@ -21,8 +21,10 @@ use crate::verdict::Verdict;
 /// The result of a check: the findings, the files they point into, and what was read.
 #[derive(Debug)]
 pub struct Outcome {
-    /// What was read: a directory, or a revision and its commit.
-    pub source: String,
+    /// What was judged: a directory, or a revision and its commit (for a change, its head).
+    pub judged: Origin,
+    /// Whose rules judged it, when not its own: a change's base (`check_change`).
+    pub rules: Option<Origin>,
     /// Where the platform is in its git repository (`Source::prefix`): reports for GitHub put
     /// it before every path, which are relative to the platform here.
     pub prefix: String,
@@ -137,7 +139,7 @@ pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, now: Timestamp) 
     let limits = loaded.settings.limits();
     judged.diagnostics.extend(crate::environments::expired(source, &judged.catalog, &limits, now));
     let diagnostics = findings(&loaded, judged.diagnostics, &judged.catalog, now);
-    let described = (source.describe(), source.prefix().to_owned());
+    let described = Described { judged: source.origin(), rules: None, prefix: source.prefix().to_owned() };
     let scorecards = std::mem::take(&mut loaded.scorecards);
     let mut outcome = finish(described, diagnostics, loaded, judged.catalog, judged.policies);
     outcome.scorecards = scorecards;
@@ -316,9 +318,16 @@ pub(crate) fn resource_findings(
     crate::orchestrate::request(catalog, workloads, definitions).1
 }
 
+/// What an outcome says was read (`Outcome::judged`, `rules`, `prefix`).
+pub(crate) struct Described {
+    pub judged: Origin,
+    pub rules: Option<Origin>,
+    pub prefix: String,
+}
+
 /// Sorts the findings and gathers what the report needs.
 pub(crate) fn finish(
-    (source, prefix): (String, String),
+    Described { judged, rules, prefix }: Described,
     mut diagnostics: Vec<Diagnostic>,
     loaded: Loaded,
     catalog: Catalog,
@@ -332,7 +341,8 @@ pub(crate) fn finish(
         sources.insert(file);
     }
     Outcome {
-        source,
+        judged,
+        rules,
         prefix,
         diagnostics,
         sources,

@@ -36,6 +36,7 @@ pub use cairn_diagnostics::Severity;
 pub use cairn_model::{Expiry, ExpiryRule, Timestamp, parse_now, parse_until};
 pub use cairn_render::{MANIFEST_FILE, Rendered, WriteError, Written, write};
 pub use cairn_scorecards::{Level, Scorecard, ScorecardRule, Standing};
+pub use cairn_source::Origin;
 pub use change::{check_by_rules_of, check_change};
 pub use check::{Outcome, check};
 pub use environments::{CommitRef, EnvironmentStatus, HISTORY_LIMIT, ResourceStatus, environments};

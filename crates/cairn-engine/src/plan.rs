@@ -13,7 +13,7 @@ use cairn_compute::Computed;
 use cairn_diagnostics::{Diagnostic, Severity};
 use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Entity, EntityDiff, EntityRef, Timestamp, diff};
 pub use cairn_model::{ChangeKind, FieldChange};
-use cairn_source::{Merge, Source};
+use cairn_source::{Merge, Origin, Source};
 
 use crate::change::{Judgement, Sides, check_change_loaded};
 use crate::check::{Known, Outcome, findings, judge_catalog};
@@ -29,9 +29,9 @@ use crate::verdict::Verdict;
 pub struct Plan {
     /// The head judged by the base's rules: every finding, the files, the head catalog.
     pub outcome: Outcome,
-    /// Describes the base judged against, such as "revision `main` (4b825dc6)" (the merge base
-    /// when the head does not merge cleanly into the base's tip).
-    pub base: String,
+    /// The base judged against, such as the revision `main` (the merge base when the head does
+    /// not merge cleanly into the base's tip).
+    pub base: Origin,
     /// The base's, the head's and their merge base's commits.
     pub commits: Commits,
     /// Which of `commits` the diff starts from: the base's tip, or the merge base when the head
@@ -219,7 +219,7 @@ pub fn plan(base: &Source, head: &Source, now: Timestamp) -> Result<Plan, Engine
         .map(|(i, _)| i)
         .collect();
     Ok(Plan {
-        base: base.describe(),
+        base: base.origin(),
         commits,
         judged_base,
         from_base: sides.head.kept_from_base().cloned().unwrap_or_default(),

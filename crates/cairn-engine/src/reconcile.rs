@@ -15,7 +15,7 @@ use std::sync::Arc;
 use cairn_actions::{Action, EventKind};
 use cairn_diagnostics::{Code, Diagnostic, EntityRef, Severity, SourceMap};
 use cairn_model::{Catalog, Entity, Limits, Timestamp};
-use cairn_source::Source;
+use cairn_source::{Origin, Source};
 use serde_json::{Value as Json, json};
 
 use crate::environments::{CommitRef, Histories};
@@ -29,8 +29,9 @@ pub const RECONCILE_ACTOR: &str = "cairn-reconcile";
 /// What is due at a revision.
 #[derive(Debug)]
 pub struct Due {
-    /// The commit judged (its full id), or the directory's description.
-    pub source: String,
+    /// What was judged: the revision and its commit that `cairn reconcile` reads (any source
+    /// works; reports name its commit, `cairn_report::revision`).
+    pub source: Origin,
     /// By automation, then entity.
     pub runs: Vec<DueRun>,
     /// By entity.
@@ -149,10 +150,9 @@ pub fn due(source: &Source, now: Timestamp) -> Result<Due, EngineError> {
     let reminders = reminders(&catalog, now, window, &mut lifetimes)?;
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
-    let shown = source.commit().unwrap_or_else(|| source.describe());
     let renders = loaded.templates.as_ref().is_some_and(|templates| !templates.specs.is_empty());
     Ok(Due {
-        source: shown,
+        source: source.origin(),
         runs,
         reminders,
         diagnostics,

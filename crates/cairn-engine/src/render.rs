@@ -9,7 +9,7 @@ use std::sync::Arc;
 use cairn_diagnostics::{Code, Diagnostic, EntityRef, Severity, SourceMap};
 use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Timestamp};
 use cairn_render::{Catalogued, Rendered, Renderer, Selection, Templates};
-use cairn_source::Source;
+use cairn_source::{Origin, Source};
 use cairn_validate::{check_entity, compile_schemas};
 use rayon::prelude::*;
 
@@ -28,7 +28,7 @@ pub struct RenderOptions {
 #[derive(Debug)]
 pub struct Rendering {
     /// What was read: a directory, or a revision and its commit.
-    pub source: String,
+    pub source: Origin,
     /// Where the platform is in its git repository (`Source::prefix`).
     pub prefix: String,
     /// Sorted by file, position and code.
@@ -103,7 +103,7 @@ pub fn render(source: &Source, now: Timestamp, options: &RenderOptions) -> Resul
         sources.insert(Arc::clone(file));
     }
     Ok(Rendering {
-        source: source.describe(),
+        source: source.origin(),
         prefix: source.prefix().to_owned(),
         diagnostics: all,
         sources,

@@ -8,7 +8,7 @@ use cairn_compute::{Derived, Resolved};
 use cairn_diagnostics::{Diagnostic, EntityRef, Severity, SourceMap};
 use cairn_model::{Catalog, Timestamp};
 use cairn_scorecards::{Scorecard, Standing};
-use cairn_source::Source;
+use cairn_source::{Origin, Source};
 use rayon::prelude::*;
 
 use crate::error::EngineError;
@@ -159,7 +159,7 @@ pub struct Scored {
 #[derive(Debug)]
 pub struct Scorecards {
     /// What was read: a directory, or a revision and its commit.
-    pub source: String,
+    pub source: Origin,
     pub scorecards: Vec<Scorecard>,
     /// By scorecard, then in catalog order.
     pub scores: Vec<Scored>,
@@ -208,7 +208,7 @@ pub fn scorecards(source: &Source, now: Timestamp) -> Result<Scorecards, EngineE
     for file in &loaded.files {
         sources.insert(std::sync::Arc::clone(file));
     }
-    Ok(Scorecards { source: source.describe(), scorecards: loaded.scorecards, scores, diagnostics, sources })
+    Ok(Scorecards { source: source.origin(), scorecards: loaded.scorecards, scores, diagnostics, sources })
 }
 
 /// The findings about the scorecards of `loaded`: those of reading the scorecard files (and the

@@ -85,7 +85,7 @@ fn closing_line(out: &mut String, outcome: &Outcome) {
         plural(outcome.entities(), "entity"),
         plural(outcome.blueprints(), "blueprint"),
         plural(outcome.files, "file"),
-        outcome.source,
+        crate::origin::judged(outcome),
     );
 }
 

@@ -12,6 +12,7 @@ mod github;
 mod human;
 mod json;
 mod level_changes;
+mod origin;
 mod paths;
 mod plan;
 mod policy_test;
@@ -27,6 +28,7 @@ pub use environments::{environments_human, environments_json, environments_markd
 pub use github::github;
 pub use human::{HumanOptions, human, human_summary, policy_tests};
 pub use json::{JsonOptions, json};
+pub use origin::{judged, revision};
 pub use paths::uri_path;
 pub use plan::{COMMENT_MARKER, Links, PlanOptions, check_markdown, plan_human, plan_json, plan_markdown, verdict};
 pub use policy_test::{policy_tests_json, policy_tests_junit};

@@ -109,7 +109,7 @@ fn environment_line(change: &EnvironmentChange) -> String {
 #[must_use]
 pub fn plan_human(plan: &Plan, options: PlanOptions, human: HumanOptions) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "plan: {}", plan.outcome.source);
+    let _ = writeln!(out, "plan: {}", crate::origin::judged(&plan.outcome));
     if plan.entities.is_empty() {
         let _ = writeln!(out, "no entity changes");
     }
@@ -187,7 +187,7 @@ struct PlanReport<'a> {
 struct Revision<'a> {
     sha: Option<&'a str>,
     /// What was read, such as "revision `main` (4b825dc6e1f2)".
-    description: &'a str,
+    description: String,
 }
 
 #[derive(Serialize)]
@@ -273,8 +273,8 @@ pub fn plan_json(plan: &Plan, options: PlanOptions) -> String {
         verdict: plan.verdict(options.strict),
         message: verdict(plan, options),
         strict: options.strict,
-        base: Revision { sha: plan.commits.base.as_deref(), description: &plan.base },
-        head: Revision { sha: plan.head_commit(), description: &plan.outcome.source },
+        base: Revision { sha: plan.commits.base.as_deref(), description: plan.base.to_string() },
+        head: Revision { sha: plan.head_commit(), description: crate::origin::judged(&plan.outcome) },
         merge_base: plan.commits.merge_base.as_deref(),
         prefix,
         counts: Counts {

@@ -202,7 +202,7 @@ pub fn scorecards_json(report: &Scorecards) -> String {
             })
         })
         .collect();
-    let value = json!({"source": report.source, "scorecards": scorecards});
+    let value = json!({"source": report.source.to_string(), "scorecards": scorecards});
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');
     text

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use gix::bstr::ByteSlice;
 
-use crate::{Contents, EntryKind, FileEntry, SourceError};
+use crate::{CommitId, Contents, EntryKind, FileEntry, Origin, SourceError};
 
 /// How many branch or tag names an unknown revision's error suggests.
 const NEAR_NAMES: usize = 3;
@@ -105,13 +105,12 @@ impl Revision {
         Ok(revision)
     }
 
-    pub(crate) fn describe(&self) -> String {
-        let short = self.commit.to_hex_with_len(12);
-        let at = match &self.merge_base_of {
-            Some((base, head)) => format!("the merge base of `{base}` and `{head}` ({short})"),
-            None => format!("revision `{}` ({short})", self.rev),
-        };
-        if self.folder.is_empty() { at } else { format!("`{}` at {at}", self.folder) }
+    pub(crate) fn origin(&self) -> Origin {
+        let (commit, folder) = (CommitId(self.commit), self.folder.clone());
+        match &self.merge_base_of {
+            Some((base, head)) => Origin::MergeBase { base: base.clone(), head: head.clone(), commit, folder },
+            None => Origin::Revision { rev: self.rev.clone(), commit, folder },
+        }
     }
 
     pub(crate) fn thread_local(&self) -> gix::Repository {
@@ -152,6 +151,8 @@ impl Revision {
 pub struct Merged {
     repo: gix::ThreadSafeRepository,
     base: String,
+    /// The base's tip the head was merged into.
+    base_commit: gix::ObjectId,
     head: String,
     head_commit: gix::ObjectId,
     head_time: i64,
@@ -207,6 +208,7 @@ impl Merged {
         Ok(Ok(Merged {
             repo: base.repo.clone(),
             base: base.rev.clone(),
+            base_commit: base.commit,
             head: head.rev.clone(),
             head_commit: head.commit,
             head_time: head.time,
@@ -224,9 +226,14 @@ impl Merged {
         self.head_time
     }
 
-    pub(crate) fn describe(&self) -> String {
-        let merge = format!("the merge of `{}` into `{}`", self.head, self.base);
-        if self.folder.is_empty() { merge } else { format!("`{}` in {merge}", self.folder) }
+    pub(crate) fn origin(&self) -> Origin {
+        Origin::Merged {
+            base: self.base.clone(),
+            base_commit: CommitId(self.base_commit),
+            head: self.head.clone(),
+            head_commit: CommitId(self.head_commit),
+            folder: self.folder.clone(),
+        }
     }
 
     pub(crate) fn thread_local(&self) -> gix::Repository {

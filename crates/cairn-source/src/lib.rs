@@ -20,6 +20,7 @@ mod discover;
 mod error;
 mod git;
 mod objects;
+mod origin;
 mod overlay;
 mod push;
 
@@ -32,6 +33,7 @@ pub use error::SourceError;
 pub use objects::{
     BranchUpdate, CommitId, CommitInfo, NewCommit, ObjectsError, Repository, Signature, TreeFile, TreeId,
 };
+pub use origin::Origin;
 pub use overlay::Writes;
 pub use push::{FetchError, FetchOutcome, PushError, PushOutcome, fetch_branch, push_branch};
 
@@ -191,16 +193,24 @@ impl Source {
         }
     }
 
-    /// Says what is being read, for reports: the directory, or the revision and its commit; for
-    /// an overlay, its base's and how many files it changes.
+    /// What is being read, as data: the directory, or the revision and its commit; for a merged
+    /// tree, the two revisions; for an overlay, its base's and how many files it changes.
+    /// Results carry it and reports word it.
+    #[must_use]
+    pub fn origin(&self) -> Origin {
+        match self {
+            Source::Directory { root, .. } => Origin::Directory { path: root.clone() },
+            Source::Git(revision) => revision.origin(),
+            Source::Merged(merged) => merged.origin(),
+            Source::Overlay(overlay) => overlay.origin(),
+        }
+    }
+
+    /// Says what is being read (`Origin`'s one wording), for the messages of errors and findings,
+    /// which are text; results hold `origin()` instead.
     #[must_use]
     pub fn describe(&self) -> String {
-        match self {
-            Source::Directory { root, .. } => format!("`{}`", root.display()),
-            Source::Git(revision) => revision.describe(),
-            Source::Merged(merged) => merged.describe(),
-            Source::Overlay(overlay) => overlay.describe(),
-        }
+        self.origin().to_string()
     }
 
     /// Where the platform repository is within the git repository around it, `/`-separated with

@@ -47,7 +47,7 @@ pub enum ObjectsError {
 
 /// A commit's id, shown as its full hexadecimal form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct CommitId(gix::ObjectId);
+pub struct CommitId(pub(crate) gix::ObjectId);
 
 impl CommitId {
     /// A full hexadecimal commit id; `None` for anything else (an abbreviation, a name).

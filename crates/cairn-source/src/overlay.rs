@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::{Contents, EntryKind, FileEntry, Source, SourceError};
+use crate::{Contents, EntryKind, FileEntry, Origin, Source, SourceError};
 
 /// The changed paths: the new bytes of a path (`Some`), or its removal (`None`).
 pub type Writes = BTreeMap<String, Option<Vec<u8>>>;
@@ -37,10 +37,8 @@ impl Overlay {
         self.kept_from_base.as_ref()
     }
 
-    pub(crate) fn describe(&self) -> String {
-        let changed = self.writes.len();
-        let files = if changed == 1 { "file" } else { "files" };
-        format!("{} with {changed} changed {files}", self.base.describe())
+    pub(crate) fn origin(&self) -> Origin {
+        Origin::Overlay { base: Box::new(self.base.origin()), changed: self.writes.len() }
     }
 
     /// The base's listing less the removed paths, with every written path a regular file. A

@@ -1,4 +1,5 @@
 use cairn_model::Timestamp;
+use cairn_source::Origin;
 
 use super::{Outcome, check};
 use crate::testing::{CLEAN, Files, Repo, findings, instant, now};
@@ -89,7 +90,9 @@ fn an_outcome_counts_what_it_read() {
     assert_eq!(outcome.entities(), CLEAN.len());
     assert_eq!(outcome.files, CLEAN.len() + 1);
     assert_eq!(outcome.policies, 1);
-    assert!(outcome.source.starts_with("revision `HEAD` ("), "{}", outcome.source);
+    assert!(matches!(&outcome.judged, Origin::Revision { rev, .. } if rev == "HEAD"), "{:?}", outcome.judged);
+    // A check is judged by its own rules.
+    assert_eq!(outcome.rules, None);
 }
 
 /// A platform whose services name their owner by a search query over `person` entities.

@@ -1,5 +1,6 @@
 use cairn_diagnostics::Diagnostic;
 use cairn_model::{ENVIRONMENT_BLUEPRINT, Entity, Limits, parse_file, read_entity};
+use cairn_source::Origin;
 
 use super::{Plan, expiry, plan};
 use crate::change::check_change;
@@ -380,9 +381,8 @@ fn a_plan_lists_only_the_branch_s_changes_when_main_moved_on() {
     assert_eq!(plan.base_commit(), plan.commits.base.as_deref());
     // The one file the merged tree takes from main is linked at main, where that version is.
     assert_eq!(plan.from_base.iter().collect::<Vec<_>>(), ["catalog/search.yaml"]);
-    assert!(
-        plan.outcome.source.starts_with("the merge of `feature` into `main` judged by the rules of revision `main`")
-    );
+    assert_eq!(plan.outcome.judged.to_string(), "the merge of `feature` into `main`");
+    assert!(plan.outcome.rules.as_ref().is_some_and(|rules| rules.to_string().starts_with("revision `main` (")));
     assert_eq!(findings(&plan.outcome.diagnostics), Vec::<String>::new());
     assert_eq!(plan.verdict(false), Verdict::Pass);
 }
@@ -444,7 +444,9 @@ fn a_plan_with_a_conflict_judges_the_head_against_the_merge_base() {
     assert_eq!(plan.commits.merge_base.as_deref(), Some(point.as_str()));
     // Links to what the change removes name the merge base, the commit the diff starts from.
     assert_eq!(plan.base_commit(), Some(point.as_str()));
-    assert!(plan.base.starts_with("the merge base of `main` and `feature`"), "{}", plan.base);
+    let commit = cairn_source::CommitId::parse(&point).expect("a commit");
+    let base = Origin::MergeBase { base: "main".to_owned(), head: "feature".to_owned(), commit, folder: String::new() };
+    assert_eq!(plan.base, base);
     // A warning: the pull request cannot merge until it is resolved, and is judged again then.
     assert_eq!(plan.verdict(false), Verdict::Pass);
 }
@@ -456,7 +458,7 @@ fn a_plan_of_a_head_that_contains_its_base_compares_the_two() {
         repo.write_all(&[WAREHOUSE]);
     });
     assert_eq!(plan.commits.merge_base, plan.commits.base);
-    assert!(plan.outcome.source.starts_with("revision `HEAD` "), "{}", plan.outcome.source);
+    assert!(matches!(&plan.outcome.judged, Origin::Revision { rev, .. } if rev == "HEAD"), "{:?}", plan.outcome.judged);
     assert_eq!(entity_changes(&plan), ["Added Domain:warehouse catalog/warehouse.yaml"]);
 }
 

@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt as _;
 
 use cairn_diagnostics::{Diagnostic, SourceFile};
 use cairn_edit::{Edit, Segment};
-use cairn_source::Source;
+use cairn_source::{Origin, Source};
 
 use super::apply::{Editor, apply_with};
 use super::{Change, FileWrite, WorktreeError, apply, diff_writes, preview, write_worktree};
@@ -352,10 +352,8 @@ fn a_preview_plans_the_writes_against_the_head() {
             head.describe()
         );
         assert_eq!(plan.commits.head, head.commit());
-        assert_eq!(
-            plan.outcome.source,
-            format!("{} with 3 changed files judged by the rules of {}", head.describe(), head.describe())
-        );
+        assert_eq!(plan.outcome.judged, Origin::Overlay { base: Box::new(head.origin()), changed: 3 });
+        assert_eq!(plan.outcome.rules, Some(head.origin()));
     }
     assert!(!repo.path().join("catalog/gift-cards.yaml").exists());
     assert_eq!(repo.git(&["status", "--porcelain"]), "");

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use cairn_source::{Contents, EntryKind, Merge, Source, SourceError};
+use cairn_source::{CommitId, Contents, EntryKind, Merge, Origin, Source, SourceError};
 
 use crate::repo::Repo;
 use crate::{entries, listing};
@@ -60,6 +60,23 @@ fn the_head_s_changes_go_onto_the_base_s_tip() {
     assert_eq!(merge_base.commit(), Some(point.clone()));
     assert_eq!(merge_base.describe(), format!("the merge base of `main` and `feature` ({})", &point[..12]));
     assert_eq!(merged.describe(), "the merge of `feature` into `main`");
+    let commit = |rev: &str| CommitId::parse(&repo.git(&["rev-parse", rev])).expect(rev);
+    let (main, feature) = ("main".to_owned(), "feature".to_owned());
+    let expected = Origin::MergeBase {
+        base: main.clone(),
+        head: feature.clone(),
+        commit: CommitId::parse(&point).expect("a commit"),
+        folder: String::new(),
+    };
+    assert_eq!(merge_base.origin(), expected);
+    let expected = Origin::Merged {
+        base: main,
+        base_commit: commit("main"),
+        head: feature,
+        head_commit: commit("feature"),
+        folder: String::new(),
+    };
+    assert_eq!(merged.origin(), expected);
     // The merged tree is known by the head's commit, for links.
     assert_eq!(merged.commit(), Some(repo.git(&["rev-parse", "feature"])));
     let file = EntryKind::File;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use cairn_source::{Contents, EntryKind, FileEntry, Merge, Source, SourceError, Writes};
+use cairn_source::{Contents, EntryKind, FileEntry, Merge, Origin, Source, SourceError, Writes};
 
 use crate::repo::Repo;
 use crate::{entries, listing};
@@ -143,6 +143,11 @@ fn an_overlay_has_its_base_s_commit_time_and_prefix() {
     assert_eq!(overlay.commit_time(), time);
     assert_eq!(overlay.prefix(), "platform");
     assert_eq!(overlay.describe(), format!("{described} with 1 changed file"));
+    let expected = Origin::Overlay {
+        base: Box::new(Source::git(&repo.path().join("platform"), "HEAD").expect("HEAD").origin()),
+        changed: 1,
+    };
+    assert_eq!(overlay.origin(), expected);
     assert_eq!(listing(&overlay), entries(&[("a.yaml", EntryKind::File)]));
     assert_eq!(text(&overlay, "a.yaml"), "a: 2\n");
 

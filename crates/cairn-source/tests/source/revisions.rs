@@ -2,7 +2,7 @@
 
 use std::error::Error as _;
 
-use cairn_source::{Contents, EntryKind, Source, SourceError};
+use cairn_source::{CommitId, Contents, EntryKind, Origin, Source, SourceError};
 
 use crate::repo::{FIRST_COMMIT_TIME, Repo};
 use crate::{entries, listing};
@@ -194,6 +194,31 @@ fn a_directory_has_no_commit() {
     let source = Source::directory(repo.path()).expect("a directory");
     assert_eq!((source.commit(), source.commit_time()), (None, None));
     assert_eq!(source.describe(), format!("`{}`", repo.path().display()));
+}
+
+/// `origin()` is what `describe()` says, as data: a directory's path, a revision as given with
+/// its full commit and the platform's folder; `describe()` is its wording.
+#[test]
+fn the_origin_is_what_is_read_as_data() {
+    let repo = Repo::new();
+    repo.write("platform/cairn.yaml", "x").write("README.md", "outside");
+    let commit = repo.commit("a platform in a folder");
+    let id = CommitId::parse(&commit).expect("a full commit id");
+
+    let directory = Source::directory(repo.path()).expect("a directory");
+    assert_eq!(directory.origin(), Origin::Directory { path: repo.path().to_path_buf() });
+    assert_eq!(directory.origin().commit(), None);
+
+    let root = Source::git(repo.path(), "HEAD").expect("HEAD");
+    let expected = Origin::Revision { rev: "HEAD".to_owned(), commit: id, folder: String::new() };
+    assert_eq!(root.origin(), expected);
+    assert_eq!(root.origin().commit(), Some(id));
+    assert_eq!(root.describe(), root.origin().to_string());
+
+    let folder = Source::git(&repo.path().join("platform"), &commit[..7]).expect("a short SHA");
+    let expected = Origin::Revision { rev: commit[..7].to_owned(), commit: id, folder: "platform".to_owned() };
+    assert_eq!(folder.origin(), expected);
+    assert_eq!(folder.describe(), format!("`platform` at revision `{}` ({})", &commit[..7], &commit[..12]));
 }
 
 #[test]

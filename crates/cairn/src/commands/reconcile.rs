@@ -77,17 +77,18 @@ pub fn run(args: &Args) -> ExitStatus {
         let shown = cairn_diagnostics::render_human(&due.diagnostics, &due.sources, args.color.enabled(), 100);
         say(shown.trim_end());
     }
+    let revision = cairn_report::revision(&due.source);
     let mut items: Vec<ReconcileItem> = due.runs.iter().map(run_item).collect();
     items.extend(due.reminders.iter().map(reminder_item));
     if due.renders {
         items.push(ReconcileItem {
             kind: ItemKind::Render,
             subject: due.rendered_branch.clone(),
-            what: format!("the output of {}", short(&due.source)),
+            what: format!("the output of {}", short(&revision)),
             status: ItemStatus::Due,
         });
     }
-    let mut reconciled = Reconciled { source: due.source.clone(), now, applied: args.apply, items };
+    let mut reconciled = Reconciled { source: revision, now, applied: args.apply, items };
     let reached = if args.apply { apply(args, &root, &source, &due, &mut reconciled, now) } else { Ok(()) };
     let report = match args.format {
         Format::Human => cairn_report::reconcile_human(&reconciled),
