@@ -5,6 +5,7 @@
 //! Boundary: nothing here prints or exits; the CLI decides what to show and which exit code.
 
 mod actions;
+mod audit;
 mod change;
 mod check;
 mod environments;
@@ -30,6 +31,10 @@ mod waivers;
 mod workloads;
 
 pub use actions::{ActionSet, actions};
+pub use audit::{
+    ACTION_TRAILER, AuditChange, AuditCommit, AuditLog, AuditOptions, CommitFinding, EntityFilter, LogEntry, Person,
+    RUN_BY_TRAILER, audit_log,
+};
 pub use cairn_diagnostics::Severity;
 pub use cairn_model::{Expiry, ExpiryRule, Timestamp, parse_now};
 pub use cairn_render::{MANIFEST_FILE, Rendered, WriteError, Written, write};
