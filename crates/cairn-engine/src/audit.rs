@@ -78,6 +78,8 @@ pub struct Person {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditCommit {
     pub id: CommitId,
+    /// Where the walk read it: 0 for the newest commit.
+    pub position: usize,
     pub parents: Vec<CommitId>,
     pub author: Person,
     pub committer: Person,
@@ -93,13 +95,14 @@ pub struct AuditCommit {
 }
 
 impl AuditCommit {
-    fn of(commit: &LogCommit) -> AuditCommit {
+    fn of(commit: &LogCommit, position: usize) -> AuditCommit {
         let person = |signature: &cairn_source::Signature| Person {
             name: signature.name.clone(),
             email: signature.email.clone(),
         };
         AuditCommit {
             id: commit.id,
+            position,
             parents: commit.parents.clone(),
             author: person(&commit.author),
             committer: person(&commit.committer),
@@ -168,6 +171,9 @@ pub struct CommitFinding {
 pub struct AuditLog {
     /// The commit the walk started from.
     pub head: Option<String>,
+    /// Where the platform is in its git repository (`Source::prefix`): the paths here are the
+    /// platform's own.
+    pub prefix: String,
     /// The changes, newest commit first; within a commit, by blueprint then identifier.
     pub entries: Vec<LogEntry>,
     /// The findings about entity files that commits added or changed (unreadable, too large,
@@ -191,8 +197,14 @@ pub fn audit_log(source: &Source, options: &AuditOptions) -> Result<AuditLog, En
     };
     let log = log?;
     let mut walker = Walker::new(source);
-    let mut audit = AuditLog { head: source.commit(), entries: Vec::new(), findings: Vec::new(), commits: 0 };
-    for commit in &log {
+    let mut audit = AuditLog {
+        head: source.commit(),
+        prefix: source.prefix().to_owned(),
+        entries: Vec::new(),
+        findings: Vec::new(),
+        commits: 0,
+    };
+    for (position, commit) in log.iter().enumerate() {
         let time = commit.committer.time;
         let after_since = options.since.is_none_or(|since| time >= since.as_second());
         let before_until = options.until.is_none_or(|until| time <= until.as_second());
@@ -200,7 +212,7 @@ pub fn audit_log(source: &Source, options: &AuditOptions) -> Result<AuditLog, En
             continue;
         }
         audit.commits += 1;
-        let meta = Arc::new(AuditCommit::of(commit));
+        let meta = Arc::new(AuditCommit::of(commit, position));
         let parents: &[CommitId] =
             if options.all_parents { &commit.parents } else { &commit.parents[..commit.parents.len().min(1)] };
         let tree = walker.tree(commit.id)?;
