@@ -197,6 +197,9 @@ pub fn audit_log(source: &Source, options: &AuditOptions) -> Result<AuditLog, En
     };
     let log = log?;
     let mut walker = Walker::new(source);
+    // A first-parent walk keeps the platform of the commit it is at and changes it into its
+    // parent's by what the two trees' diff says changed.
+    let mut linear: Option<Linear> = None;
     let mut audit = AuditLog {
         head: source.commit(),
         prefix: source.prefix().to_owned(),
@@ -225,6 +228,22 @@ pub fn audit_log(source: &Source, options: &AuditOptions) -> Result<AuditLog, En
         }
         // The platform as some parent left it: nothing of the catalog changed there.
         if parent_trees.iter().any(|(_, parent)| *parent == tree) {
+            if let (Some(state), Some(parent)) = (&mut linear, parents.first()) {
+                state.pass(commit.id, *parent, &mut walker)?;
+            }
+            continue;
+        }
+        if !options.all_parents
+            && let Some(changes) = walker.step(
+                &mut linear,
+                commit.id,
+                parents.first().copied(),
+                &options.filter,
+                &meta,
+                &mut audit.findings,
+            )?
+        {
+            audit.entries.extend(changes);
             continue;
         }
         let after = walker.snapshot(commit.id, tree)?;
@@ -309,6 +328,65 @@ impl Default for Snapshot {
     }
 }
 
+/// An entity file a commit changed: its path, as the parent had it and as the commit has it.
+type ChangedEntityFile = (String, Option<Arc<Parsed>>, Option<Arc<Parsed>>);
+
+/// The platform at one commit of a first-parent walk, changed in place into its parent's.
+struct Linear {
+    commit: CommitId,
+    source: Source,
+    settings: Settings,
+    files: HashMap<String, Arc<Parsed>>,
+    /// Each entity (blueprint, identifier) and the files that declare it.
+    declared: HashMap<(String, String), BTreeSet<String>>,
+}
+
+impl Linear {
+    fn new(commit: CommitId, source: Source, settings: Settings, files: BTreeMap<String, Arc<Parsed>>) -> Self {
+        let mut linear =
+            Linear { commit, source, settings, files: HashMap::with_capacity(files.len()), declared: HashMap::new() };
+        for (path, parsed) in files {
+            linear.insert(path, parsed);
+        }
+        linear
+    }
+
+    fn insert(&mut self, path: String, parsed: Arc<Parsed>) {
+        for entity in &parsed.entities {
+            self.declared.entry(key(entity)).or_default().insert(path.clone());
+        }
+        self.files.insert(path, parsed);
+    }
+
+    fn remove(&mut self, path: &str) {
+        if let Some(parsed) = self.files.remove(path) {
+            for entity in &parsed.entities {
+                if let Some(paths) = self.declared.get_mut(&key(entity)) {
+                    paths.remove(path);
+                    if paths.is_empty() {
+                        self.declared.remove(&key(entity));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Moves from `commit` to its `parent`, whose platform is the same.
+    fn pass(&mut self, commit: CommitId, parent: CommitId, walker: &mut Walker<'_>) -> Result<(), EngineError> {
+        if self.commit == commit
+            && let Some(source) = walker.open(parent)?.cloned()
+        {
+            self.commit = parent;
+            self.source = source;
+        }
+        Ok(())
+    }
+}
+
+fn key(entity: &Entity) -> (String, String) {
+    (entity.blueprint.value.clone(), entity.identifier.value.clone())
+}
+
 /// What a walk keeps while it reads commits.
 struct Walker<'a> {
     source: &'a Source,
@@ -366,6 +444,124 @@ impl<'a> Walker<'a> {
         }
         self.snapshots.insert(tree, Arc::clone(&snapshot));
         Ok(snapshot)
+    }
+
+    /// One step of a first-parent walk: the changes `commit` made to its `parent`'s platform,
+    /// from the files the two trees' diff names, with `linear` (the platform at `commit`, read
+    /// whole when it is at another commit) then changed into the parent's. `None` when the step
+    /// needs the whole platform of both (a root commit, the platform's folder added, or
+    /// `cairn.yaml` changed, which may give every path another role).
+    fn step(
+        &mut self,
+        linear: &mut Option<Linear>,
+        commit: CommitId,
+        parent: Option<CommitId>,
+        filter: &EntityFilter,
+        meta: &Arc<AuditCommit>,
+        findings: &mut Vec<CommitFinding>,
+    ) -> Result<Option<Vec<LogEntry>>, EngineError> {
+        let here = linear.as_ref().is_some_and(|state| state.commit == commit);
+        if !here {
+            *linear = None;
+            let Some(source) = self.open(commit)?.cloned() else { return Ok(None) };
+            let snapshot = self.read(&source)?;
+            let settings = self.parsed_under.clone().unwrap_or_default();
+            *linear = Some(Linear::new(commit, source, settings, snapshot.files));
+        }
+        let (Some(parent), Some(state)) = (parent, linear.as_mut()) else { return Ok(None) };
+        let Some(before) = self.open(parent)?.cloned() else { return Ok(None) };
+        let Some(diff) = state.source.changes_since(&before) else { return Ok(None) };
+        let diff = diff?;
+        if diff.iter().any(|change| change.path == SETTINGS_FILE) {
+            *linear = None;
+            return Ok(None);
+        }
+        if self.parsed_under.as_ref() != Some(&state.settings) {
+            self.parsed.clear();
+            self.parsed_under = Some(state.settings.clone());
+        }
+        let layout = Layout::new(&state.settings);
+        let limits = state.settings.limits();
+        let reader = before.reader();
+        // The entity files the commit changed: as the parent had them, and as the commit has them.
+        let mut changed: Vec<ChangedEntityFile> = Vec::new();
+        for change in &diff {
+            let role @ FileRole::Entity(_) = layout.role(&change.path) else { continue };
+            let old = match &change.before {
+                Some(entry) if entry.kind == EntryKind::File => Some(self.parse(&reader, entry, role, &limits)),
+                _ => None,
+            };
+            changed.push((change.path.clone(), old, state.files.get(&change.path).cloned()));
+        }
+        let paths: BTreeSet<&str> = changed.iter().map(|(path, _, _)| path.as_str()).collect();
+        let (mut old, mut new) = (Vec::new(), Vec::new());
+        let mut keys = BTreeSet::new();
+        for (_, was, is) in &changed {
+            for entity in was.iter().flat_map(|parsed| &parsed.entities) {
+                keys.insert(key(entity));
+                old.push(Arc::clone(entity));
+            }
+            for entity in is.iter().flat_map(|parsed| &parsed.entities) {
+                keys.insert(key(entity));
+                new.push(Arc::clone(entity));
+            }
+        }
+        // The other declarations of the entities the changed files hold, in files the commit
+        // left alone: with them, the first declaration the diff compares is the whole catalog's.
+        for entity_key in &keys {
+            for path in state.declared.get(entity_key).into_iter().flatten() {
+                if paths.contains(path.as_str()) {
+                    continue;
+                }
+                for entity in state.files.get(path).into_iter().flat_map(|parsed| &parsed.entities) {
+                    if key(entity) == *entity_key {
+                        old.push(Arc::clone(entity));
+                        new.push(Arc::clone(entity));
+                    }
+                }
+            }
+        }
+        let (old, _) = Catalog::build(Vec::new(), Vec::new(), old);
+        let (new, _) = Catalog::build(Vec::new(), Vec::new(), new);
+        let entries = changes(&old, &new, filter, meta);
+        for (path, was, is) in changed {
+            if let Some(parsed) = &is {
+                findings.extend(
+                    parsed
+                        .diagnostics
+                        .iter()
+                        .map(|diagnostic| CommitFinding { commit: Arc::clone(meta), diagnostic: diagnostic.clone() }),
+                );
+            }
+            state.remove(&path);
+            if let Some(parsed) = was {
+                state.insert(path, parsed);
+            }
+        }
+        state.commit = parent;
+        state.source = before;
+        Ok(Some(entries))
+    }
+
+    /// The entity file `entry` read from `reader`, or as an earlier commit read the same bytes
+    /// at the same path.
+    fn parse(
+        &mut self,
+        reader: &cairn_source::Reader<'_>,
+        entry: &cairn_source::FileEntry,
+        role: FileRole,
+        limits: &cairn_model::Limits,
+    ) -> Arc<Parsed> {
+        let cache = entry.blob_id().map(|blob| (blob, entry.path.clone()));
+        if let Some(parsed) = cache.as_ref().and_then(|cache| self.parsed.get(cache)) {
+            return Arc::clone(parsed);
+        }
+        let (entities, diagnostics) = entity_file(reader, entry, role, limits);
+        let parsed = Arc::new(Parsed { entities, diagnostics });
+        if let Some(cache) = cache {
+            self.parsed.insert(cache, Arc::clone(&parsed));
+        }
+        parsed
     }
 
     /// Reads the entity files of `source`, parsing only those no earlier commit had.

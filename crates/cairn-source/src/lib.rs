@@ -32,7 +32,7 @@ use std::sync::Arc;
 
 pub use discover::{Root, find_root};
 pub use error::SourceError;
-pub use log::LogCommit;
+pub use log::{ChangedFile, LogCommit};
 pub use objects::{
     BranchUpdate, CommitId, CommitInfo, NewCommit, ObjectsError, Repository, Signature, TreeFile, TreeId,
 };

@@ -5,7 +5,7 @@
 use gix::bstr::ByteSlice;
 
 use crate::git::{Revision, is_shallow};
-use crate::{CommitId, Signature, Source, SourceError, TreeId};
+use crate::{CommitId, EntryKind, FileEntry, Signature, Source, SourceError, TreeId};
 
 /// One commit of a history: who wrote it (author), who committed it and when (committer), its
 /// message with the subject and trailers (git's rules), and its parents, first parent first.
@@ -131,4 +131,93 @@ fn log(revision: &Revision, all_parents: bool) -> Result<Vec<LogCommit>, SourceE
         commits.push(LogCommit { id: CommitId(info.id), parents, author, committer, message, subject, trailers });
     }
     Ok(commits)
+}
+
+/// A path whose entry differs between two revisions: what was there before and after (`None`:
+/// absent, or a folder).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangedFile {
+    pub path: String,
+    pub before: Option<FileEntry>,
+    pub after: Option<FileEntry>,
+}
+
+impl Source {
+    /// The paths of the platform whose entry differs from `before`'s (another revision of the
+    /// same repository), sorted: found by comparing the two trees and descending only into the
+    /// folders whose tree ids differ, so that its cost is that of what changed. `None` when
+    /// either is not a git revision.
+    #[must_use]
+    pub fn changes_since(&self, before: &Source) -> Option<Result<Vec<ChangedFile>, SourceError>> {
+        let (Source::Git(after), Source::Git(before)) = (self, before) else { return None };
+        let repo = after.thread_local();
+        let mut changes = Vec::new();
+        Some(diff_trees(&repo, Some(before.tree()), Some(after.tree()), "", &mut changes).map(|()| {
+            changes.sort_by(|a, b| a.path.cmp(&b.path));
+            changes
+        }))
+    }
+}
+
+/// One entry of a tree: its mode and object.
+type TreeEntry = (gix::objs::tree::EntryMode, gix::ObjectId);
+
+fn entries(
+    repo: &gix::Repository,
+    tree: Option<gix::ObjectId>,
+    path: &str,
+) -> Result<Vec<(String, TreeEntry)>, SourceError> {
+    let Some(tree) = tree else { return Ok(Vec::new()) };
+    let tree = repo.find_tree(tree).map_err(SourceError::git(path))?;
+    let decoded = tree.decode().map_err(SourceError::git(path))?;
+    Ok(decoded
+        .entries
+        .iter()
+        .map(|entry| (entry.filename.to_str_lossy().into_owned(), (entry.mode, entry.oid.to_owned())))
+        .collect())
+}
+
+/// The files under `prefix` that differ between the trees `before` and `after`.
+fn diff_trees(
+    repo: &gix::Repository,
+    before: Option<gix::ObjectId>,
+    after: Option<gix::ObjectId>,
+    prefix: &str,
+    changes: &mut Vec<ChangedFile>,
+) -> Result<(), SourceError> {
+    let old: std::collections::HashMap<String, TreeEntry> = entries(repo, before, prefix)?.into_iter().collect();
+    let new = entries(repo, after, prefix)?;
+    let mut names: Vec<&String> = old.keys().chain(new.iter().map(|(name, _)| name)).collect();
+    names.sort();
+    names.dedup();
+    let new: std::collections::HashMap<&String, TreeEntry> = new.iter().map(|(name, entry)| (name, *entry)).collect();
+    for name in names {
+        let (was, is) = (old.get(name).copied(), new.get(name).copied());
+        if was == is {
+            continue;
+        }
+        let path = format!("{prefix}{name}");
+        let tree = |entry: Option<TreeEntry>| entry.filter(|(mode, _)| mode.is_tree()).map(|(_, id)| id);
+        if tree(was).is_some() || tree(is).is_some() {
+            diff_trees(repo, tree(was), tree(is), &format!("{path}/"), changes)?;
+        }
+        let file = |entry: Option<TreeEntry>| {
+            let (mode, id) = entry?;
+            let kind = if mode.is_link() {
+                EntryKind::Symlink
+            } else if mode.is_commit() {
+                EntryKind::Submodule
+            } else if mode.is_blob() {
+                EntryKind::File
+            } else {
+                return None;
+            };
+            Some(FileEntry { path: path.clone(), kind, id: Some(id) })
+        };
+        let (before, after) = (file(was), file(is));
+        if before != after {
+            changes.push(ChangedFile { path: path.clone(), before, after });
+        }
+    }
+    Ok(())
 }

@@ -231,3 +231,118 @@ fn a_directory_has_no_history() {
     let error = audit_log(&repo.directory(), &AuditOptions::default()).expect_err("no history");
     assert!(matches!(error, EngineError::NoHistory(_)), "{error:?}");
 }
+
+/// A merge that resolves a conflict by hand: with every parent walked, the merge shows the
+/// value it chose, which neither parent had; the branch commits show their own.
+#[test]
+fn a_merge_that_decides_shows_its_decision() {
+    let repo = Repo::new();
+    repo.write("catalog/cart.yaml", service("cart", 1));
+    repo.commit("Add cart");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write("catalog/cart.yaml", service("cart", 2));
+    repo.commit("Tier 2");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("catalog/cart.yaml", service("cart", 3));
+    repo.commit("Tier 3");
+    let merged = std::process::Command::new("git")
+        .current_dir(repo.path())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(["-c", "user.name=x", "-c", "user.email=x@example.com", "merge", "-q", "feature"])
+        .output()
+        .expect("git runs");
+    assert!(!merged.status.success(), "the merge conflicts");
+    repo.write("catalog/cart.yaml", service("cart", 4));
+    repo.commit("Merge pull request #9 from bob/feature");
+
+    let every = AuditOptions { all_parents: true, ..AuditOptions::default() };
+    assert_eq!(
+        shown(&log(&repo, &every)),
+        [
+            "Merge pull request #9 from bob/feature | modified Service:cart properties.tier: 3 -> 4",
+            "Tier 3 | modified Service:cart properties.tier: 1 -> 3",
+            "Tier 2 | modified Service:cart properties.tier: 1 -> 2",
+            "Add cart | created Service:cart",
+        ]
+    );
+    let merge = &log(&repo, &AuditOptions::default()).entries[0];
+    assert_eq!(merge.commit.parents.len(), 2);
+}
+
+/// A platform in a folder of a larger repository: its own paths, and commits that touch only
+/// other folders are passed over.
+#[test]
+fn a_platform_in_a_subfolder() {
+    let repo = Repo::new();
+    repo.write("platform/catalog/cart.yaml", service("cart", 1));
+    repo.commit("Add cart");
+    repo.write("app/main.rs", "fn main() {}\n");
+    repo.commit("Unrelated");
+    repo.write("platform/catalog/cart.yaml", service("cart", 2));
+    repo.commit("Raise cart");
+
+    let source = Source::git(&repo.path().join("platform"), "HEAD").expect("a revision");
+    let audit = audit_log(&source, &AuditOptions::default()).expect("a log");
+    assert_eq!(
+        shown(&audit),
+        ["Raise cart | modified Service:cart properties.tier: 1 -> 2", "Add cart | created Service:cart"]
+    );
+    assert_eq!(audit.prefix, "platform");
+    assert_eq!(audit.entries[0].file_after.as_deref(), Some("catalog/cart.yaml"));
+}
+
+/// On a history without merges, the first-parent walk (which changes one platform in place by
+/// tree diffs) and the walk of every parent (which reads each commit's platform whole) agree,
+/// duplicates, re-splits, settings changes and a broken file included.
+#[test]
+fn the_incremental_walk_agrees_with_whole_reads() {
+    let repo = Repo::new();
+    repo.write("catalog/a.yaml", service("a", 1)).write("catalog/b.yaml", service("b", 1));
+    repo.commit("One");
+    // `a` declared twice: the first declaration (by path) is the one compared.
+    repo.write("catalog/z.yaml", service("a", 9));
+    repo.commit("Duplicate a");
+    repo.write("catalog/a.yaml", service("a", 2));
+    repo.commit("Edit the first a");
+    repo.remove("catalog/a.yaml");
+    repo.commit("Remove the first a");
+    repo.write("catalog/both.yaml", format!("{}---\n{}", service("b", 1), service("c", 1)));
+    repo.remove("catalog/b.yaml");
+    repo.commit("Re-split b with c");
+    repo.write("catalog/broken.yaml", "identifier: [\n");
+    repo.commit("Broken");
+    repo.write("cairn.yaml", "paths:\n  catalog: things\n");
+    repo.rename("catalog/both.yaml", "things/both.yaml");
+    repo.commit("Move the catalog");
+    repo.write("things/d.yaml", service("d", 1));
+    repo.commit("Add d");
+
+    let first = log(&repo, &AuditOptions::default());
+    let every = log(&repo, &AuditOptions { all_parents: true, ..AuditOptions::default() });
+    assert_eq!(shown(&first), shown(&every));
+    let files = |audit: &AuditLog| -> Vec<(Option<String>, Option<String>)> {
+        audit.entries.iter().map(|entry| (entry.file_before.clone(), entry.file_after.clone())).collect()
+    };
+    assert_eq!(files(&first), files(&every));
+    let findings = |audit: &AuditLog| -> Vec<String> {
+        audit.findings.iter().map(|f| format!("{} {}", f.commit.subject, f.diagnostic.message)).collect()
+    };
+    assert_eq!(findings(&first), findings(&every));
+    assert_eq!(
+        shown(&first),
+        [
+            "Add d | created Service:d",
+            // `catalog/z.yaml` stays behind, in a folder no longer read.
+            "Move the catalog | deleted Service:a",
+            "Move the catalog | moved Service:b",
+            "Move the catalog | moved Service:c",
+            "Re-split b with c | moved Service:b",
+            "Re-split b with c | created Service:c",
+            "Remove the first a | modified Service:a properties.tier: 2 -> 9",
+            "Edit the first a | modified Service:a properties.tier: 1 -> 2",
+            "One | created Service:a",
+            "One | created Service:b",
+        ]
+    );
+}
