@@ -192,6 +192,12 @@ pub struct AuditLog {
 /// and a merge shows only what differs from every one of its parents (what the merge itself
 /// decided), so that no change is listed twice.
 pub fn audit_log(source: &Source, options: &AuditOptions) -> Result<AuditLog, EngineError> {
+    walk(source, options, true)
+}
+
+/// `audit_log`, with `incremental` off reading every commit's platform whole: the slow answer
+/// the tests hold the incremental one to.
+pub(crate) fn walk(source: &Source, options: &AuditOptions, incremental: bool) -> Result<AuditLog, EngineError> {
     let Some(log) = source.log(options.all_parents) else {
         return Err(EngineError::NoHistory(format!("{} has no git history to read", source.describe())));
     };
@@ -228,12 +234,16 @@ pub fn audit_log(source: &Source, options: &AuditOptions) -> Result<AuditLog, En
         }
         // The platform as some parent left it: nothing of the catalog changed there.
         if parent_trees.iter().any(|(_, parent)| *parent == tree) {
-            if let (Some(state), Some(parent)) = (&mut linear, parents.first()) {
+            if let (Some(state), Some(parent)) = (&mut linear, parents.first())
+                && parent_trees[0].1 == tree
+            {
                 state.pass(commit.id, *parent, &mut walker)?;
             }
             continue;
         }
-        if !options.all_parents
+        // A merge read with every parent needs each parent's whole platform.
+        if incremental
+            && parents.len() <= 1
             && let Some(changes) = walker.step(
                 &mut linear,
                 commit.id,
