@@ -7,10 +7,11 @@
 //! `modified` when fields changed too), never a deletion and a creation.
 //!
 //! Reading history is made cheap three ways: a commit whose platform tree is its parent's is
-//! skipped without listing anything; each entity file is parsed once per run, cached by blob and
-//! path (the same bytes at the same path under the same settings read the same), so a commit
-//! costs a listing and the parses of the files it changed; and the entities a file held are
-//! shared `Arc`s, which `diff` passes over without looking at their fields.
+//! skipped without listing anything; a walk keeps the platform of the commit it is at and
+//! changes it into its parent's by the two trees' diff (`Source::changes_since`), so a commit
+//! costs the files it changed; and each entity file is parsed once per run, cached by blob and
+//! path (the same bytes at the same path under the same settings read the same). A merge walked
+//! with every parent, a root commit and a change to `cairn.yaml` are read whole (`Snapshot`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;

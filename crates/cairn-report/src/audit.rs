@@ -23,7 +23,9 @@ const SHORT: usize = 12;
 #[must_use]
 pub fn audit_human(log: &AuditLog) -> String {
     let mut out = String::new();
-    for (commit, entries, findings) in by_commit(log) {
+    let groups = by_commit(log);
+    let changed = groups.iter().filter(|(_, entries, _)| !entries.is_empty()).count();
+    for (commit, entries, findings) in groups {
         let _ = write!(out, "commit {}  {}  {}", commit.id.short(SHORT), commit.date, person(&commit.author));
         if let Some(pull) = commit.pull_request {
             let _ = write!(out, "  #{pull}");
@@ -61,12 +63,11 @@ pub fn audit_human(log: &AuditLog) -> String {
         }
         out.push('\n');
     }
-    let commits = by_commit(log).iter().filter(|(_, entries, _)| !entries.is_empty()).count();
     let _ = writeln!(
         out,
         "{} in {}, of {} read",
         count(log.entries.len(), "change", "changes"),
-        count(commits, "commit", "commits"),
+        count(changed, "commit", "commits"),
         count(log.commits, "commit", "commits")
     );
     if !log.findings.is_empty() {
@@ -193,25 +194,19 @@ type Group<'a> = (&'a Arc<AuditCommit>, Vec<&'a LogEntry>, Vec<&'a cairn_engine:
 /// The entries and findings of each commit, in the log's order (newest first): a commit with
 /// findings and no change still shows.
 fn by_commit(log: &AuditLog) -> Vec<Group<'_>> {
-    let mut groups: Vec<Group<'_>> = Vec::new();
-    let place = |commit: &Arc<AuditCommit>, groups: &[Group<'_>]| -> Option<usize> {
-        groups.iter().position(|(known, _, _)| known.id == commit.id)
-    };
+    // By the walk's position of each commit, which is its order in the log.
+    let mut groups: std::collections::BTreeMap<usize, Group<'_>> = std::collections::BTreeMap::new();
     for entry in &log.entries {
-        match place(&entry.commit, &groups) {
-            Some(index) => groups[index].1.push(entry),
-            None => groups.push((&entry.commit, vec![entry], Vec::new())),
-        }
+        groups.entry(entry.commit.position).or_insert_with(|| (&entry.commit, Vec::new(), Vec::new())).1.push(entry);
     }
     for finding in &log.findings {
-        match place(&finding.commit, &groups) {
-            Some(index) => groups[index].2.push(finding),
-            None => groups.push((&finding.commit, Vec::new(), vec![finding])),
-        }
+        groups
+            .entry(finding.commit.position)
+            .or_insert_with(|| (&finding.commit, Vec::new(), Vec::new()))
+            .2
+            .push(finding);
     }
-    // In the order the walk read them, newest first.
-    groups.sort_by_key(|group| group.0.position);
-    groups
+    groups.into_values().collect()
 }
 
 fn person(person: &cairn_engine::Person) -> String {
