@@ -233,3 +233,28 @@ fn a_shallow_clone_is_an_error() {
     );
     assert!(run.stderr.contains("git fetch --unshallow"), "{}", run.stderr);
 }
+
+/// A commit that writes a file that is not YAML: its finding is shown at that commit, located,
+/// and the walk goes on to the commits before it.
+#[test]
+fn a_broken_file_is_a_finding_of_its_commit() {
+    let repo = GitRepo::new();
+    repo.write("catalog/cart.yaml", &service("cart", 1));
+    commit_at(&repo, "Alice", "Add cart", "2026-11-20T10:00:00Z");
+    repo.write("catalog/broken.yaml", "identifier: [unclosed\n");
+    commit_at(&repo, "Mallory", "Break a file", "2026-11-21T10:00:00Z");
+    repo.write("catalog/cart.yaml", &service("cart", 2));
+    commit_at(&repo, "Bob", "Raise cart", "2026-11-22T10:00:00Z");
+
+    let human = log(&repo, &[]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    let at_commit = "    Break a file\n  error E0101 catalog/broken.yaml:2:1: invalid YAML";
+    assert!(human.stdout.contains(at_commit), "{}", human.stdout);
+    assert!(human.stdout.contains("2 changes in 2 commits, of 3 commits read\n1 finding"), "{}", human.stdout);
+    let json = log(&repo, &["--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let finding = &value["findings"][0];
+    assert_eq!((finding["code"].as_str(), finding["file"].as_str()), (Some("E0101"), Some("catalog/broken.yaml")));
+    assert_eq!(finding["commit"].as_str().map(str::len), Some(40));
+    assert_eq!(value["entries"].as_array().map(Vec::len), Some(2));
+}
