@@ -10,6 +10,9 @@ pub enum EngineError {
     Source(SourceError),
     /// `--entity` or `--environment` of `cairn render` names nothing in the catalog.
     UnknownSelection(String),
+    /// A command that reads history (`cairn audit`) was given a source without one: a folder
+    /// outside any git repository.
+    NoHistory(String),
 }
 
 impl EngineError {
@@ -21,6 +24,7 @@ impl EngineError {
             EngineError::UnknownSelection(_) => {
                 Some("`--entity` takes `Blueprint:identifier` and `--environment` an `Environment`'s identifier".into())
             }
+            EngineError::NoHistory(_) => Some("give the path of a git work tree or a folder in one".into()),
         }
     }
 }
@@ -29,7 +33,7 @@ impl fmt::Display for EngineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EngineError::Source(error) => error.fmt(f),
-            EngineError::UnknownSelection(message) => f.write_str(message),
+            EngineError::UnknownSelection(message) | EngineError::NoHistory(message) => f.write_str(message),
         }
     }
 }
@@ -39,7 +43,7 @@ impl std::error::Error for EngineError {
         match self {
             // Transparent: the source error's message is this one's, so its cause comes next.
             EngineError::Source(error) => error.source(),
-            EngineError::UnknownSelection(_) => None,
+            EngineError::UnknownSelection(_) | EngineError::NoHistory(_) => None,
         }
     }
 }

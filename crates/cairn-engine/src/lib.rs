@@ -6,6 +6,7 @@
 
 mod actions;
 mod as_of;
+mod audit;
 mod change;
 mod check;
 mod environments;
@@ -32,6 +33,10 @@ mod workloads;
 
 pub use actions::{ActionSet, actions};
 pub use as_of::revision_at;
+pub use audit::{
+    ACTION_TRAILER, AuditChange, AuditCommit, AuditLog, AuditOptions, CommitFinding, EntityFilter, LogEntry, Person,
+    RUN_BY_TRAILER, audit_log,
+};
 pub use cairn_diagnostics::Severity;
 pub use cairn_model::{Expiry, ExpiryRule, Timestamp, parse_now, parse_until};
 pub use cairn_render::{MANIFEST_FILE, Rendered, WriteError, Written, write};

@@ -352,6 +352,19 @@ impl ActionFile {
     }
 }
 
+/// One entity file (`role` is `FileRole::Entity`) read and parsed exactly as `load` reads it:
+/// its entities and the findings of reading it. The audit of history reads each changed file
+/// of each commit with it.
+pub(crate) fn entity_file(
+    reader: &Reader<'_>,
+    entry: &FileEntry,
+    role: FileRole,
+    limits: &Limits,
+) -> (Vec<Arc<Entity>>, Vec<Diagnostic>) {
+    let result = load_file(reader, entry, role, limits);
+    (result.entities, result.diagnostics)
+}
+
 fn load_file(reader: &Reader<'_>, entry: &FileEntry, role: FileRole, limits: &Limits) -> FileResult {
     let diagnostic = match reader.read(entry, limits.max_file_size) {
         Ok(Contents::Bytes(bytes)) if role == FileRole::Policy => return read_text(&entry.path, bytes),

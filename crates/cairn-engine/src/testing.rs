@@ -79,6 +79,11 @@ impl Repo {
 
     /// Commits everything in the work tree (allowing an empty commit); returns the commit id.
     pub fn commit(&self, message: &str) -> String {
+        self.commit_by("Ada Author", "ada@example.com", message)
+    }
+
+    /// `commit`, written by `name <email>` (the committer stays the fixtures' own).
+    pub fn commit_by(&self, name: &str, email: &str, message: &str) -> String {
         let n = self.commits.get();
         self.commits.set(n + 1);
         let date = format!("{} +0000", FIRST_COMMIT_TIME + 60 * n);
@@ -88,10 +93,30 @@ impl Repo {
             .envs(ISOLATED)
             .env("GIT_AUTHOR_DATE", &date)
             .env("GIT_COMMITTER_DATE", &date)
+            .env("GIT_AUTHOR_NAME", name)
+            .env("GIT_AUTHOR_EMAIL", email)
             .args(["commit", "-q", "--allow-empty", "-m", message])
             .output()
             .expect("git runs");
         assert!(output.status.success(), "git commit: {}", String::from_utf8_lossy(&output.stderr));
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// Merges `branch` into the checked-out branch with a merge commit (`--no-ff`), a minute
+    /// after the last commit; returns the merge's id.
+    pub fn merge(&self, branch: &str, message: &str) -> String {
+        let n = self.commits.get();
+        self.commits.set(n + 1);
+        let date = format!("{} +0000", FIRST_COMMIT_TIME + 60 * n);
+        let output = Command::new("git")
+            .current_dir(self.path())
+            .envs(ISOLATED)
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .args(["merge", "-q", "--no-ff", "-m", message, branch])
+            .output()
+            .expect("git runs");
+        assert!(output.status.success(), "git merge: {}", String::from_utf8_lossy(&output.stderr));
         self.git(&["rev-parse", "HEAD"])
     }
 

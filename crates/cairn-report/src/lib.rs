@@ -6,6 +6,7 @@
 //! the platform's own paths: it is read beside the platform folder that was named on the
 //! command line, and its snippets come from the source map, keyed by those paths.
 
+mod audit;
 mod codes;
 mod environments;
 mod github;
@@ -24,6 +25,7 @@ mod sarif;
 mod scorecards;
 mod table;
 
+pub use audit::{audit_csv, audit_human, audit_json};
 pub use environments::{environments_human, environments_json, environments_markdown};
 pub use github::github;
 pub use human::{HumanOptions, human, human_summary, policy_tests};

@@ -36,6 +36,15 @@ pub enum SourceError {
     /// The two revisions of a change share no commit in this clone.
     #[error("`{base}` and `{head}` have no merge base in this clone")]
     NoMergeBase { base: String, head: String, shallow: bool },
+    /// A history walk reached a commit whose parent this clone does not have: the history
+    /// before `commit` is missing (a shallow clone, or a partial one).
+    #[error("the history of `{rev}` is cut short at commit `{commit}`: its parent is not in this clone")]
+    ShallowLog {
+        rev: String,
+        commit: String,
+        #[source]
+        source: Option<Cause>,
+    },
     #[error("revision `{rev}` has no folder `{folder}`")]
     Subfolder { rev: String, folder: String },
     #[error("cannot read `{path}` from git")]
@@ -73,6 +82,7 @@ impl SourceError {
                 Some(format!("did you mean {}?", near.join(" or ")))
             }
             SourceError::ShallowHistory { .. }
+            | SourceError::ShallowLog { .. }
             | SourceError::NotInClone { shallow: true, .. }
             | SourceError::NoMergeBase { shallow: true, .. } => Some(FETCH_HISTORY.to_owned()),
             SourceError::NotInClone { rev, shallow: false } => {

@@ -40,6 +40,21 @@ impl Revision {
         self.time
     }
 
+    /// How the revision was named.
+    pub(crate) fn rev(&self) -> &str {
+        &self.rev
+    }
+
+    /// The tree of the platform's folder.
+    pub(crate) fn tree(&self) -> gix::ObjectId {
+        self.tree
+    }
+
+    /// The same folder at `commit`, another commit of the repository (named by its id).
+    pub(crate) fn at_commit(&self, commit: gix::ObjectId) -> Result<Revision, SourceError> {
+        Revision::at(self.thread_local(), commit.to_string(), commit, self.folder.clone())
+    }
+
     pub(crate) fn open(path: &Path, rev: &str) -> Result<Self, SourceError> {
         if !path.exists() {
             return Err(SourceError::NotFound(path.to_path_buf()));
@@ -266,7 +281,7 @@ pub(crate) fn read(repo: &gix::Repository, id: gix::ObjectId, path: &str, limit:
 
 /// Whether the clone is shallow (its history cut at some depth). A shallow file that cannot be
 /// located counts as not shallow: the error then says what is missing without the hint.
-fn is_shallow(repo: &gix::Repository) -> bool {
+pub(crate) fn is_shallow(repo: &gix::Repository) -> bool {
     repo.is_shallow().unwrap_or(false)
 }
 

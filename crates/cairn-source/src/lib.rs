@@ -3,6 +3,8 @@
 //!
 //! A change between two revisions also has a merge base and, when the head's changes apply onto
 //! the base's tip without conflict, a merged tree (`Source::merge`).
+//! For the audit, it walks a revision's history (`Source::log`) and reads the platform at any of
+//! its commits (`Source::at_commit`, `Source::tree`).
 //! It also finds a platform repository's root from a folder or file inside it (`find_root`).
 //! A source can be laid over with files held in memory (`Source::overlay`): the platform as a
 //! change would leave it, read before anything is written.
@@ -19,6 +21,7 @@ mod directory;
 mod discover;
 mod error;
 mod git;
+mod log;
 mod objects;
 mod origin;
 mod overlay;
@@ -30,6 +33,7 @@ use std::sync::Arc;
 
 pub use discover::{Root, find_root};
 pub use error::SourceError;
+pub use log::{ChangedFile, LogCommit};
 pub use objects::{
     BranchUpdate, CommitId, CommitInfo, NewCommit, ObjectsError, Repository, Signature, TreeFile, TreeId,
 };

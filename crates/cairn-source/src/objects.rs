@@ -71,7 +71,7 @@ impl fmt::Display for CommitId {
 
 /// A tree's id: equal ids mean equal trees, every path and byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct TreeId(gix::ObjectId);
+pub struct TreeId(pub(crate) gix::ObjectId);
 
 impl fmt::Display for TreeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

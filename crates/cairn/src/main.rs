@@ -9,7 +9,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 mod commands;
 mod exit;
 
-use commands::{actions, check, ci, env, import, init, plan, policy, reconcile, render, run, scorecard};
+use commands::{actions, audit, check, ci, env, import, init, plan, policy, reconcile, render, run, scorecard};
 
 /// Policy evaluation allocates and frees many small values; mimalloc does that faster than the
 /// system allocator (measured in docs/benchmarks.md).
@@ -99,6 +99,10 @@ enum Command {
     /// Exits 0; 1 when a scorecard cannot be read (it is left out of the table) or nothing is
     /// scored; 2 when the repository or revision cannot be read.
     Scorecard(scorecard::Args),
+    /// Read the platform's history: every change to its entities (`log`), the platform as it
+    /// stood at an earlier revision or day (`at`; docs/audit.md).
+    #[command(subcommand)]
+    Audit(audit::Command),
     /// Print the shell completion script for SHELL on stdout.
     ///
     /// bash: `cairn completions bash > ~/.local/share/bash-completion/completions/cairn`;
@@ -127,6 +131,7 @@ fn main() -> ExitCode {
         Command::Env(command) => env::run(&command),
         Command::Reconcile(args) => reconcile::run(&args),
         Command::Scorecard(args) => scorecard::run(&args),
+        Command::Audit(command) => audit::run(&command),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "cairn", &mut script);

@@ -90,6 +90,10 @@ const EXPECTED: &[(&str, Expect)] = &[
     ("cairn actions list [PATH]", Expect::prints(0, "extend-ttl")),
     ("cairn env list [PATH]", Expect::prints(0, "ttl from the commit that set it")),
     ("cairn scorecard [PATH]", Expect::prints(0, "production-readiness (Production readiness) on Component")),
+    // The fixture's `main` is one commit that adds every entity.
+    ("cairn audit log [PATH]", Expect::prints(0, "    Acme's platform\n  created")),
+    // The platform as `cairn check --rev` saw it, judged as of the commit's own time.
+    ("cairn audit at [PATH] --at REV", Expect::prints(0, "files of revision `HEAD`")),
     ("cairn reconcile [PATH] --dry-run", Expect::prints(0, "`--apply` carries them out")),
     (
         "cairn run extend-ttl --entity dev-alice-checkout --set days=3 --dry-run",

@@ -2,6 +2,8 @@
 //! `--ignore`, the clock, printing a report and an error.
 
 pub mod actions;
+pub mod audit;
+pub mod audit_at;
 pub mod check;
 pub mod ci;
 pub mod env;

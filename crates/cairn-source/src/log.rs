@@ -1,0 +1,223 @@
+//! A revision's history as the audit walks it: the commits (first-parent, or every commit
+//! reachable), each with its people, message, trailers and parents, and the platform's tree at
+//! any of them, so that a walk compares tree ids before it reads anything.
+
+use gix::bstr::ByteSlice;
+
+use crate::git::{Revision, is_shallow};
+use crate::{CommitId, EntryKind, FileEntry, Signature, Source, SourceError, TreeId};
+
+/// One commit of a history: who wrote it (author), who committed it and when (committer), its
+/// message with the subject and trailers (git's rules), and its parents, first parent first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogCommit {
+    pub id: CommitId,
+    pub parents: Vec<CommitId>,
+    pub author: Signature,
+    pub committer: Signature,
+    pub message: String,
+    pub subject: String,
+    pub trailers: Vec<(String, String)>,
+}
+
+impl LogCommit {
+    /// The value of the first trailer named `token` (compared without regard to case, as git
+    /// does).
+    #[must_use]
+    pub fn trailer(&self, token: &str) -> Option<&str> {
+        self.trailers.iter().find(|(name, _)| name.eq_ignore_ascii_case(token)).map(|(_, value)| value.as_str())
+    }
+}
+
+impl Source {
+    /// The commits of the revision's history, newest first: its first-parent history, or with
+    /// `all_parents` every commit reachable from it, each once, by committer time (newest first).
+    /// `None` when the source is not a git revision. A shallow clone is an error
+    /// (`SourceError::ShallowLog`) naming the commit whose parent is missing: a history that
+    /// stops there would be read as the platform's beginning.
+    #[must_use]
+    pub fn log(&self, all_parents: bool) -> Option<Result<Vec<LogCommit>, SourceError>> {
+        match self {
+            Source::Git(revision) => Some(log(revision, all_parents)),
+            Source::Directory { .. } | Source::Merged(_) | Source::Overlay(_) => None,
+        }
+    }
+
+    /// The same platform folder at another commit of the repository: `Ok(None)` when the
+    /// commit does not have the folder (the platform starts later); `None` when the source is
+    /// not a git revision.
+    #[must_use]
+    pub fn at_commit(&self, commit: CommitId) -> Option<Result<Option<Source>, SourceError>> {
+        match self {
+            Source::Git(revision) => Some(match revision.at_commit(commit.0) {
+                Ok(revision) => Ok(Some(Source::Git(Box::new(revision)))),
+                Err(SourceError::Subfolder { .. }) => Ok(None),
+                Err(error) => Err(error),
+            }),
+            Source::Directory { .. } | Source::Merged(_) | Source::Overlay(_) => None,
+        }
+    }
+
+    /// The tree of the platform's folder at the revision: equal ids mean the platform is the
+    /// same, every path and byte. `None` when the source is not a git revision.
+    #[must_use]
+    pub fn tree(&self) -> Option<TreeId> {
+        match self {
+            Source::Git(revision) => Some(TreeId(revision.tree())),
+            Source::Directory { .. } | Source::Merged(_) | Source::Overlay(_) => None,
+        }
+    }
+}
+
+fn log(revision: &Revision, all_parents: bool) -> Result<Vec<LogCommit>, SourceError> {
+    let repo = revision.thread_local();
+    let rev = revision.rev();
+    let walk = repo.rev_walk([revision.commit()]);
+    let walk = if all_parents {
+        walk.sorting(gix::revision::walk::Sorting::ByCommitTime(
+            gix::traverse::commit::simple::CommitTimeOrder::NewestFirst,
+        ))
+    } else {
+        walk.first_parent_only()
+    };
+    let shallow = is_shallow(&repo);
+    let mut commits = Vec::new();
+    for info in walk.all().map_err(SourceError::revision(rev))? {
+        let info = match info {
+            Ok(info) => info,
+            Err(error) if shallow => {
+                return Err(SourceError::ShallowLog {
+                    rev: rev.to_owned(),
+                    commit: commits.last().map_or_else(|| rev.to_owned(), |last: &LogCommit| last.id.to_string()),
+                    source: Some(error.into()),
+                });
+            }
+            Err(error) => return Err(SourceError::revision(rev)(error)),
+        };
+        let commit = repo.find_commit(info.id).map_err(SourceError::revision(rev))?;
+        let parents: Vec<CommitId> = commit.parent_ids().map(|id| CommitId(id.detach())).collect();
+        // The parents a walk follows must be here, or the history read would end early and the
+        // first commit walked would look like the platform's beginning.
+        let followed = if all_parents { &parents[..] } else { &parents[..parents.len().min(1)] };
+        if followed.iter().any(|parent| !repo.has_object(parent.0)) {
+            return Err(SourceError::ShallowLog { rev: rev.to_owned(), commit: info.id.to_string(), source: None });
+        }
+        let read = SourceError::revision(rev);
+        let author = commit.author().map_err(SourceError::revision(rev))?;
+        let author = Signature {
+            name: author.name.to_str_lossy().into_owned(),
+            email: author.email.to_str_lossy().into_owned(),
+            time: author.time().map_err(SourceError::revision(rev))?.seconds,
+        };
+        let committer = commit.committer().map_err(SourceError::revision(rev))?;
+        let committer = Signature {
+            name: committer.name.to_str_lossy().into_owned(),
+            email: committer.email.to_str_lossy().into_owned(),
+            time: committer.time().map_err(SourceError::revision(rev))?.seconds,
+        };
+        let message = commit.message_raw_sloppy().to_str_lossy().into_owned();
+        let parsed = commit.message().map_err(read)?;
+        let subject = parsed.summary().to_str_lossy().into_owned();
+        let trailers = parsed
+            .body()
+            .map(|body| {
+                body.trailers()
+                    .map(|trailer| {
+                        (trailer.token.to_str_lossy().into_owned(), trailer.value.to_str_lossy().into_owned())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        commits.push(LogCommit { id: CommitId(info.id), parents, author, committer, message, subject, trailers });
+    }
+    Ok(commits)
+}
+
+/// A path whose entry differs between two revisions: what was there before and after (`None`:
+/// absent, or a folder).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangedFile {
+    pub path: String,
+    pub before: Option<FileEntry>,
+    pub after: Option<FileEntry>,
+}
+
+impl Source {
+    /// The paths of the platform whose entry differs from `before`'s (another revision of the
+    /// same repository), sorted: found by comparing the two trees and descending only into the
+    /// folders whose tree ids differ, so that its cost is that of what changed. `None` when
+    /// either is not a git revision.
+    #[must_use]
+    pub fn changes_since(&self, before: &Source) -> Option<Result<Vec<ChangedFile>, SourceError>> {
+        let (Source::Git(after), Source::Git(before)) = (self, before) else { return None };
+        let repo = after.thread_local();
+        let mut changes = Vec::new();
+        Some(diff_trees(&repo, Some(before.tree()), Some(after.tree()), "", &mut changes).map(|()| {
+            changes.sort_by(|a, b| a.path.cmp(&b.path));
+            changes
+        }))
+    }
+}
+
+/// One entry of a tree: its mode and object.
+type TreeEntry = (gix::objs::tree::EntryMode, gix::ObjectId);
+
+fn entries(
+    repo: &gix::Repository,
+    tree: Option<gix::ObjectId>,
+    path: &str,
+) -> Result<Vec<(String, TreeEntry)>, SourceError> {
+    let Some(tree) = tree else { return Ok(Vec::new()) };
+    let tree = repo.find_tree(tree).map_err(SourceError::git(path))?;
+    let decoded = tree.decode().map_err(SourceError::git(path))?;
+    Ok(decoded
+        .entries
+        .iter()
+        .map(|entry| (entry.filename.to_str_lossy().into_owned(), (entry.mode, entry.oid.to_owned())))
+        .collect())
+}
+
+/// The files under `prefix` that differ between the trees `before` and `after`.
+fn diff_trees(
+    repo: &gix::Repository,
+    before: Option<gix::ObjectId>,
+    after: Option<gix::ObjectId>,
+    prefix: &str,
+    changes: &mut Vec<ChangedFile>,
+) -> Result<(), SourceError> {
+    let old: std::collections::HashMap<String, TreeEntry> = entries(repo, before, prefix)?.into_iter().collect();
+    let new = entries(repo, after, prefix)?;
+    let mut names: Vec<&String> = old.keys().chain(new.iter().map(|(name, _)| name)).collect();
+    names.sort();
+    names.dedup();
+    let new: std::collections::HashMap<&String, TreeEntry> = new.iter().map(|(name, entry)| (name, *entry)).collect();
+    for name in names {
+        let (was, is) = (old.get(name).copied(), new.get(name).copied());
+        if was == is {
+            continue;
+        }
+        let path = format!("{prefix}{name}");
+        let tree = |entry: Option<TreeEntry>| entry.filter(|(mode, _)| mode.is_tree()).map(|(_, id)| id);
+        if tree(was).is_some() || tree(is).is_some() {
+            diff_trees(repo, tree(was), tree(is), &format!("{path}/"), changes)?;
+        }
+        let file = |entry: Option<TreeEntry>| {
+            let (mode, id) = entry?;
+            let kind = if mode.is_link() {
+                EntryKind::Symlink
+            } else if mode.is_commit() {
+                EntryKind::Submodule
+            } else if mode.is_blob() {
+                EntryKind::File
+            } else {
+                return None;
+            };
+            Some(FileEntry { path: path.clone(), kind, id: Some(id) })
+        };
+        let (before, after) = (file(was), file(is));
+        if before != after {
+            changes.push(ChangedFile { path: path.clone(), before, after });
+        }
+    }
+    Ok(())
+}
