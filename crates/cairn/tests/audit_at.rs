@@ -92,7 +92,7 @@ fn the_first_day_passed_its_own_rules_and_fails_todays() {
     let first = repo.git(&["rev-list", "--max-parents=0", "HEAD"]).trim().to_owned();
     let by_revision = cairn(&repo.path, &["audit", "at", ".", "--at", &first]);
     assert_eq!(by_revision.code, 0, "{}", by_revision.stderr);
-    // The same commit is read (the revision is named as it was given: `HEAD^^`, or the id).
+    // The same commit is read (a day's revision is named by its commit id).
     let unnamed =
         |text: &str| text.split('`').enumerate().filter(|(n, _)| n % 2 == 0).map(|(_, part)| part).collect::<String>();
     assert_eq!(unnamed(&by_revision.stdout), unnamed(&own.stdout));

@@ -52,7 +52,11 @@ pub fn run(args: &Args) -> ExitStatus {
         Some(at) => Source::git(&path, &args.rev)
             .map_err(EngineError::from)
             .and_then(|tip| cairn_engine::revision_at(tip, at))
-            .map(|found| found.map(|source| (source, at))),
+            // Named by its commit id: the walk's own name for it would be `HEAD^^^…`.
+            .and_then(|found| match found.and_then(|source| source.commit()) {
+                Some(commit) => Source::git(&path, &commit).map(|source| Some((source, at))).map_err(EngineError::from),
+                None => Ok(None),
+            }),
         None => Source::git(&path, &args.at).map_err(EngineError::from).map(|source| {
             let at = source.commit_time().and_then(|seconds| Timestamp::from_second(seconds).ok());
             at.map(|at| (source, at))
