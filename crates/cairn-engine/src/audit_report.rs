@@ -17,7 +17,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cairn_diagnostics::{Code, Diagnostic, EntityRef, Severity};
+use cairn_diagnostics::{Diagnostic, EntityRef, Severity};
 use cairn_model::{Catalog, ChangeKind, FileRole, Layout, Timestamp};
 use cairn_source::{ChangedFile, Source};
 
@@ -172,6 +172,9 @@ pub struct ReportChange {
     /// How many errors the platform had after the commit, judged by the rules in force (its
     /// first parent's).
     pub errors: usize,
+    /// Whether the rules in force could not all be evaluated (a broken policy set): the
+    /// judgement then proves nothing, and the change does not count as passed.
+    pub rules_broken: bool,
     /// The errors it brought in: found after it by the rules in force, and not in its parent.
     pub introduced: Vec<Finding>,
 }
@@ -180,7 +183,7 @@ impl ReportChange {
     /// Whether the change passed the rules in force when it merged.
     #[must_use]
     pub fn passed(&self) -> bool {
-        self.errors == 0
+        self.errors == 0 && !self.rules_broken
     }
 
     /// Whether it changed the rules too.
@@ -261,34 +264,29 @@ pub fn audit_report(source: &Source, options: &ReportOptions) -> Result<AuditRep
             None => None,
         };
         let own = check(&after, now)?;
-        let (entities, rule_files, errors, introduced) = match &parent {
+        let (entities, rule_files, (errors, rules_broken), introduced) = match &parent {
             Some(before) if before.tree() == after.tree() => {
                 inherited.get_or_insert_with(|| errors(&own).map(|finding| finding.key()).collect());
-                (EntityCounts::default(), Vec::new(), own_errors(&own), Vec::new())
+                (EntityCounts::default(), Vec::new(), tally(&own), Vec::new())
             }
             Some(before) => {
                 let was = check(before, now)?;
                 inherited.get_or_insert_with(|| errors(&was).map(|finding| finding.key()).collect());
                 let judged = crate::check_by_rules_of(before, &after, now)?;
-                let known: BTreeSet<FindingKey> = errors(&was).map(|finding| finding.key()).collect();
-                let mut introduced: Vec<Finding> =
-                    errors(&judged).filter(|finding| !known.contains(&finding.key())).collect();
-                introduced.dedup_by_key(|finding| finding.key());
-                (
-                    entity_counts(&was.catalog, &own.catalog),
-                    rule_files(before, &after)?,
-                    own_errors(&judged),
-                    introduced,
-                )
+                // What the parent had, and each introduced finding once.
+                let mut seen: BTreeSet<FindingKey> = errors(&was).map(|finding| finding.key()).collect();
+                let introduced: Vec<Finding> = errors(&judged).filter(|finding| seen.insert(finding.key())).collect();
+                (entity_counts(&was.catalog, &own.catalog), rule_files(before, &after)?, tally(&judged), introduced)
             }
             None => {
                 // A root commit (or the platform's folder added): nothing was in force before it,
                 // so it is judged by its own rules.
                 inherited.get_or_insert_with(BTreeSet::new);
                 let empty = Catalog::build(Vec::new(), Vec::new(), Vec::new()).0;
-                let introduced: Vec<Finding> = errors(&own).collect();
+                let mut seen = BTreeSet::new();
+                let introduced: Vec<Finding> = errors(&own).filter(|finding| seen.insert(finding.key())).collect();
                 let files = all_rule_files(&after)?;
-                (entity_counts(&empty, &own.catalog), files, own_errors(&own), introduced)
+                (entity_counts(&empty, &own.catalog), files, tally(&own), introduced)
             }
         };
         let index = report.changes.len();
@@ -298,6 +296,7 @@ pub fn audit_report(source: &Source, options: &ReportOptions) -> Result<AuditRep
             entities,
             rule_files,
             errors,
+            rules_broken,
             introduced,
         });
         track(&mut report, &mut open_violations, inherited.get_or_insert_with(BTreeSet::new), &own, index);
@@ -342,19 +341,18 @@ fn track(
 }
 
 /// The errors of an outcome that count (not waived), as findings, in the outcome's order.
-/// `W0510`-like findings about the rules themselves are warnings and never here.
+/// The findings about the rules themselves (`W0510`) are warnings and never here.
 fn errors(outcome: &Outcome) -> impl Iterator<Item = Finding> + '_ {
     outcome
         .diagnostics
         .iter()
-        .filter(|diagnostic| {
-            diagnostic.severity == Severity::Error && diagnostic.counts() && diagnostic.code != Code::MergeConflict
-        })
+        .filter(|diagnostic| diagnostic.severity == Severity::Error && diagnostic.counts())
         .map(Finding::of)
 }
 
-fn own_errors(outcome: &Outcome) -> usize {
-    outcome.count(Severity::Error)
+/// How many errors count, and whether the rules could not all be evaluated.
+fn tally(outcome: &Outcome) -> (usize, bool) {
+    (outcome.count(Severity::Error), outcome.rules_broken())
 }
 
 fn entity_counts(before: &Catalog, after: &Catalog) -> EntityCounts {
@@ -408,4 +406,67 @@ fn all_rule_files(after: &Source) -> Result<Vec<RuleFileChange>, EngineError> {
 /// read alone.
 fn settings(source: &Source) -> Result<cairn_model::Settings, EngineError> {
     Ok(crate::load::settings_of(&source.reader(), &source.files()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use cairn_model::Settings;
+
+    use super::*;
+
+    #[test]
+    fn rule_files_are_classified_by_the_layout() {
+        let layout = Layout::new(&Settings::default());
+        let kinds: Vec<Option<RuleKind>> = [
+            "cairn.yaml",
+            "blueprints/service.yaml",
+            "policies/tiers.rego",
+            "policies/tiers_test.rego",
+            "exceptions/ledger.yaml",
+            "templates/service/template.yaml",
+            "resources/postgres.yaml",
+            "scorecards/readiness.yaml",
+            "actions/extend-ttl.yaml",
+            "catalog/cart.yaml",
+            "README.md",
+        ]
+        .iter()
+        .map(|path| RuleKind::of(&layout, path))
+        .collect();
+        assert_eq!(
+            kinds,
+            [
+                Some(RuleKind::Settings),
+                Some(RuleKind::Blueprint),
+                Some(RuleKind::Policy),
+                Some(RuleKind::Policy),
+                Some(RuleKind::Waiver),
+                Some(RuleKind::Template),
+                Some(RuleKind::Resource),
+                Some(RuleKind::Scorecard),
+                Some(RuleKind::Action),
+                None,
+                None,
+            ]
+        );
+    }
+
+    #[test]
+    fn findings_compare_by_code_entity_or_file_and_message_not_position() {
+        let at = |file: &str, line| Finding {
+            code: "E0303".into(),
+            entity: None,
+            file: Some(file.into()),
+            line: Some(line),
+            column: Some(1),
+            message: "bad".into(),
+        };
+        assert_eq!(at("a.yaml", 1).key(), at("a.yaml", 9).key());
+        assert_ne!(at("a.yaml", 1).key(), at("b.yaml", 1).key());
+        let entity = EntityRef::parse("service:cart").expect("a reference");
+        let (mut here, mut there) = (at("a.yaml", 1), at("b.yaml", 4));
+        here.entity = Some(entity.clone());
+        there.entity = Some(entity);
+        assert_eq!(here.key(), there.key(), "an entity moved to another file keeps its finding");
+    }
 }

@@ -166,7 +166,9 @@ fn changes_section(out: &mut String, report: &AuditReport) {
     for change in &report.changes {
         let commit = &change.commit;
         let entities = change.entities;
-        let verdict = if change.passed() {
+        let verdict = if change.rules_broken {
+            "rules broken: not judged".to_owned()
+        } else if change.passed() {
             "passed".to_owned()
         } else {
             format!("failed ({})", count(change.errors, "error", "errors"))
@@ -214,6 +216,7 @@ pub fn audit_report_json(report: &AuditReport) -> String {
                 })).collect::<Vec<_>>(),
                 "passed": change.passed(),
                 "errors": change.errors,
+                "rulesBroken": change.rules_broken,
                 "rulesChanged": change.rules_changed(),
                 "checksBypassed": !change.introduced.is_empty(),
                 "introduced": change.introduced.iter().map(|finding| finding_json(finding, prefix)).collect::<Vec<_>>(),
@@ -241,11 +244,11 @@ pub fn audit_report_json(report: &AuditReport) -> String {
 pub fn audit_report_csv(report: &AuditReport) -> String {
     let mut out = String::from(
         "record,commit,date,author,author_email,committer,committer_email,pull_request,action,subject,signed,\
-         passed,errors,entities_added,entities_modified,entities_removed,kind,path,change,code,entity,file,line,\
+         passed,errors,rules_broken,entities_added,entities_modified,entities_removed,kind,path,change,code,entity,file,line,\
          column,message,removed_by,commits,seconds\n",
     );
     let prefix = report.prefix.as_str();
-    let mut row = |record: &str, commit: &AuditCommit, rest: [String; 18]| {
+    let mut row = |record: &str, commit: &AuditCommit, rest: [String; 19]| {
         let pull = commit.pull_request.map(|pull| pull.to_string()).unwrap_or_default();
         let head = [
             record.to_owned(),
@@ -274,37 +277,38 @@ pub fn audit_report_csv(report: &AuditReport) -> String {
         ]
     };
     for change in &report.changes {
-        let mut rest: [String; 18] = Default::default();
+        let mut rest: [String; 19] = Default::default();
         rest[0] = change.signed.to_string();
         rest[1] = change.passed().to_string();
         rest[2] = change.errors.to_string();
-        rest[3] = change.entities.added.to_string();
-        rest[4] = change.entities.modified.to_string();
-        rest[5] = change.entities.removed.to_string();
+        rest[3] = change.rules_broken.to_string();
+        rest[4] = change.entities.added.to_string();
+        rest[5] = change.entities.modified.to_string();
+        rest[6] = change.entities.removed.to_string();
         row("change", &change.commit, rest);
         for file in &change.rule_files {
-            let mut rest: [String; 18] = Default::default();
-            file.kind.as_str().clone_into(&mut rest[6]);
-            rest[7] = rooted(prefix, &file.path).into_owned();
-            file.edit.as_str().clone_into(&mut rest[8]);
+            let mut rest: [String; 19] = Default::default();
+            file.kind.as_str().clone_into(&mut rest[7]);
+            rest[8] = rooted(prefix, &file.path).into_owned();
+            file.edit.as_str().clone_into(&mut rest[9]);
             row("rule_file", &change.commit, rest);
         }
         for finding in &change.introduced {
-            let mut rest: [String; 18] = Default::default();
-            for (slot, value) in rest[9..15].iter_mut().zip(finding_cells(finding)) {
+            let mut rest: [String; 19] = Default::default();
+            for (slot, value) in rest[10..16].iter_mut().zip(finding_cells(finding)) {
                 *slot = value;
             }
             row("introduced", &change.commit, rest);
         }
     }
     for violation in &report.violations {
-        let mut rest: [String; 18] = Default::default();
-        for (slot, value) in rest[9..15].iter_mut().zip(finding_cells(&violation.finding)) {
+        let mut rest: [String; 19] = Default::default();
+        for (slot, value) in rest[10..16].iter_mut().zip(finding_cells(&violation.finding)) {
             *slot = value;
         }
-        rest[15] = violation.removed.map(|removed| report.changes[removed].commit.id.to_string()).unwrap_or_default();
-        rest[16] = violation.commits.to_string();
-        rest[17] = violation.seconds.map(|seconds| seconds.to_string()).unwrap_or_default();
+        rest[16] = violation.removed.map(|removed| report.changes[removed].commit.id.to_string()).unwrap_or_default();
+        rest[17] = violation.commits.to_string();
+        rest[18] = violation.seconds.map(|seconds| seconds.to_string()).unwrap_or_default();
         row("violation", &report.changes[violation.introduced].commit, rest);
     }
     out
