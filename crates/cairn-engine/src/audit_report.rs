@@ -122,7 +122,7 @@ pub struct EntityCounts {
 
 /// An error as the report names it: what `FindingKey` compares, and where it was seen.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
+pub struct ReportFinding {
     pub code: String,
     pub entity: Option<EntityRef>,
     /// The file and 1-based line and column, when the finding has a location.
@@ -135,10 +135,10 @@ pub struct Finding {
 /// What makes two findings of two commits the same finding (see the module's note).
 pub type FindingKey = (String, String, String);
 
-impl Finding {
-    fn of(diagnostic: &Diagnostic) -> Finding {
+impl ReportFinding {
+    fn of(diagnostic: &Diagnostic) -> ReportFinding {
         let location = diagnostic.location.as_ref();
-        Finding {
+        ReportFinding {
             code: diagnostic.code_name().to_owned(),
             entity: diagnostic.entity.clone(),
             file: location.map(|location| location.file.clone()),
@@ -176,7 +176,7 @@ pub struct ReportChange {
     /// judgement then proves nothing, and the change does not count as passed.
     pub rules_broken: bool,
     /// The errors it brought in: found after it by the rules in force, and not in its parent.
-    pub introduced: Vec<Finding>,
+    pub introduced: Vec<ReportFinding>,
 }
 
 impl ReportChange {
@@ -197,7 +197,7 @@ impl ReportChange {
 #[derive(Clone, Debug)]
 pub struct Violation {
     /// As the commit that introduced it saw it.
-    pub finding: Finding,
+    pub finding: ReportFinding,
     /// The change (a position in `AuditReport::changes`) after which it was first found.
     pub introduced: usize,
     /// The first later change after which it was gone; `None` while it is still present.
@@ -275,7 +275,8 @@ pub fn audit_report(source: &Source, options: &ReportOptions) -> Result<AuditRep
                 let judged = crate::check_by_rules_of(before, &after, now)?;
                 // What the parent had, and each introduced finding once.
                 let mut seen: BTreeSet<FindingKey> = errors(&was).map(|finding| finding.key()).collect();
-                let introduced: Vec<Finding> = errors(&judged).filter(|finding| seen.insert(finding.key())).collect();
+                let introduced: Vec<ReportFinding> =
+                    errors(&judged).filter(|finding| seen.insert(finding.key())).collect();
                 (entity_counts(&was.catalog, &own.catalog), rule_files(before, &after)?, tally(&judged), introduced)
             }
             None => {
@@ -284,7 +285,8 @@ pub fn audit_report(source: &Source, options: &ReportOptions) -> Result<AuditRep
                 inherited.get_or_insert_with(BTreeSet::new);
                 let empty = Catalog::build(Vec::new(), Vec::new(), Vec::new()).0;
                 let mut seen = BTreeSet::new();
-                let introduced: Vec<Finding> = errors(&own).filter(|finding| seen.insert(finding.key())).collect();
+                let introduced: Vec<ReportFinding> =
+                    errors(&own).filter(|finding| seen.insert(finding.key())).collect();
                 let files = all_rule_files(&after)?;
                 (entity_counts(&empty, &own.catalog), files, tally(&own), introduced)
             }
@@ -314,7 +316,7 @@ fn track(
     own: &Outcome,
     index: usize,
 ) {
-    let mut present: BTreeMap<FindingKey, Finding> = BTreeMap::new();
+    let mut present: BTreeMap<FindingKey, ReportFinding> = BTreeMap::new();
     for finding in errors(own) {
         present.entry(finding.key()).or_insert(finding);
     }
@@ -342,12 +344,12 @@ fn track(
 
 /// The errors of an outcome that count (not waived), as findings, in the outcome's order.
 /// The findings about the rules themselves (`W0510`) are warnings and never here.
-fn errors(outcome: &Outcome) -> impl Iterator<Item = Finding> + '_ {
+fn errors(outcome: &Outcome) -> impl Iterator<Item = ReportFinding> + '_ {
     outcome
         .diagnostics
         .iter()
         .filter(|diagnostic| diagnostic.severity == Severity::Error && diagnostic.counts())
-        .map(Finding::of)
+        .map(ReportFinding::of)
 }
 
 /// How many errors count, and whether the rules could not all be evaluated.
@@ -453,7 +455,7 @@ mod tests {
 
     #[test]
     fn findings_compare_by_code_entity_or_file_and_message_not_position() {
-        let at = |file: &str, line| Finding {
+        let at = |file: &str, line| ReportFinding {
             code: "E0303".into(),
             entity: None,
             file: Some(file.into()),

@@ -39,7 +39,7 @@ pub use audit::{
     RUN_BY_TRAILER, audit_log,
 };
 pub use audit_report::{
-    AuditReport, Edit, EntityCounts, Finding, FindingKey, ReportChange, ReportOptions, RuleFileChange, RuleKind,
+    AuditReport, Edit, EntityCounts, FindingKey, ReportChange, ReportFinding, ReportOptions, RuleFileChange, RuleKind,
     Violation, audit_report,
 };
 pub use cairn_diagnostics::Severity;

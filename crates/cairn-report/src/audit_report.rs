@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use cairn_engine::{AuditCommit, AuditReport, Finding, ReportChange, Violation};
+use cairn_engine::{AuditCommit, AuditReport, ReportChange, ReportFinding, Violation};
 use serde_json::{Value, json};
 
 use crate::audit::csv_field;
@@ -266,7 +266,7 @@ pub fn audit_report_csv(report: &AuditReport) -> String {
         out.push_str(&cells.join(","));
         out.push('\n');
     };
-    let finding_cells = |finding: &Finding| {
+    let finding_cells = |finding: &ReportFinding| {
         [
             finding.code.clone(),
             finding.entity.as_ref().map(ToString::to_string).unwrap_or_default(),
@@ -325,7 +325,7 @@ fn violation_json(report: &AuditReport, violation: &Violation) -> Value {
     })
 }
 
-fn finding_json(finding: &Finding, prefix: &str) -> Value {
+fn finding_json(finding: &ReportFinding, prefix: &str) -> Value {
     json!({
         "code": finding.code,
         "entity": finding.entity.as_ref().map(ToString::to_string),
@@ -351,7 +351,7 @@ fn commit_json(commit: &AuditCommit) -> Value {
 }
 
 /// `E0301` `Component:cart` at `catalog/cart.yaml:3:5`: message.
-fn finding_line(finding: &Finding, prefix: &str) -> String {
+fn finding_line(finding: &ReportFinding, prefix: &str) -> String {
     let mut line = format!("`{}`", finding.code);
     if let Some(entity) = &finding.entity {
         let _ = write!(line, " `{entity}`");

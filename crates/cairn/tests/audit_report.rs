@@ -235,3 +235,44 @@ fn an_empty_period_and_a_bad_date() {
     assert_eq!(window["changes"].as_array().expect("changes").len(), 2);
     assert_eq!(window["violations"], serde_json::json!([]));
 }
+
+/// Merges `branch` into the checked-out branch with a merge commit at `date`, as GitHub writes it.
+fn merge_at(repo: &GitRepo, branch: &str, message: &str, date: &str) {
+    let output = Command::new("git")
+        .args(["merge", "--quiet", "--no-ff", "-m", message, branch])
+        .current_dir(&repo.path)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Grace")
+        .env("GIT_AUTHOR_EMAIL", "grace@example.com")
+        .env("GIT_COMMITTER_NAME", "GitHub")
+        .env("GIT_COMMITTER_EMAIL", "noreply@github.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// A pull request merged with a merge commit is one change: the merge, judged against its first
+/// parent, is what slipped the branch's error in; the branch's own commits are not listed.
+#[test]
+fn a_merge_is_the_change_that_brings_a_branch_in() {
+    let repo = history();
+    repo.git(&["checkout", "--quiet", "-b", "feature"]);
+    repo.write("catalog/queue.yaml", &service("queue", "copper"));
+    commit_at(&repo, "Linus", "Add the queue", "2026-11-10T10:00:00Z");
+    repo.git(&["checkout", "--quiet", "main"]);
+    merge_at(&repo, "feature", "Merge pull request #7 from linus/queue", "2026-11-11T10:00:00Z");
+    let report = json(&repo, &["--since", "2026-11-10"]);
+    let changes = report["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1, "only the merge: {changes:?}");
+    let merge = &changes[0];
+    assert_eq!(merge["commit"]["pullRequest"], 7);
+    assert_eq!(merge["commit"]["committer"]["name"], "GitHub");
+    assert_eq!(merge["commit"]["parents"].as_array().expect("parents").len(), 2);
+    assert_eq!(merge["entities"], serde_json::json!({"added": 1, "modified": 0, "removed": 0}));
+    let introduced: Vec<&Value> =
+        merge["introduced"].as_array().expect("introduced").iter().map(|finding| &finding["entity"]).collect();
+    assert_eq!(introduced, ["service:queue"]);
+}
