@@ -7,7 +7,7 @@ mod support;
 use std::process::Command;
 
 use serde_json::Value;
-use support::{GitRepo, cairn, commit_at};
+use support::{GitRepo, cairn, commit_at, git_in};
 
 fn service(identifier: &str, tier: &str) -> String {
     format!("identifier: {identifier}\nblueprint: service\nproperties:\n  tier: {tier}\n")
@@ -275,4 +275,26 @@ fn a_merge_is_the_change_that_brings_a_branch_in() {
     let introduced: Vec<&Value> =
         merge["introduced"].as_array().expect("introduced").iter().map(|finding| &finding["entity"]).collect();
     assert_eq!(introduced, ["service:queue"]);
+}
+
+/// A revision that does not exist and a shallow clone are errors (exit 2), the latter naming the
+/// commit where the history is cut: a report that stopped there would take it for the beginning.
+#[test]
+fn a_missing_revision_and_a_shallow_clone_are_errors() {
+    let repo = history();
+    let missing = report(&repo, &["--rev", "no-such-branch"]);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(missing.stderr.contains("no-such-branch"), "{}", missing.stderr);
+    let clone = tempfile::tempdir().expect("a temporary directory");
+    let url = format!("file://{}", repo.path.display());
+    git_in(clone.path(), &["clone", "--quiet", "--depth", "2", &url, "shallow"]);
+    let run = cairn(&clone.path().join("shallow"), &["audit", "report", "."]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let cut = repo.git(&["rev-parse", "HEAD~1"]);
+    assert!(
+        run.stderr.contains(&format!("error: the history of `HEAD` is cut short at commit `{}`", cut.trim())),
+        "{}",
+        run.stderr
+    );
 }
