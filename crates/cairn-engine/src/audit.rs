@@ -96,7 +96,7 @@ pub struct AuditCommit {
 }
 
 impl AuditCommit {
-    fn of(commit: &LogCommit, position: usize) -> AuditCommit {
+    pub(crate) fn of(commit: &LogCommit, position: usize) -> AuditCommit {
         let person = |signature: &cairn_source::Signature| Person {
             name: signature.name.clone(),
             email: signature.email.clone(),

@@ -7,6 +7,7 @@
 //! command line, and its snippets come from the source map, keyed by those paths.
 
 mod audit;
+mod audit_report;
 mod codes;
 mod environments;
 mod github;
@@ -26,6 +27,7 @@ mod scorecards;
 mod table;
 
 pub use audit::{audit_csv, audit_human, audit_json};
+pub use audit_report::{audit_report_csv, audit_report_json, audit_report_markdown};
 pub use environments::{environments_human, environments_json, environments_markdown};
 pub use github::github;
 pub use human::{HumanOptions, human, human_summary, policy_tests};

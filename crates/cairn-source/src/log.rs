@@ -18,6 +18,9 @@ pub struct LogCommit {
     pub message: String,
     pub subject: String,
     pub trailers: Vec<(String, String)>,
+    /// Whether the commit object carries a signature header (`gpgsig`, for OpenPGP, SSH and
+    /// X.509 signatures alike). Present, not verified: verifying needs the signers' keys.
+    pub signed: bool,
 }
 
 impl LogCommit {
@@ -128,7 +131,17 @@ fn log(revision: &Revision, all_parents: bool) -> Result<Vec<LogCommit>, SourceE
                     .collect()
             })
             .unwrap_or_default();
-        commits.push(LogCommit { id: CommitId(info.id), parents, author, committer, message, subject, trailers });
+        let signed = commit.signature().map_err(SourceError::revision(rev))?.is_some();
+        commits.push(LogCommit {
+            id: CommitId(info.id),
+            parents,
+            author,
+            committer,
+            message,
+            subject,
+            trailers,
+            signed,
+        });
     }
     Ok(commits)
 }

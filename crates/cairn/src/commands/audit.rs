@@ -30,6 +30,14 @@ pub enum Command {
     /// Exits 0 when the platform passed then; 1 when it had errors; 2 when the repository or a
     /// revision cannot be read, or the history starts after `--at`.
     At(super::audit_at::Args),
+    /// An auditor's report of the changes merged in a period: who and when, what changed,
+    /// whether each passed the rules in force when it merged, the changes that introduced
+    /// violations first, every change to the rules, how long each violation stayed, and the
+    /// commits' signatures (docs/audit.md).
+    ///
+    /// Exits 0 when the report was produced; 1 when the period holds no commit; 2 on a date that
+    /// does not parse, or when the repository, the revision or its history cannot be read.
+    Report(super::audit_report::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,6 +83,7 @@ pub fn run(command: &Command) -> ExitStatus {
     match command {
         Command::Log(args) => log(args),
         Command::At(args) => super::audit_at::run(args),
+        Command::Report(args) => super::audit_report::run(args),
     }
 }
 
@@ -82,12 +91,12 @@ fn parse_entity(text: &str) -> Result<EntityRef, String> {
     EntityRef::parse(text).map_err(|error| error.to_string())
 }
 
-fn parse_since(text: &str) -> Result<Timestamp, String> {
+pub(super) fn parse_since(text: &str) -> Result<Timestamp, String> {
     cairn_engine::parse_now(text).ok_or_else(|| bad_date(text))
 }
 
 /// A day reaches to its last instant; a date-time is itself.
-fn parse_until(text: &str) -> Result<Timestamp, String> {
+pub(super) fn parse_until(text: &str) -> Result<Timestamp, String> {
     cairn_engine::parse_until(text).ok_or_else(|| bad_date(text))
 }
 
