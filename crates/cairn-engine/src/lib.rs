@@ -7,6 +7,7 @@
 mod actions;
 mod as_of;
 mod audit;
+mod audit_stats;
 mod change;
 mod check;
 mod environments;
@@ -36,6 +37,10 @@ pub use as_of::revision_at;
 pub use audit::{
     ACTION_TRAILER, AuditChange, AuditCommit, AuditLog, AuditOptions, CommitFinding, EntityFilter, LogEntry, Person,
     RUN_BY_TRAILER, audit_log,
+};
+pub use audit_stats::{
+    AuditStats, ChangeCount, EnvironmentLife, LeadTime, MergeLead, NO_TEAM, RunCount, StatsBy, StatsOptions,
+    audit_stats,
 };
 pub use cairn_diagnostics::Severity;
 pub use cairn_model::{Expiry, ExpiryRule, Timestamp, parse_now, parse_until};

@@ -7,6 +7,7 @@
 //! command line, and its snippets come from the source map, keyed by those paths.
 
 mod audit;
+mod audit_stats;
 mod codes;
 mod environments;
 mod github;
@@ -26,6 +27,7 @@ mod scorecards;
 mod table;
 
 pub use audit::{audit_csv, audit_human, audit_json};
+pub use audit_stats::{audit_stats_csv, audit_stats_json, audit_stats_markdown};
 pub use environments::{environments_human, environments_json, environments_markdown};
 pub use github::github;
 pub use human::{HumanOptions, human, human_summary, policy_tests};

@@ -94,6 +94,8 @@ const EXPECTED: &[(&str, Expect)] = &[
     ("cairn audit log [PATH]", Expect::prints(0, "    Acme's platform\n  created")),
     // The platform as `cairn check --rev` saw it, judged as of the commit's own time.
     ("cairn audit at [PATH] --at REV", Expect::prints(0, "files of revision `HEAD`")),
+    // The fixture's one commit creates its environments, still alive.
+    ("cairn audit stats [PATH]", Expect::prints(0, "| `dev-alice-checkout` | payments |")),
     ("cairn reconcile [PATH] --dry-run", Expect::prints(0, "`--apply` carries them out")),
     (
         "cairn run extend-ttl --entity dev-alice-checkout --set days=3 --dry-run",

@@ -30,6 +30,13 @@ pub enum Command {
     /// Exits 0 when the platform passed then; 1 when it had errors; 2 when the repository or a
     /// revision cannot be read, or the history starts after `--at`.
     At(super::audit_at::Args),
+    /// Platform analytics from history alone: self-service runs per action, changes, lead time
+    /// from a branch's first commit to its merge, environments created and their lifetimes, by
+    /// owning team or by month (docs/audit.md).
+    ///
+    /// Exits 0 when the statistics are produced; 1 when the period holds no change; 2 on a date
+    /// that does not parse, or when the repository, the revision or its history cannot be read.
+    Stats(super::audit_stats::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,6 +82,7 @@ pub fn run(command: &Command) -> ExitStatus {
     match command {
         Command::Log(args) => log(args),
         Command::At(args) => super::audit_at::run(args),
+        Command::Stats(args) => super::audit_stats::run(args),
     }
 }
 
@@ -82,12 +90,12 @@ fn parse_entity(text: &str) -> Result<EntityRef, String> {
     EntityRef::parse(text).map_err(|error| error.to_string())
 }
 
-fn parse_since(text: &str) -> Result<Timestamp, String> {
+pub(super) fn parse_since(text: &str) -> Result<Timestamp, String> {
     cairn_engine::parse_now(text).ok_or_else(|| bad_date(text))
 }
 
 /// A day reaches to its last instant; a date-time is itself.
-fn parse_until(text: &str) -> Result<Timestamp, String> {
+pub(super) fn parse_until(text: &str) -> Result<Timestamp, String> {
     cairn_engine::parse_until(text).ok_or_else(|| bad_date(text))
 }
 
