@@ -17,7 +17,7 @@ use cairn_source::{CommitId, LogCommit, Source};
 
 use crate::audit::{AuditChange, AuditOptions, LogEntry, audit_log};
 use crate::error::EngineError;
-use crate::load::load;
+use crate::load::{Loaded, Reuse, load_with};
 
 /// The group an entity with no owner counts under.
 pub const NO_TEAM: &str = "(no team)";
@@ -344,16 +344,22 @@ fn month(date: Timestamp) -> String {
     date.strftime("%Y-%m").to_string()
 }
 
-/// The catalogs of the commits asked about, each read once, with its blueprints (for inherited
-/// ownership).
+/// How many commits' catalogs are kept at once: entries come commit by commit, and a deletion
+/// asks for its commit's parent, so a few are enough.
+const KEPT_CATALOGS: usize = 8;
+
+/// The catalogs of the commits asked about, with their blueprints (for inherited ownership).
+/// Each load takes the entity files the previous one parsed where blob and path agree, so a
+/// walk through history parses a file once per version, not once per commit.
 struct Owners<'a> {
     source: &'a Source,
     catalogs: HashMap<CommitId, Arc<Catalog>>,
+    previous: Option<Loaded>,
 }
 
 impl<'a> Owners<'a> {
     fn new(source: &'a Source) -> Self {
-        Owners { source, catalogs: HashMap::new() }
+        Owners { source, catalogs: HashMap::new(), previous: None }
     }
 
     /// The owning teams of the entity `entry` changed, after the change (before it, for a
@@ -389,11 +395,22 @@ impl<'a> Owners<'a> {
         };
         let catalog = Arc::new(match platform {
             Some(platform) => {
-                let loaded = load(&platform)?;
-                Catalog::build(loaded.bundled_blueprints, loaded.declared_blueprints, loaded.entities).0
+                let reuse = self.previous.as_ref().map_or(Reuse::Keep, Reuse::Chain);
+                let mut loaded = load_with(&platform, None, reuse)?;
+                let catalog = Catalog::build(
+                    std::mem::take(&mut loaded.bundled_blueprints),
+                    std::mem::take(&mut loaded.declared_blueprints),
+                    std::mem::take(&mut loaded.entities),
+                )
+                .0;
+                self.previous = Some(loaded);
+                catalog
             }
             None => Catalog::default(),
         });
+        if self.catalogs.len() >= KEPT_CATALOGS {
+            self.catalogs.clear();
+        }
         self.catalogs.insert(commit, Arc::clone(&catalog));
         Ok(catalog)
     }
