@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
-use cairn_diagnostics::EntityRef;
+use cairn_diagnostics::{EntityRef, Severity};
 use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Timestamp};
 use cairn_source::{CommitId, LogCommit, Source};
 
@@ -130,6 +130,31 @@ impl EnvironmentLife {
     }
 }
 
+/// The platform as it stood at the end of one month of the window (the newest first-parent
+/// commit by then), judged as of that instant: its findings and its scorecard levels per team.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthSample {
+    pub month: String,
+    /// The commit sampled.
+    pub commit: Option<String>,
+    /// The instant judged: the month's last second, or the window's end or the newest commit's
+    /// date when either comes first.
+    pub at: Timestamp,
+    pub errors: usize,
+    pub warnings: usize,
+    /// By scorecard, team, then level (lowest first).
+    pub levels: Vec<LevelCount>,
+}
+
+/// How many entities of one team stood at one level of one scorecard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LevelCount {
+    pub scorecard: String,
+    pub team: String,
+    pub level: String,
+    pub entities: usize,
+}
+
 /// The statistics of a history.
 #[derive(Clone, Debug)]
 pub struct AuditStats {
@@ -153,6 +178,8 @@ pub struct AuditStats {
     pub squash_merges: usize,
     /// Environments created in the window, by creation then identifier.
     pub environments: Vec<EnvironmentLife>,
+    /// Each month of the window with a first-parent commit, oldest first.
+    pub months: Vec<MonthSample>,
 }
 
 /// The statistics of `source`'s history (a git revision) in the window `options` gives.
@@ -250,7 +277,79 @@ pub fn audit_stats(source: &Source, options: &StatsOptions) -> Result<AuditStats
         lead_times,
         squash_merges,
         environments,
+        months: samples(source, &commits, options)?,
     })
+}
+
+/// The platform at the end of each month of the window that has a first-parent commit.
+fn samples(source: &Source, commits: &[LogCommit], options: &StatsOptions) -> Result<Vec<MonthSample>, EngineError> {
+    let by_id: HashMap<CommitId, &LogCommit> = commits.iter().map(|commit| (commit.id, commit)).collect();
+    let Some(head_time) = commits.first().map(|commit| commit.committer.time) else { return Ok(Vec::new()) };
+    let mut months = BTreeSet::new();
+    let mut next = commits.first().map(|commit| commit.id);
+    while let Some(id) = next {
+        let Some(commit) = by_id.get(&id) else { break };
+        next = commit.parents.first().copied();
+        let time = commit.committer.time;
+        if options.since.is_none_or(|since| time >= since.as_second())
+            && options.until.is_none_or(|until| time <= until.as_second())
+        {
+            months.insert(month(timestamp(time)));
+        }
+    }
+    let mut samples = Vec::with_capacity(months.len());
+    for name in months {
+        let mut end = month_end(&name);
+        if let Some(until) = options.until {
+            end = end.min(until.as_second());
+        }
+        let at = timestamp(end.min(head_time));
+        let Some(sample) = crate::revision_at(source.clone(), at)? else { continue };
+        let outcome = crate::check(&sample, at)?;
+        let mut levels: BTreeMap<(String, String, usize), usize> = BTreeMap::new();
+        for score in &outcome.scores {
+            let Some(scorecard) = outcome.scorecards.get(score.scorecard) else { continue };
+            let Some(entity) = outcome.catalog.entities.get(score.entity) else { continue };
+            let mut teams = entity.owner_list();
+            teams.sort();
+            teams.dedup();
+            if teams.is_empty() {
+                teams.push(NO_TEAM.to_owned());
+            }
+            for team in teams {
+                *levels.entry((scorecard.identifier.clone(), team, score.standing.level)).or_default() += 1;
+            }
+        }
+        let levels = levels
+            .into_iter()
+            .map(|((identifier, team, level), entities)| {
+                let title = outcome
+                    .scorecards
+                    .iter()
+                    .find(|scorecard| scorecard.identifier == identifier)
+                    .and_then(|scorecard| scorecard.levels.get(level))
+                    .map_or_else(|| level.to_string(), |level| level.title.clone());
+                LevelCount { scorecard: identifier, team, level: title, entities }
+            })
+            .collect();
+        samples.push(MonthSample {
+            month: name,
+            commit: sample.commit(),
+            at,
+            errors: outcome.count(Severity::Error),
+            warnings: outcome.count(Severity::Warning),
+            levels,
+        });
+    }
+    Ok(samples)
+}
+
+/// The last second of `month` (`2026-11`) in UTC.
+fn month_end(month: &str) -> i64 {
+    let (year, number) = month.split_once('-').unwrap_or_default();
+    let (year, number): (i32, u32) = (year.parse().unwrap_or_default(), number.parse().unwrap_or_default());
+    let (year, number) = if number >= 12 { (year + 1, 1) } else { (year, number + 1) };
+    format!("{year:04}-{number:02}-01T00:00:00Z").parse::<Timestamp>().map_or(i64::MAX, |next| next.as_second() - 1)
 }
 
 /// The merges of the first-parent history from the newest commit, in the window, oldest first,
@@ -424,5 +523,13 @@ mod tests {
     fn a_month_is_the_utc_year_and_month() {
         let date: Timestamp = "2026-11-30T23:30:00-02:00".parse().expect("a valid date");
         assert_eq!(month(date), "2026-12");
+    }
+
+    #[test]
+    fn a_month_ends_at_its_last_second() {
+        let end: Timestamp = "2026-11-30T23:59:59Z".parse().expect("a valid date");
+        assert_eq!(month_end("2026-11"), end.as_second());
+        let end: Timestamp = "2026-12-31T23:59:59Z".parse().expect("a valid date");
+        assert_eq!(month_end("2026-12"), end.as_second());
     }
 }

@@ -39,8 +39,8 @@ pub use audit::{
     RUN_BY_TRAILER, audit_log,
 };
 pub use audit_stats::{
-    AuditStats, ChangeCount, EnvironmentLife, LeadTime, MergeLead, NO_TEAM, RunCount, StatsBy, StatsOptions,
-    audit_stats,
+    AuditStats, ChangeCount, EnvironmentLife, LeadTime, LevelCount, MergeLead, MonthSample, NO_TEAM, RunCount, StatsBy,
+    StatsOptions, audit_stats,
 };
 pub use cairn_diagnostics::Severity;
 pub use cairn_model::{Expiry, ExpiryRule, Timestamp, parse_now, parse_until};

@@ -92,7 +92,38 @@ pub fn audit_stats_markdown(stats: &AuditStats) -> String {
             );
         }
     }
+    months_markdown(&mut out, stats);
     out
+}
+
+/// Findings and scorecard levels at the end of each month.
+fn months_markdown(out: &mut String, stats: &AuditStats) {
+    if stats.months.is_empty() {
+        return;
+    }
+    out.push_str("\n## Findings by month\n\nThe platform at the end of each month, judged by its rules then.\n\n");
+    out.push_str("| month | commit | errors | warnings |\n| --- | --- | ---: | ---: |\n");
+    for sample in &stats.months {
+        let commit = sample.commit.as_deref().map_or("", |commit| &commit[..commit.len().min(12)]);
+        let _ = writeln!(out, "| {} | `{commit}` | {} | {} |", sample.month, sample.errors, sample.warnings);
+    }
+    if stats.months.iter().all(|sample| sample.levels.is_empty()) {
+        return;
+    }
+    out.push_str("\n## Scorecard levels by month\n\n| month | scorecard | team | level | entities |\n| --- | --- | --- | --- | ---: |\n");
+    for sample in &stats.months {
+        for level in &sample.levels {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {} | {} |",
+                sample.month,
+                cell(&level.scorecard),
+                cell(&level.team),
+                cell(&level.level),
+                level.entities
+            );
+        }
+    }
 }
 
 /// The statistics as one pretty-printed JSON document.
@@ -154,6 +185,32 @@ pub fn audit_stats_json(stats: &AuditStats) -> String {
             })
         })
         .collect();
+    let months: Vec<Value> = stats
+        .months
+        .iter()
+        .map(|sample| {
+            let levels: Vec<Value> = sample
+                .levels
+                .iter()
+                .map(|level| {
+                    json!({
+                        "scorecard": level.scorecard,
+                        "team": level.team,
+                        "level": level.level,
+                        "entities": level.entities,
+                    })
+                })
+                .collect();
+            json!({
+                "month": sample.month,
+                "commit": sample.commit,
+                "at": sample.at.to_string(),
+                "errors": sample.errors,
+                "warnings": sample.warnings,
+                "levels": levels,
+            })
+        })
+        .collect();
     let report = json!({
         "head": stats.head,
         "by": stats.by.as_str(),
@@ -165,6 +222,7 @@ pub fn audit_stats_json(stats: &AuditStats) -> String {
         "leadTimes": lead_times,
         "squashMerges": stats.squash_merges,
         "environments": environments,
+        "months": months,
     });
     let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
     text.push('\n');
@@ -172,7 +230,8 @@ pub fn audit_stats_json(stats: &AuditStats) -> String {
 }
 
 /// CSV (RFC 4180) in long form, one number a row, which a dashboard pivots as it likes:
-/// `section,group,key,metric,value` (`key` is the action of a run, the environment, or empty).
+/// `section,group,key,metric,value` (`key` is the action of a run, the environment, the month
+/// of a scorecard level (whose metric is `scorecard/level`), or empty).
 #[must_use]
 pub fn audit_stats_csv(stats: &AuditStats) -> String {
     let mut out = String::from("section,group,key,metric,value\n");
@@ -209,6 +268,14 @@ pub fn audit_stats_csv(stats: &AuditStats) -> String {
             if let Some(seconds) = life.lifetime_seconds() {
                 row("environments", group, name, "lifetime_seconds", seconds.to_string());
             }
+        }
+    }
+    for sample in &stats.months {
+        row("findings", &sample.month, "", "errors", sample.errors.to_string());
+        row("findings", &sample.month, "", "warnings", sample.warnings.to_string());
+        for level in &sample.levels {
+            let metric = format!("{}/{}", level.scorecard, level.level);
+            row("levels", &level.team, &sample.month, &csv_field(&metric), level.entities.to_string());
         }
     }
     out

@@ -1,7 +1,7 @@
 //! `cairn audit stats`: the real binary over a history made here with fixed people and dates (so
 //! commit ids, and the snapshots, never change): self-service runs on entities of two teams (one
-//! owned through inherited ownership), a merge of a two-commit branch, a squash merge, and an
-//! environment created and deleted.
+//! owned through inherited ownership), a merge of a two-commit branch, a squash merge, an
+//! environment created and deleted, and a scorecard level that rises.
 
 mod support;
 
@@ -21,6 +21,17 @@ ownership: {type: Inherited, path: system}
 ---
 identifier: service
 schema: {properties: {ttl: {type: string}, tier: {type: number}}}
+";
+
+/// Silver for a service past tier 1: ledger is Basic in October and Silver at November's end.
+const SCORECARD: &str = "\
+identifier: tiers
+blueprint: service
+levels: [{title: Basic}, {title: Silver}]
+rules:
+  - identifier: past-tier-one
+    level: Silver
+    query: {combinator: and, conditions: [{property: tier, operator: \">\", value: 1}]}
 ";
 
 fn ledger(ttl: &str, tier: u32) -> String {
@@ -61,6 +72,7 @@ fn history() -> GitRepo {
     let repo = GitRepo::new();
     repo.write("cairn.yaml", "version: 1\nlibrary:\n  policies: false\n")
         .write("blueprints/all.yaml", BLUEPRINTS)
+        .write("scorecards/tiers.yaml", SCORECARD)
         .write("catalog/checkout.yaml", "identifier: checkout\nblueprint: system\nteam: payments\n")
         .write("catalog/cart.yaml", &cart("7d"))
         .write("catalog/ledger.yaml", &ledger("7d", 1));
@@ -199,4 +211,29 @@ fn the_output_is_deterministic() {
     let first = stats(&repo, &["--format", "json"]);
     let second = stats(&repo, &["--format", "json"]);
     assert_eq!(first.stdout, second.stdout);
+}
+
+/// Each month's last commit is judged as of the month's end (or the newest commit's date): its
+/// findings, and the scorecard levels per team.
+#[test]
+fn findings_and_levels_by_month() {
+    let repo = history();
+    let value = json_of(&stats(&repo, &["--format", "json"]));
+    let months = value["months"].as_array().expect("months");
+    assert_eq!(months.len(), 2, "{value:#}");
+    assert_eq!(months[0]["month"], json!("2026-10"));
+    assert_eq!(months[0]["at"], json!("2026-10-31T23:59:59Z"));
+    assert_eq!(
+        months[0]["levels"],
+        json!([{"scorecard": "tiers", "team": "finance", "level": "Basic", "entities": 1}])
+    );
+    assert_eq!(months[1]["month"], json!("2026-11"));
+    assert_eq!(months[1]["at"], json!("2026-11-08T10:00:00Z"));
+    assert_eq!(
+        months[1]["levels"],
+        json!([{"scorecard": "tiers", "team": "finance", "level": "Silver", "entities": 1}])
+    );
+    // No team is declared (E0313 for each owner written: payments, finance twice), and dev-bob
+    // lacks its `type` (E0303) until it is torn down in November.
+    assert_eq!((months[0]["errors"].clone(), months[1]["errors"].clone()), (json!(4), json!(2)));
 }
