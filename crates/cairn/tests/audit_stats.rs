@@ -237,3 +237,20 @@ fn findings_and_levels_by_month() {
     // lacks its `type` (E0303) until it is torn down in November.
     assert_eq!((months[0]["errors"].clone(), months[1]["errors"].clone()), (json!(4), json!(2)));
 }
+
+/// `--since` and `--until` keep the commits committed in the window: November's runs alone.
+#[test]
+fn a_window_keeps_its_commits() {
+    let repo = history();
+    let value = json_of(&stats(&repo, &["--since", "2026-11-01", "--until", "2026-11-05", "--format", "json"]));
+    assert_eq!(
+        value["runs"],
+        json!([
+            {"group": "finance", "action": "extend-ttl", "runs": 1},
+            {"group": "payments", "action": "extend-ttl", "runs": 2},
+        ])
+    );
+    // The merge (Nov 6th) and the environment's creation (Oct 30th) are outside.
+    assert_eq!(value["merges"], json!([]));
+    assert_eq!(value["environments"], json!([]));
+}
