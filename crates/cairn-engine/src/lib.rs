@@ -8,6 +8,7 @@ mod actions;
 mod as_of;
 mod audit;
 mod audit_report;
+mod audit_stats;
 mod change;
 mod check;
 mod environments;
@@ -41,6 +42,10 @@ pub use audit::{
 pub use audit_report::{
     AuditReport, Edit, EntityCounts, FindingKey, ReportChange, ReportFinding, ReportOptions, RuleFileChange, RuleKind,
     Violation, audit_report,
+};
+pub use audit_stats::{
+    AuditStats, ChangeCount, EnvironmentLife, LeadTime, LevelCount, MergeLead, MonthSample, NO_TEAM, RunCount, StatsBy,
+    StatsOptions, audit_stats,
 };
 pub use cairn_diagnostics::Severity;
 pub use cairn_model::{Expiry, ExpiryRule, Timestamp, parse_now, parse_until};

@@ -81,6 +81,9 @@ pub(crate) enum Reuse<'a> {
     Keep,
     /// Take the entity files this earlier load parsed, where path, blob and settings agree.
     From(&'a Loaded),
+    /// Both: take what this earlier load kept, and keep every entity file for the next load,
+    /// so that a walk through many revisions (`audit_stats`) parses each file once per chain.
+    Chain(&'a Loaded),
 }
 
 /// Reads the platform repository at `source`.
@@ -139,10 +142,10 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
     // A file parsed by an earlier load under the same settings is the same file: same path (so
     // the same role), same blob (so the same bytes), same limits.
     let earlier = match reuse {
-        Reuse::From(earlier) if earlier.settings == loaded.settings => Some(&earlier.parsed),
+        Reuse::From(earlier) | Reuse::Chain(earlier) if earlier.settings == loaded.settings => Some(&earlier.parsed),
         _ => None,
     };
-    let keep = matches!(reuse, Reuse::Keep);
+    let keep = matches!(reuse, Reuse::Keep | Reuse::Chain(_));
     let mut template_files = Vec::new();
     let results: Vec<(Option<FileKey>, Arc<FileResult>)> = work
         .par_iter()
@@ -156,7 +159,7 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
                 if let Some(found) =
                     blob.and_then(|blob| earlier?.get(&blob)?.iter().find(|(path, _)| *path == entry.path))
                 {
-                    return (None, Arc::clone(&found.1));
+                    return (blob.filter(|_| keep).map(|blob| (blob, entry.path.clone())), Arc::clone(&found.1));
                 }
                 let reader = reader.get_or_insert_with(|| source.reader());
                 let result = Arc::new(load_file(reader, entry, role, &limits));

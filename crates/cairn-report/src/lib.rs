@@ -8,6 +8,7 @@
 
 mod audit;
 mod audit_report;
+mod audit_stats;
 mod codes;
 mod environments;
 mod github;
@@ -28,6 +29,7 @@ mod table;
 
 pub use audit::{audit_csv, audit_human, audit_json};
 pub use audit_report::{audit_report_csv, audit_report_json, audit_report_markdown};
+pub use audit_stats::{audit_stats_csv, audit_stats_json, audit_stats_markdown};
 pub use environments::{environments_human, environments_json, environments_markdown};
 pub use github::github;
 pub use human::{HumanOptions, human, human_summary, policy_tests};

@@ -96,6 +96,8 @@ const EXPECTED: &[(&str, Expect)] = &[
     ("cairn audit at [PATH] --at REV", Expect::prints(0, "files of revision `HEAD`")),
     // One change, the fixture's root commit, judged by its own rules.
     ("cairn audit report [PATH]", Expect::prints(0, "The first-parent history of")),
+    // The fixture's one commit creates its environments, still alive.
+    ("cairn audit stats [PATH]", Expect::prints(0, "| `dev-alice-checkout` | payments |")),
     ("cairn reconcile [PATH] --dry-run", Expect::prints(0, "`--apply` carries them out")),
     (
         "cairn run extend-ttl --entity dev-alice-checkout --set days=3 --dry-run",

@@ -267,3 +267,22 @@ fn a_head_reuses_the_entities_of_the_files_its_base_parsed() {
         assert_eq!(head.diagnostics, alone.diagnostics, "{}", case.name);
     }
 }
+
+/// A chain of loads (`Reuse::Chain`) passes parsed files on: the third load takes from the
+/// second the files the second took from the first, and reads as a load of its own.
+#[test]
+fn a_chain_of_loads_passes_parsed_files_on() {
+    let repo = Repo::with(CLEAN);
+    repo.commit("first");
+    repo.write("catalog/cart.yaml", CLEAN[3].1.replace("service", "worker"));
+    repo.commit("second");
+    repo.write("catalog/cart.yaml", CLEAN[3].1.replace("service", "job"));
+    repo.commit("third");
+    let first = load_with(&repo.at("HEAD~2"), None, Reuse::Keep).expect("the first");
+    let second = load_with(&repo.at("HEAD~1"), None, Reuse::Chain(&first)).expect("the second");
+    let third = load_with(&repo.at("HEAD"), None, Reuse::Chain(&second)).expect("the third");
+    assert_eq!(shared(&first, &third), ["checkout", "payments", "shop"]);
+    let alone = load_with(&repo.at("HEAD"), None, Reuse::Nothing).expect("the third alone");
+    assert_eq!(entities(&third), entities(&alone));
+    assert_eq!(third.diagnostics, alone.diagnostics);
+}

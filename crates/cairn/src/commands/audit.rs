@@ -38,6 +38,13 @@ pub enum Command {
     /// Exits 0 when the report was produced; 1 when the period holds no commit; 2 on a date that
     /// does not parse, or when the repository, the revision or its history cannot be read.
     Report(super::audit_report::Args),
+    /// Platform analytics from history alone: self-service runs per action, changes, lead time
+    /// from a branch's first commit to its merge, environments created and their lifetimes, by
+    /// owning team or by month (docs/audit.md).
+    ///
+    /// Exits 0 when the statistics are produced; 1 when the period holds no change; 2 on a date
+    /// that does not parse, or when the repository, the revision or its history cannot be read.
+    Stats(super::audit_stats::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,6 +91,7 @@ pub fn run(command: &Command) -> ExitStatus {
         Command::Log(args) => log(args),
         Command::At(args) => super::audit_at::run(args),
         Command::Report(args) => super::audit_report::run(args),
+        Command::Stats(args) => super::audit_stats::run(args),
     }
 }
 

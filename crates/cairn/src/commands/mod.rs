@@ -5,6 +5,7 @@ pub mod actions;
 pub mod audit;
 pub mod audit_at;
 pub mod audit_report;
+pub mod audit_stats;
 pub mod check;
 pub mod ci;
 pub mod env;

@@ -1,0 +1,535 @@
+//! Platform analytics from history alone (`cairn audit stats`): self-service runs per action,
+//! changes, the lead time of merged branches and the environments created and their lifetimes,
+//! each grouped by owning team or by month.
+//!
+//! Everything is built on `audit_log`, the one walk of history, read with every parent so that a
+//! self-service run's commit is seen on the branch it was made on and a merge counts only what
+//! it decided itself. The owners of an entity are those of `Entity::owners` in the catalog of
+//! the commit that changed it (of its first parent, for a deletion), with the commit's
+//! blueprints, so Port's inherited ownership applies as the platform had it then.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+use cairn_diagnostics::{EntityRef, Severity};
+use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Timestamp};
+use cairn_source::{CommitId, LogCommit, Source};
+
+use crate::audit::{AuditChange, AuditOptions, LogEntry, audit_log};
+use crate::error::EngineError;
+use crate::load::{Loaded, Reuse, load_with};
+
+/// The group an entity with no owner counts under.
+pub const NO_TEAM: &str = "(no team)";
+
+/// What the statistics are grouped by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatsBy {
+    /// The owning teams of the entities a commit changed.
+    #[default]
+    Team,
+    /// The month (UTC) of the commit: `2026-11`.
+    Month,
+}
+
+impl StatsBy {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatsBy::Team => "team",
+            StatsBy::Month => "month",
+        }
+    }
+}
+
+/// Which history to read and how to group it.
+#[derive(Clone, Debug, Default)]
+pub struct StatsOptions {
+    /// Only commits committed at or after this instant.
+    pub since: Option<Timestamp>,
+    /// Only commits committed at or before this instant.
+    pub until: Option<Timestamp>,
+    pub by: StatsBy,
+}
+
+/// Self-service runs of one action in one group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunCount {
+    pub group: String,
+    pub action: String,
+    /// Commits with this `Cairn-Action` trailer.
+    pub runs: usize,
+}
+
+/// The changes to entities in one group, by kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChangeCount {
+    pub group: String,
+    pub created: usize,
+    pub modified: usize,
+    pub moved: usize,
+    pub deleted: usize,
+}
+
+impl ChangeCount {
+    #[must_use]
+    pub fn total(&self) -> usize {
+        self.created + self.modified + self.moved + self.deleted
+    }
+}
+
+/// One merge commit of the first-parent history and how long its branch waited.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeLead {
+    pub merge: CommitId,
+    /// The merge's committer date.
+    pub merged: Timestamp,
+    /// The author date of the oldest commit of the branch it merges (reachable from its second
+    /// parent, not from its first).
+    pub first_commit: Timestamp,
+    /// How many commits the branch had.
+    pub branch_commits: usize,
+    /// The groups of the merge: owning teams of the entities it brought, or its month.
+    pub groups: Vec<String>,
+}
+
+impl MergeLead {
+    /// Seconds from the branch's first commit to the merge.
+    #[must_use]
+    pub fn seconds(&self) -> i64 {
+        self.merged.as_second() - self.first_commit.as_second()
+    }
+}
+
+/// The lead times of one group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeadTime {
+    pub group: String,
+    pub merges: usize,
+    /// The median in seconds (the lower of the two middle values for an even count, so that it
+    /// is one merge's lead time).
+    pub median_seconds: i64,
+    pub max_seconds: i64,
+}
+
+/// One environment's life in the window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvironmentLife {
+    pub entity: EntityRef,
+    pub groups: Vec<String>,
+    pub created: Timestamp,
+    /// `None` while it is still alive at the end of the window.
+    pub deleted: Option<Timestamp>,
+}
+
+impl EnvironmentLife {
+    /// Seconds from creation to deletion, `None` while it lives.
+    #[must_use]
+    pub fn lifetime_seconds(&self) -> Option<i64> {
+        self.deleted.map(|deleted| deleted.as_second() - self.created.as_second())
+    }
+}
+
+/// The platform as it stood at the end of one month of the window (the newest first-parent
+/// commit by then), judged as of that instant: its findings and its scorecard levels per team.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthSample {
+    pub month: String,
+    /// The commit sampled.
+    pub commit: Option<String>,
+    /// The instant judged: the month's last second, or the window's end or the newest commit's
+    /// date when either comes first.
+    pub at: Timestamp,
+    pub errors: usize,
+    pub warnings: usize,
+    /// By scorecard, team, then level (lowest first).
+    pub levels: Vec<LevelCount>,
+}
+
+/// How many entities of one team stood at one level of one scorecard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LevelCount {
+    pub scorecard: String,
+    pub team: String,
+    pub level: String,
+    pub entities: usize,
+}
+
+/// The statistics of a history.
+#[derive(Clone, Debug)]
+pub struct AuditStats {
+    /// The commit the walk started from.
+    pub head: Option<String>,
+    pub by: StatsBy,
+    /// How many commits of the window were read.
+    pub commits: usize,
+    /// How many changes to entities the window holds.
+    pub changes_total: usize,
+    /// By group then action.
+    pub runs: Vec<RunCount>,
+    /// By group.
+    pub changes: Vec<ChangeCount>,
+    /// The merges of the first-parent history in the window, oldest first.
+    pub merges: Vec<MergeLead>,
+    /// By group.
+    pub lead_times: Vec<LeadTime>,
+    /// First-parent commits with one parent whose subject names a pull request (`Subject (#12)`):
+    /// squash or rebase merges, whose branch history is gone, so they have no lead time.
+    pub squash_merges: usize,
+    /// Environments created in the window, by creation then identifier.
+    pub environments: Vec<EnvironmentLife>,
+    /// Each month of the window with a first-parent commit, oldest first.
+    pub months: Vec<MonthSample>,
+}
+
+/// The statistics of `source`'s history (a git revision) in the window `options` gives.
+pub fn audit_stats(source: &Source, options: &StatsOptions) -> Result<AuditStats, EngineError> {
+    let log = audit_log(
+        source,
+        &AuditOptions { all_parents: true, since: options.since, until: options.until, ..AuditOptions::default() },
+    )?;
+    let Some(commits) = source.log(true) else {
+        return Err(EngineError::NoHistory(format!("{} has no git history to read", source.describe())));
+    };
+    let commits = commits?;
+    let mut owners = Owners::new(source);
+    // Oldest first, so that an environment's creation comes before its deletion.
+    let mut entries: Vec<&LogEntry> = log.entries.iter().collect();
+    entries.sort_by_key(|entry| std::cmp::Reverse(entry.commit.position));
+
+    let mut runs: BTreeMap<(String, String), BTreeSet<CommitId>> = BTreeMap::new();
+    let mut changes: BTreeMap<String, ChangeCount> = BTreeMap::new();
+    let mut groups_of_commit: HashMap<CommitId, BTreeSet<String>> = HashMap::new();
+    let mut alive: BTreeMap<EntityRef, usize> = BTreeMap::new();
+    let mut environments: Vec<EnvironmentLife> = Vec::new();
+    for entry in &entries {
+        let groups = match options.by {
+            StatsBy::Team => owners.of(entry)?,
+            StatsBy::Month => vec![month(entry.commit.date)],
+        };
+        groups_of_commit.entry(entry.commit.id).or_default().extend(groups.iter().cloned());
+        for group in &groups {
+            let count = changes
+                .entry(group.clone())
+                .or_insert_with(|| ChangeCount { group: group.clone(), ..ChangeCount::default() });
+            match entry.change {
+                AuditChange::Created => count.created += 1,
+                AuditChange::Modified => count.modified += 1,
+                AuditChange::Moved => count.moved += 1,
+                AuditChange::Deleted => count.deleted += 1,
+            }
+            if let Some(action) = &entry.commit.action {
+                runs.entry((group.clone(), action.clone())).or_default().insert(entry.commit.id);
+            }
+        }
+        if entry.entity.kind() == ENVIRONMENT_BLUEPRINT {
+            match entry.change {
+                AuditChange::Created => {
+                    alive.insert(entry.entity.clone(), environments.len());
+                    environments.push(EnvironmentLife {
+                        entity: entry.entity.clone(),
+                        groups: groups.clone(),
+                        created: entry.commit.date,
+                        deleted: None,
+                    });
+                }
+                AuditChange::Deleted => {
+                    if let Some(index) = alive.remove(&entry.entity) {
+                        environments[index].deleted = Some(entry.commit.date);
+                    }
+                }
+                AuditChange::Modified | AuditChange::Moved => {}
+            }
+        }
+    }
+    environments.sort_by(|a, b| (a.created, &a.entity).cmp(&(b.created, &b.entity)));
+
+    let (merges, squash_merges) = merges(&commits, options, &groups_of_commit);
+    let mut lead: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for merge in &merges {
+        for group in &merge.groups {
+            lead.entry(group.clone()).or_default().push(merge.seconds());
+        }
+    }
+    let lead_times = lead
+        .into_iter()
+        .map(|(group, mut seconds)| {
+            seconds.sort_unstable();
+            LeadTime {
+                group,
+                merges: seconds.len(),
+                median_seconds: seconds[(seconds.len() - 1) / 2],
+                max_seconds: seconds[seconds.len() - 1],
+            }
+        })
+        .collect();
+    Ok(AuditStats {
+        head: log.head,
+        by: options.by,
+        commits: log.commits,
+        changes_total: log.entries.len(),
+        runs: runs
+            .into_iter()
+            .map(|((group, action), commits)| RunCount { group, action, runs: commits.len() })
+            .collect(),
+        changes: changes.into_values().collect(),
+        merges,
+        lead_times,
+        squash_merges,
+        environments,
+        months: samples(source, &commits, options)?,
+    })
+}
+
+/// The platform at the end of each month of the window that has a first-parent commit.
+fn samples(source: &Source, commits: &[LogCommit], options: &StatsOptions) -> Result<Vec<MonthSample>, EngineError> {
+    let by_id: HashMap<CommitId, &LogCommit> = commits.iter().map(|commit| (commit.id, commit)).collect();
+    let Some(head_time) = commits.first().map(|commit| commit.committer.time) else { return Ok(Vec::new()) };
+    let mut months = BTreeSet::new();
+    let mut next = commits.first().map(|commit| commit.id);
+    while let Some(id) = next {
+        let Some(commit) = by_id.get(&id) else { break };
+        next = commit.parents.first().copied();
+        let time = commit.committer.time;
+        if options.since.is_none_or(|since| time >= since.as_second())
+            && options.until.is_none_or(|until| time <= until.as_second())
+        {
+            months.insert(month(timestamp(time)));
+        }
+    }
+    let mut samples = Vec::with_capacity(months.len());
+    for name in months {
+        let mut end = month_end(&name);
+        if let Some(until) = options.until {
+            end = end.min(until.as_second());
+        }
+        let at = timestamp(end.min(head_time));
+        let Some(sample) = crate::revision_at(source.clone(), at)? else { continue };
+        let outcome = crate::check(&sample, at)?;
+        let mut levels: BTreeMap<(String, String, usize), usize> = BTreeMap::new();
+        for score in &outcome.scores {
+            let Some(scorecard) = outcome.scorecards.get(score.scorecard) else { continue };
+            let Some(entity) = outcome.catalog.entities.get(score.entity) else { continue };
+            let mut teams = entity.owner_list();
+            teams.sort();
+            teams.dedup();
+            if teams.is_empty() {
+                teams.push(NO_TEAM.to_owned());
+            }
+            for team in teams {
+                *levels.entry((scorecard.identifier.clone(), team, score.standing.level)).or_default() += 1;
+            }
+        }
+        let levels = levels
+            .into_iter()
+            .map(|((identifier, team, level), entities)| {
+                let title = outcome
+                    .scorecards
+                    .iter()
+                    .find(|scorecard| scorecard.identifier == identifier)
+                    .and_then(|scorecard| scorecard.levels.get(level))
+                    .map_or_else(|| level.to_string(), |level| level.title.clone());
+                LevelCount { scorecard: identifier, team, level: title, entities }
+            })
+            .collect();
+        samples.push(MonthSample {
+            month: name,
+            commit: sample.commit(),
+            at,
+            errors: outcome.count(Severity::Error),
+            warnings: outcome.count(Severity::Warning),
+            levels,
+        });
+    }
+    Ok(samples)
+}
+
+/// The last second of `month` (`2026-11`) in UTC.
+fn month_end(month: &str) -> i64 {
+    let (year, number) = month.split_once('-').unwrap_or_default();
+    let (year, number): (i32, u32) = (year.parse().unwrap_or_default(), number.parse().unwrap_or_default());
+    let (year, number) = if number >= 12 { (year + 1, 1) } else { (year, number + 1) };
+    format!("{year:04}-{number:02}-01T00:00:00Z").parse::<Timestamp>().map_or(i64::MAX, |next| next.as_second() - 1)
+}
+
+/// The merges of the first-parent history from the newest commit, in the window, oldest first,
+/// and how many squash merges it holds.
+fn merges(
+    commits: &[LogCommit],
+    options: &StatsOptions,
+    groups_of_commit: &HashMap<CommitId, BTreeSet<String>>,
+) -> (Vec<MergeLead>, usize) {
+    let by_id: HashMap<CommitId, &LogCommit> = commits.iter().map(|commit| (commit.id, commit)).collect();
+    let in_window = |time: i64| {
+        options.since.is_none_or(|since| time >= since.as_second())
+            && options.until.is_none_or(|until| time <= until.as_second())
+    };
+    let mut merges = Vec::new();
+    let mut squash = 0;
+    let mut next = commits.first().map(|commit| commit.id);
+    while let Some(id) = next {
+        let Some(commit) = by_id.get(&id) else { break };
+        next = commit.parents.first().copied();
+        if !in_window(commit.committer.time) {
+            continue;
+        }
+        match commit.parents.as_slice() {
+            [first, second, ..] => {
+                let theirs = ancestors(&by_id, *first);
+                let mut branch = Vec::new();
+                let mut seen = HashSet::new();
+                let mut stack = vec![*second];
+                while let Some(id) = stack.pop() {
+                    if theirs.contains(&id) || !seen.insert(id) {
+                        continue;
+                    }
+                    if let Some(commit) = by_id.get(&id) {
+                        branch.push(*commit);
+                        stack.extend(commit.parents.iter().copied());
+                    }
+                }
+                let Some(first_time) = branch.iter().map(|commit| commit.author.time).min() else { continue };
+                let date = timestamp(commit.committer.time);
+                let mut groups: BTreeSet<String> = BTreeSet::new();
+                match options.by {
+                    StatsBy::Team => {
+                        for id in branch.iter().map(|commit| commit.id).chain([commit.id]) {
+                            groups.extend(groups_of_commit.get(&id).into_iter().flatten().cloned());
+                        }
+                        if groups.is_empty() {
+                            groups.insert(NO_TEAM.to_owned());
+                        }
+                    }
+                    StatsBy::Month => {
+                        groups.insert(month(date));
+                    }
+                }
+                merges.push(MergeLead {
+                    merge: commit.id,
+                    merged: date,
+                    first_commit: timestamp(first_time),
+                    branch_commits: branch.len(),
+                    groups: groups.into_iter().collect(),
+                });
+            }
+            [_] if crate::pull_request(&commit.subject).is_some() => squash += 1,
+            _ => {}
+        }
+    }
+    merges.reverse();
+    (merges, squash)
+}
+
+/// Every commit reachable from `start`, itself included.
+fn ancestors(by_id: &HashMap<CommitId, &LogCommit>, start: CommitId) -> HashSet<CommitId> {
+    let mut seen = HashSet::new();
+    let mut stack = vec![start];
+    while let Some(id) = stack.pop() {
+        if seen.insert(id)
+            && let Some(commit) = by_id.get(&id)
+        {
+            stack.extend(commit.parents.iter().copied());
+        }
+    }
+    seen
+}
+
+fn timestamp(seconds: i64) -> Timestamp {
+    Timestamp::from_second(seconds).unwrap_or(if seconds < 0 { Timestamp::MIN } else { Timestamp::MAX })
+}
+
+/// The month of `date` in UTC: `2026-11`.
+fn month(date: Timestamp) -> String {
+    date.strftime("%Y-%m").to_string()
+}
+
+/// How many commits' catalogs are kept at once: entries come commit by commit, and a deletion
+/// asks for its commit's parent, so a few are enough.
+const KEPT_CATALOGS: usize = 8;
+
+/// The catalogs of the commits asked about, with their blueprints (for inherited ownership).
+/// Each load takes the entity files the previous one parsed where blob and path agree, so a
+/// walk through history parses a file once per version, not once per commit.
+struct Owners<'a> {
+    source: &'a Source,
+    catalogs: HashMap<CommitId, Arc<Catalog>>,
+    previous: Option<Loaded>,
+}
+
+impl<'a> Owners<'a> {
+    fn new(source: &'a Source) -> Self {
+        Owners { source, catalogs: HashMap::new(), previous: None }
+    }
+
+    /// The owning teams of the entity `entry` changed, after the change (before it, for a
+    /// deletion); `NO_TEAM` when it has none.
+    fn of(&mut self, entry: &LogEntry) -> Result<Vec<String>, EngineError> {
+        let commit = if entry.change == AuditChange::Deleted {
+            entry.commit.parents.first().copied()
+        } else {
+            Some(entry.commit.id)
+        };
+        let mut teams: Vec<String> = match commit {
+            Some(commit) => {
+                let catalog = self.catalog(commit)?;
+                catalog.get(&entry.entity).map(cairn_model::Entity::owner_list).unwrap_or_default()
+            }
+            None => Vec::new(),
+        };
+        teams.sort();
+        teams.dedup();
+        if teams.is_empty() {
+            teams.push(NO_TEAM.to_owned());
+        }
+        Ok(teams)
+    }
+
+    fn catalog(&mut self, commit: CommitId) -> Result<Arc<Catalog>, EngineError> {
+        if let Some(catalog) = self.catalogs.get(&commit) {
+            return Ok(Arc::clone(catalog));
+        }
+        let platform = match self.source.at_commit(commit) {
+            Some(result) => result?,
+            None => return Err(EngineError::NoHistory(format!("{} has no git history", self.source.describe()))),
+        };
+        let catalog = Arc::new(match platform {
+            Some(platform) => {
+                let reuse = self.previous.as_ref().map_or(Reuse::Keep, Reuse::Chain);
+                let mut loaded = load_with(&platform, None, reuse)?;
+                let catalog = Catalog::build(
+                    std::mem::take(&mut loaded.bundled_blueprints),
+                    std::mem::take(&mut loaded.declared_blueprints),
+                    std::mem::take(&mut loaded.entities),
+                )
+                .0;
+                self.previous = Some(loaded);
+                catalog
+            }
+            None => Catalog::default(),
+        });
+        if self.catalogs.len() >= KEPT_CATALOGS {
+            self.catalogs.clear();
+        }
+        self.catalogs.insert(commit, Arc::clone(&catalog));
+        Ok(catalog)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_month_is_the_utc_year_and_month() {
+        let date: Timestamp = "2026-11-30T23:30:00-02:00".parse().expect("a valid date");
+        assert_eq!(month(date), "2026-12");
+    }
+
+    #[test]
+    fn a_month_ends_at_its_last_second() {
+        let end: Timestamp = "2026-11-30T23:59:59Z".parse().expect("a valid date");
+        assert_eq!(month_end("2026-11"), end.as_second());
+        let end: Timestamp = "2026-12-31T23:59:59Z".parse().expect("a valid date");
+        assert_eq!(month_end("2026-12"), end.as_second());
+    }
+}
