@@ -4,30 +4,10 @@
 
 mod support;
 
-use std::process::Command;
-
-use support::{GitRepo, cairn, commit_at, git_in};
+use support::{GitRepo, cairn, commit_at, git_in, merge_at};
 
 fn service(identifier: &str, tier: u32) -> String {
     format!("identifier: {identifier}\nblueprint: Service\nteam: payments\nproperties:\n  tier: {tier}\n")
-}
-
-/// Merges `branch` into the checked-out branch with a merge commit at `date`.
-fn merge_at(repo: &GitRepo, branch: &str, message: &str, date: &str) {
-    let output = Command::new("git")
-        .args(["merge", "--quiet", "--no-ff", "-m", message, branch])
-        .current_dir(&repo.path)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Alice")
-        .env("GIT_AUTHOR_EMAIL", "alice@example.com")
-        .env("GIT_COMMITTER_NAME", "GitHub")
-        .env("GIT_COMMITTER_EMAIL", "noreply@github.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
 /// The history every test reads, oldest first:
@@ -58,7 +38,7 @@ fn history() -> GitRepo {
     repo.git(&["checkout", "--quiet", "main"]);
     repo.write("catalog/payments/all.yaml", &service("worker", 1));
     commit_at(&repo, "Alice", "Retire cart", "2026-11-24T10:00:00Z");
-    merge_at(&repo, "feature", "Merge pull request #21 from dave/feature", "2026-11-24T12:00:00Z");
+    merge_at(&repo, "Alice", "feature", "Merge pull request #21 from dave/feature", "2026-11-24T12:00:00Z");
     repo.write("catalog/cart.yaml", &service("cart", 3));
     commit_at(&repo, "Bob", "Bring cart back (#22)", "2026-11-25T10:00:00Z");
     repo

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::Command;
 
 use serde_json::Value;
-use support::{GitRepo, cairn, commit_at, git_in};
+use support::{GitRepo, cairn, commit_at, git_in, merge_at};
 
 fn service(identifier: &str, tier: &str) -> String {
     format!("identifier: {identifier}\nblueprint: service\nproperties:\n  tier: {tier}\n")
@@ -235,24 +235,6 @@ fn an_empty_period_and_a_bad_date() {
     assert_eq!(window["violations"], serde_json::json!([]));
 }
 
-/// Merges `branch` into the checked-out branch with a merge commit at `date`, as GitHub writes it.
-fn merge_at(repo: &GitRepo, branch: &str, message: &str, date: &str) {
-    let output = Command::new("git")
-        .args(["merge", "--quiet", "--no-ff", "-m", message, branch])
-        .current_dir(&repo.path)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Grace")
-        .env("GIT_AUTHOR_EMAIL", "grace@example.com")
-        .env("GIT_COMMITTER_NAME", "GitHub")
-        .env("GIT_COMMITTER_EMAIL", "noreply@github.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-}
-
 /// A pull request merged with a merge commit is one change: the merge, judged against its first
 /// parent, is what slipped the branch's error in; the branch's own commits are not listed.
 #[test]
@@ -262,7 +244,7 @@ fn a_merge_is_the_change_that_brings_a_branch_in() {
     repo.write("catalog/queue.yaml", &service("queue", "copper"));
     commit_at(&repo, "Linus", "Add the queue", "2026-11-10T10:00:00Z");
     repo.git(&["checkout", "--quiet", "main"]);
-    merge_at(&repo, "feature", "Merge pull request #7 from linus/queue", "2026-11-11T10:00:00Z");
+    merge_at(&repo, "Grace", "feature", "Merge pull request #7 from linus/queue", "2026-11-11T10:00:00Z");
     let report = json(&repo, &["--since", "2026-11-10"]);
     let changes = report["changes"].as_array().expect("changes");
     assert_eq!(changes.len(), 1, "only the merge: {changes:?}");

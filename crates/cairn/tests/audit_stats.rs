@@ -5,10 +5,8 @@
 
 mod support;
 
-use std::process::Command;
-
 use serde_json::{Value, json};
-use support::{GitRepo, cairn, commit_at};
+use support::{GitRepo, cairn, commit_at, merge_at};
 
 const BLUEPRINTS: &str = "\
 identifier: system
@@ -41,24 +39,6 @@ fn ledger(ttl: &str, tier: u32) -> String {
 fn cart(ttl: &str) -> String {
     // No `team`: payments owns it through its system.
     format!("identifier: cart\nblueprint: component\nrelations: {{system: checkout}}\nproperties:\n  ttl: {ttl}\n")
-}
-
-/// Merges `branch` into the checked-out branch with a merge commit at `date`.
-fn merge_at(repo: &GitRepo, branch: &str, message: &str, date: &str) {
-    let output = Command::new("git")
-        .args(["merge", "--quiet", "--no-ff", "-m", message, branch])
-        .current_dir(&repo.path)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "GitHub")
-        .env("GIT_AUTHOR_EMAIL", "noreply@github.com")
-        .env("GIT_COMMITTER_NAME", "GitHub")
-        .env("GIT_COMMITTER_EMAIL", "noreply@github.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
 /// The history every test reads, oldest first:
@@ -106,7 +86,7 @@ fn history() -> GitRepo {
         "Extend cart's ttl\n\nCairn-Action: extend-ttl\nCairn-Run-By: alice",
         "2026-11-05T10:00:00Z",
     );
-    merge_at(&repo, "feature", "Merge pull request #7 from dave/feature", "2026-11-06T12:00:00Z");
+    merge_at(&repo, "GitHub", "feature", "Merge pull request #7 from dave/feature", "2026-11-06T12:00:00Z");
     repo.git(&["rm", "--quiet", "environments/dev-bob.yaml"]);
     commit_at(&repo, "Bob", "Tear down dev-bob (#8)", "2026-11-08T10:00:00Z");
     repo

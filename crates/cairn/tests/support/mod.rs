@@ -214,3 +214,22 @@ pub fn commit_at(repo: &GitRepo, author: &str, message: &str, date: &str) {
         .expect("git runs");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+/// Merges `branch` into the checked-out branch with a merge commit by `author` at `date`,
+/// committed as GitHub commits the merge of a pull request.
+pub fn merge_at(repo: &GitRepo, author: &str, branch: &str, message: &str, date: &str) {
+    let output = Command::new("git")
+        .args(["merge", "--quiet", "--no-ff", "-m", message, branch])
+        .current_dir(&repo.path)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", author)
+        .env("GIT_AUTHOR_EMAIL", format!("{}@example.com", author.to_lowercase()))
+        .env("GIT_COMMITTER_NAME", "GitHub")
+        .env("GIT_COMMITTER_EMAIL", "noreply@github.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
