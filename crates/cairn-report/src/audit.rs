@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use crate::json::Finding;
 use crate::paths::rooted;
+use crate::table::csv_field;
 
 /// The first digits of a commit id, as `git log --oneline` shows it.
 const SHORT: usize = 12;
@@ -228,8 +229,4 @@ fn value(value: Option<&Value>) -> String {
 
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-pub(crate) fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
 }

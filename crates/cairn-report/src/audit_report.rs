@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 use cairn_engine::{AuditCommit, AuditReport, ReportChange, ReportFinding, Violation};
 use serde_json::{Value, json};
 
-use crate::audit::csv_field;
 use crate::paths::rooted;
+use crate::table::{csv_field, markdown_cell};
 
 /// The first digits of a commit id, as `git log --oneline` shows it.
 const SHORT: usize = 12;
@@ -94,10 +94,10 @@ fn rules_section(out: &mut String, report: &AuditReport) {
                 "| `{}` | {} | {} | {} | {} | `{}` | {} |",
                 commit.id.short(SHORT),
                 commit.date,
-                cell(&person(&commit.author)),
-                cell(&source_of(commit).unwrap_or_default()),
+                markdown_cell(&person(&commit.author)),
+                markdown_cell(&source_of(commit).unwrap_or_default()),
                 file.kind.as_str(),
-                cell(&rooted(&report.prefix, &file.path)),
+                markdown_cell(&rooted(&report.prefix, &file.path)),
                 file.edit.as_str(),
             );
         }
@@ -123,7 +123,7 @@ fn lifetimes_section(out: &mut String, report: &AuditReport) {
             let _ = writeln!(
                 out,
                 "| {} | `{}` ({}) | {removed} | {} | {time} |",
-                cell(&finding_line(&violation.finding, &report.prefix)),
+                markdown_cell(&finding_line(&violation.finding, &report.prefix)),
                 introduced.id.short(SHORT),
                 introduced.date,
                 violation.commits,
@@ -149,7 +149,7 @@ fn signatures_section(out: &mut String, report: &AuditReport) {
             "| `{}` | {} | {} | {} |",
             commit.id.short(SHORT),
             commit.date,
-            cell(&person(&commit.author)),
+            markdown_cell(&person(&commit.author)),
             if change.signed { SIGNED } else { "unsigned" },
         );
     }
@@ -178,10 +178,10 @@ fn changes_section(out: &mut String, report: &AuditReport) {
             "| `{}` | {} | {} | {} | {} | {} | {}/{}/{} | {} | {verdict} |",
             commit.id.short(SHORT),
             commit.date,
-            cell(&person(&commit.author)),
-            cell(&person(&commit.committer)),
-            cell(&source_of(commit).unwrap_or_default()),
-            cell(&commit.subject),
+            markdown_cell(&person(&commit.author)),
+            markdown_cell(&person(&commit.committer)),
+            markdown_cell(&source_of(commit).unwrap_or_default()),
+            markdown_cell(&commit.subject),
             entities.added,
             entities.modified,
             entities.removed,
@@ -395,11 +395,6 @@ fn duration(seconds: i64) -> String {
 
 fn one_line(text: &str) -> String {
     text.replace(['\n', '\r'], " ")
-}
-
-/// Text made safe for a Markdown table cell.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {

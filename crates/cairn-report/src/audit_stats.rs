@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use crate::table::{csv_field, markdown_cell};
 use cairn_engine::AuditStats;
 use serde_json::{Value, json};
 
@@ -25,7 +26,8 @@ pub fn audit_stats_markdown(stats: &AuditStats) -> String {
     } else {
         let _ = writeln!(out, "| {by} | action | runs |\n| --- | --- | ---: |");
         for run in &stats.runs {
-            let _ = writeln!(out, "| {} | `{}` | {} |", cell(&run.group), cell(&run.action), run.runs);
+            let _ =
+                writeln!(out, "| {} | `{}` | {} |", markdown_cell(&run.group), markdown_cell(&run.action), run.runs);
         }
         out.push('\n');
     }
@@ -39,7 +41,7 @@ pub fn audit_stats_markdown(stats: &AuditStats) -> String {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
-            cell(&count.group),
+            markdown_cell(&count.group),
             count.created,
             count.modified,
             count.moved,
@@ -58,7 +60,7 @@ pub fn audit_stats_markdown(stats: &AuditStats) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} |",
-                cell(&lead.group),
+                markdown_cell(&lead.group),
                 lead.merges,
                 duration(lead.median_seconds),
                 duration(lead.max_seconds)
@@ -84,8 +86,8 @@ pub fn audit_stats_markdown(stats: &AuditStats) -> String {
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} | {} | {} |",
-                cell(life.entity.name()),
-                cell(&life.groups.join(", ")),
+                markdown_cell(life.entity.name()),
+                markdown_cell(&life.groups.join(", ")),
                 life.created,
                 life.deleted.map_or_else(|| "alive".to_owned(), |deleted| deleted.to_string()),
                 life.lifetime_seconds().map_or_else(|| "—".to_owned(), duration)
@@ -117,9 +119,9 @@ fn months_markdown(out: &mut String, stats: &AuditStats) {
                 out,
                 "| {} | `{}` | {} | {} | {} |",
                 sample.month,
-                cell(&level.scorecard),
-                cell(&level.team),
-                cell(&level.level),
+                markdown_cell(&level.scorecard),
+                markdown_cell(&level.team),
+                markdown_cell(&level.level),
                 level.entities
             );
         }
@@ -293,15 +295,6 @@ fn duration(seconds: i64) -> String {
     if parts.is_empty() { "0m".to_owned() } else { parts.join(" ") }
 }
 
-/// A table cell: a `|` would end it, a newline the row.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,6 +309,6 @@ mod tests {
 
     #[test]
     fn a_cell_keeps_its_row() {
-        assert_eq!(cell("a|b\nc"), "a\\|b c");
+        assert_eq!(markdown_cell("a|b\nc"), "a\\|b c");
     }
 }

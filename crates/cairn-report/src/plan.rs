@@ -15,6 +15,7 @@ use crate::human::plural;
 use crate::json::Finding;
 use crate::paths::{link_text, rooted, uri_path};
 use crate::rendered::RenderedJson;
+use crate::table::markdown_cell;
 
 /// The hidden marker that identifies cairn's comment on a pull request.
 pub const COMMENT_MARKER: &str = "<!-- cairn-plan -->";
@@ -40,18 +41,13 @@ pub fn check_markdown(outcome: &Outcome, commit: &str, links: &Links) -> String 
         let _ = writeln!(out, "| code | meaning | findings | first |\n| --- | --- | --- | --- |");
         for code in &codes {
             let first = code.first.map(|l| at.place(&l.file, l.start.line)).unwrap_or_default();
-            let _ = writeln!(out, "| `{}` | {} | {} | {first} |", code.code, cell(&code.what), code.count);
+            let _ = writeln!(out, "| `{}` | {} | {} | {first} |", code.code, markdown_cell(&code.what), code.count);
         }
         out.push('\n');
     }
     let all: Vec<&Diagnostic> = outcome.diagnostics.iter().collect();
     write_findings(&mut out, "Findings", &all, false, &at);
     out
-}
-
-/// Text in a Markdown table cell: a `|` would end the cell, a line break the row.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
 }
 
 /// The one-line verdict.
@@ -477,7 +473,7 @@ fn write_codes(out: &mut String, introduced: &[&Diagnostic], existing: &[&Diagno
             out,
             "| `{}` | {} | {introduced} | {} | {first} |",
             code.code,
-            cell(&code.what),
+            markdown_cell(&code.what),
             code.count - introduced
         );
     }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::table::{csv_field, markdown_cell};
 use cairn_engine::{Scorecard, Scorecards, Scored};
 use serde_json::{Value, json};
 
@@ -217,7 +218,7 @@ pub fn scorecards_markdown(report: &Scorecards) -> String {
     let mut out = String::new();
     for (index, scorecard) in report.scorecards.iter().enumerate() {
         let title = scorecard.title.as_deref().unwrap_or(&scorecard.identifier);
-        let _ = writeln!(out, "### {} (`{}`)\n", cell(title), scorecard.blueprint);
+        let _ = writeln!(out, "### {} (`{}`)\n", markdown_cell(title), scorecard.blueprint);
         out.push_str("| entity | team | level | failing rules |\n| --- | --- | --- | --- |\n");
         for score in scores_of(report, index) {
             let failing = failing(scorecard, score);
@@ -230,26 +231,21 @@ pub fn scorecards_markdown(report: &Scorecards) -> String {
                 out,
                 "| `{}` | {} | {} | {failing} |",
                 score.entity.name(),
-                cell(&teams_cell(score)),
-                cell(level(scorecard, score))
+                markdown_cell(&teams_cell(score)),
+                markdown_cell(level(scorecard, score))
             );
         }
         out.push('\n');
-        let levels: Vec<String> = scorecard.levels.iter().map(|level| cell(&level.title)).collect();
+        let levels: Vec<String> = scorecard.levels.iter().map(|level| markdown_cell(&level.title)).collect();
         let _ = writeln!(out, "| team | {} |", levels.join(" | "));
         let _ = writeln!(out, "| --- |{}", " ---: |".repeat(levels.len()));
         for (team, counts) in by_team(report, index) {
             let counts: Vec<String> = counts.iter().map(usize::to_string).collect();
-            let _ = writeln!(out, "| {} | {} |", cell(team), counts.join(" | "));
+            let _ = writeln!(out, "| {} | {} |", markdown_cell(team), counts.join(" | "));
         }
         out.push('\n');
     }
     out
-}
-
-/// Text made safe for a Markdown table cell.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
 }
 
 /// CSV (RFC 4180): one row per entity and scorecard; rules and teams separated by `;`.
@@ -272,8 +268,4 @@ pub fn scorecards_csv(report: &Scorecards) -> String {
         out.push('\n');
     }
     out
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
 }

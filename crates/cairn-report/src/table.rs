@@ -29,6 +29,17 @@ pub(crate) fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> 
     out
 }
 
+/// A Markdown table cell: a `|` escaped, line breaks as spaces, so the text stays in its cell.
+pub(crate) fn markdown_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// A CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, a quote or a line
+/// break.
+pub(crate) fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
