@@ -9,10 +9,14 @@
 
 #![no_main]
 
-use cairn_diagnostics::{Diagnostic, Location, SourceFile};
+use cairn_diagnostics::SourceFile;
 use cairn_model::Limits;
 use cairn_resources::{Request, check_definitions, read_definitions, resolve};
 use libfuzzer_sys::fuzz_target;
+
+#[path = "../common/located.rs"]
+mod located;
+use located::check_all;
 
 fuzz_target!(|bytes: &[u8]| {
     for path in ["resources/x/defs.yaml", "resources/x/defs.json"] {
@@ -61,33 +65,3 @@ fuzz_target!(|bytes: &[u8]| {
         }
     }
 });
-
-fn check_all(file: &SourceFile, diagnostics: &[Diagnostic], stage: &str) {
-    for diagnostic in diagnostics {
-        if let Some(location) = &diagnostic.location {
-            check(file, location, diagnostic, stage);
-        }
-        for related in &diagnostic.related {
-            check(file, &related.location, diagnostic, stage);
-        }
-    }
-}
-
-/// A located finding points into the file it names: its span ends within the text, starts no
-/// later than it ends, and its 1-based line and column are at least 1.
-fn check(file: &SourceFile, location: &Location, diagnostic: &Diagnostic, stage: &str) {
-    if let Some(span) = location.span {
-        let len = file.text().len();
-        assert!(
-            span.start <= span.end && span.end as usize <= len,
-            "{stage}: span {span:?} is outside the file text of {len} bytes: {diagnostic:?}"
-        );
-        assert_eq!(location.file, file.path(), "{stage}: the finding names another file: {diagnostic:?}");
-    }
-    for position in [location.start, location.end] {
-        assert!(
-            position.line >= 1 && position.column >= 1,
-            "{stage}: position {position:?} is not 1-based: {diagnostic:?}"
-        );
-    }
-}

@@ -9,9 +9,12 @@
 
 #![no_main]
 
-use cairn_diagnostics::{Diagnostic, Location, SourceFile};
 use cairn_model::Limits;
 use libfuzzer_sys::fuzz_target;
+
+#[path = "../common/located.rs"]
+mod located;
+use located::check_all;
 
 fuzz_target!(|bytes: &[u8]| {
     let (file, workload, diagnostics) = cairn_score::read("catalog/x/score.yaml", bytes, &Limits::default());
@@ -41,35 +44,5 @@ fn same_shape(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_shape(a, b)),
         (Value::String(_), Value::String(_)) => true,
         (a, b) => a == b,
-    }
-}
-
-fn check_all(file: &SourceFile, diagnostics: &[Diagnostic], stage: &str) {
-    for diagnostic in diagnostics {
-        if let Some(location) = &diagnostic.location {
-            check(file, location, diagnostic, stage);
-        }
-        for related in &diagnostic.related {
-            check(file, &related.location, diagnostic, stage);
-        }
-    }
-}
-
-/// A located finding points into the file it names: its span ends within the text, starts no
-/// later than it ends, and its 1-based line and column are at least 1.
-fn check(file: &SourceFile, location: &Location, diagnostic: &Diagnostic, stage: &str) {
-    let len = file.text().len();
-    if let Some(span) = location.span {
-        assert!(
-            span.start <= span.end && span.end as usize <= len,
-            "{stage}: span {span:?} is outside the file text of {len} bytes: {diagnostic:?}"
-        );
-        assert_eq!(location.file, file.path(), "{stage}: the finding names another file: {diagnostic:?}");
-    }
-    for position in [location.start, location.end] {
-        assert!(
-            position.line >= 1 && position.column >= 1,
-            "{stage}: position {position:?} is not 1-based: {diagnostic:?}"
-        );
     }
 }

@@ -18,10 +18,14 @@
 
 use std::sync::{Arc, OnceLock};
 
-use cairn_diagnostics::{ByteSpan, Diagnostic, Location, SourceFile};
+use cairn_diagnostics::{ByteSpan, SourceFile};
 use cairn_model::{Entity, Limits, Timestamp, parse_file, parse_now, read_entity};
 use cairn_scorecards::{Scorecard, read};
 use libfuzzer_sys::fuzz_target;
+
+#[path = "../common/located.rs"]
+mod located;
+use located::check_all;
 
 /// An entity that passes some of the seeds' rules and fails others, for inputs that hold no
 /// entity of their own.
@@ -133,35 +137,5 @@ fn check_read(file: &Arc<SourceFile>, scorecard: &Scorecard) {
     assert!(inside(scorecard.span), "the scorecard's span {:?} is outside {len} bytes", scorecard.span);
     for rule in &scorecard.rules {
         assert!(inside(rule.span), "rule `{}`'s span {:?} is outside {len} bytes", rule.identifier, rule.span);
-    }
-}
-
-fn check_all(file: &SourceFile, diagnostics: &[Diagnostic], stage: &str) {
-    for diagnostic in diagnostics {
-        if let Some(location) = &diagnostic.location {
-            check(file, location, diagnostic, stage);
-        }
-        for related in &diagnostic.related {
-            check(file, &related.location, diagnostic, stage);
-        }
-    }
-}
-
-/// A located finding points into the file it names: its span ends within the text, starts no
-/// later than it ends, and its 1-based line and column are at least 1.
-fn check(file: &SourceFile, location: &Location, diagnostic: &Diagnostic, stage: &str) {
-    let len = file.text().len();
-    if let Some(span) = location.span {
-        assert!(
-            span.start <= span.end && span.end as usize <= len,
-            "{stage}: span {span:?} is outside the file text of {len} bytes: {diagnostic:?}"
-        );
-        assert_eq!(location.file, file.path(), "{stage}: the finding names another file: {diagnostic:?}");
-    }
-    for position in [location.start, location.end] {
-        assert!(
-            position.line >= 1 && position.column >= 1,
-            "{stage}: position {position:?} is not 1-based: {diagnostic:?}"
-        );
     }
 }
