@@ -120,9 +120,7 @@ pub fn audit_json(log: &AuditLog) -> String {
         "entries": entries,
         "findings": findings,
     });
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::json::pretty(&report)
 }
 
 /// CSV (RFC 4180): one row per field changed, and one row with empty field columns for a

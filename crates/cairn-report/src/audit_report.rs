@@ -231,9 +231,7 @@ pub fn audit_report_json(report: &AuditReport) -> String {
         "changes": changes,
         "violations": violations,
     });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::json::pretty(&value)
 }
 
 /// CSV (RFC 4180), one table for all the report's records, told apart by the first column:

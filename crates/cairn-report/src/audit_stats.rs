@@ -226,9 +226,7 @@ pub fn audit_stats_json(stats: &AuditStats) -> String {
         "environments": environments,
         "months": months,
     });
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::json::pretty(&report)
 }
 
 /// CSV (RFC 4180) in long form, one number a row, which a dashboard pivots as it likes:

@@ -111,9 +111,7 @@ pub fn environments_json(statuses: &[EnvironmentStatus], now: Timestamp) -> Stri
             })
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_owned());
-    text.push('\n');
-    text
+    crate::json::pretty(&items)
 }
 
 /// The environments as a Markdown table.

@@ -167,7 +167,14 @@ pub fn json(outcome: &Outcome, options: JsonOptions) -> String {
             })
             .collect(),
     };
-    let mut out = serde_json::to_string_pretty(&report).expect("a report of strings and numbers always serialises");
-    out.push('\n');
-    out
+    crate::json::pretty(&report)
+}
+
+/// `value` as pretty-printed JSON ending in a line break: how every JSON report is written. The
+/// reports serialise strings, numbers, booleans, lists and maps with string keys, which
+/// serde_json always can, so the `expect` cannot fire.
+pub(crate) fn pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("a report of strings and numbers always serialises");
+    text.push('\n');
+    text
 }

@@ -309,9 +309,7 @@ pub fn plan_json(plan: &Plan, options: PlanOptions) -> String {
         introduced: introduced.iter().map(|d| Finding::new(d, prefix)).collect(),
         existing: existing.iter().map(|d| Finding::new(d, prefix)).collect(),
     };
-    let mut out = serde_json::to_string_pretty(&report).expect("a plan of strings and numbers always serialises");
-    out.push('\n');
-    out
+    crate::json::pretty(&report)
 }
 
 /// Where findings link to: the repository's web page, such as `https://github.com/acme/platform`;

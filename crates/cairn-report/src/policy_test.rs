@@ -90,9 +90,7 @@ pub fn policy_tests_json(outcome: &PolicyTestOutcome) -> String {
             .collect(),
         diagnostics: outcome.diagnostics.iter().map(|diagnostic| Finding::new(diagnostic, "")).collect(),
     };
-    let mut out = serde_json::to_string_pretty(&report).expect("a report of strings and numbers always serialises");
-    out.push('\n');
-    out
+    crate::json::pretty(&report)
 }
 
 /// The test run as JUnit XML, which the test reports of GitLab, Jenkins and GitHub Actions

@@ -164,9 +164,7 @@ pub fn reconcile_json(reconciled: &Reconciled) -> String {
         "items": items,
         "counts": counts,
     });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::json::pretty(&value)
 }
 
 /// What a reminder says to an environment's owners.

@@ -76,9 +76,7 @@ pub fn rendering_json(rendering: &Rendering, written: Option<(&str, &Written)>) 
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&report).expect("a report of strings and numbers always serialises");
-    text.push('\n');
-    text
+    crate::json::pretty(&report)
 }
 
 #[derive(Serialize)]
@@ -109,7 +107,5 @@ pub fn verification_json(verification: &Verification) -> String {
         missing: &verification.missing,
         extra: &verification.extra,
     };
-    let mut text = serde_json::to_string_pretty(&report).expect("strings and booleans are always JSON");
-    text.push('\n');
-    text
+    crate::json::pretty(&report)
 }

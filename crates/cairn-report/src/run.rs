@@ -128,9 +128,7 @@ pub fn run_json(run: &PreparedRun, result: &RunResult, options: PlanOptions) -> 
         "result": result.json(),
         "plan": plan,
     });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::json::pretty(&value)
 }
 
 /// The pull request's body: who ran which action, on what, with which inputs; the action's own

@@ -43,9 +43,7 @@ pub fn sarif<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>, prefix: 
             "results": results,
         }],
     });
-    let mut out = serde_json::to_string_pretty(&log).expect("a SARIF log of strings and numbers always serialises");
-    out.push('\n');
-    out
+    crate::json::pretty(&log)
 }
 
 fn level(severity: Severity) -> &'static str {

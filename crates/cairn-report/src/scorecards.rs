@@ -204,9 +204,7 @@ pub fn scorecards_json(report: &Scorecards) -> String {
         })
         .collect();
     let value = json!({"source": report.source.to_string(), "scorecards": scorecards});
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".to_owned());
-    text.push('\n');
-    text
+    crate::json::pretty(&value)
 }
 
 /// Markdown: a section per scorecard, its entities and its levels per team as tables.
