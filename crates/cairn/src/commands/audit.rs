@@ -1,7 +1,7 @@
 //! `cairn audit`: what git history says about the platform (`log`, the changes to its entities;
 //! docs/audit.md).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use cairn_diagnostics::EntityRef;
 use cairn_engine::{AuditOptions, EntityFilter, Timestamp};
@@ -62,14 +62,8 @@ pub struct LogArgs {
     /// Only the changes to entities of this blueprint.
     #[arg(long, value_name = "BP")]
     blueprint: Option<String>,
-    /// Only commits committed at or after this instant: an RFC 3339 date-time with any offset
-    /// (`2026-11-24T09:00:00Z`) or a day (`2026-11-24`, from its first instant in UTC).
-    #[arg(long, value_name = "DATE", value_parser = parse_since)]
-    since: Option<Timestamp>,
-    /// Only commits committed at or before this instant: an RFC 3339 date-time or a day (to
-    /// its last instant in UTC, so `--since D --until D` is the whole day D).
-    #[arg(long, value_name = "DATE", value_parser = parse_until)]
-    until: Option<Timestamp>,
+    #[command(flatten)]
+    period: Period,
     /// Walk every commit reachable from the revision (newest first by committer date), not only
     /// its first-parent history: branch commits show their own changes, and a merge only what
     /// it decided itself.
@@ -95,6 +89,36 @@ pub fn run(command: &Command) -> ExitStatus {
     }
 }
 
+/// The dates every audit command that reads a period takes.
+#[derive(Debug, clap::Args)]
+pub struct Period {
+    /// Only commits committed at or after this instant: an RFC 3339 date-time with any offset
+    /// (`2026-11-24T09:00:00Z`) or a day (`2026-11-24`, from its first instant in UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_since)]
+    pub since: Option<Timestamp>,
+    /// Only commits committed at or before this instant: an RFC 3339 date-time or a day (to
+    /// its last instant in UTC, so `--since D --until D` is the whole day D).
+    #[arg(long, value_name = "DATE", value_parser = parse_until)]
+    pub until: Option<Timestamp>,
+}
+
+impl Period {
+    /// How an empty answer names the period: nothing, or " in the dates given".
+    pub(super) fn window(&self) -> &'static str {
+        if self.since.is_some() || self.until.is_some() { " in the dates given" } else { "" }
+    }
+}
+
+/// The platform at `path` at the git revision `rev`, whose history an audit command reads; the
+/// error, printed with its help, as the exit status otherwise.
+pub(super) fn history(path: &Path, rev: &str) -> Result<Source, ExitStatus> {
+    let root = super::platform::root(path, false);
+    Source::git(&root, rev).map_err(|error| {
+        let help = error.help();
+        fail_with_help(&error, help)
+    })
+}
+
 fn parse_entity(text: &str) -> Result<EntityRef, String> {
     EntityRef::parse(text).map_err(|error| error.to_string())
 }
@@ -113,20 +137,17 @@ fn bad_date(text: &str) -> String {
 }
 
 fn log(args: &LogArgs) -> ExitStatus {
-    let root = super::platform::root(&args.path, false);
-    let source = match Source::git(&root, &args.rev) {
+    let source = match history(&args.path, &args.rev) {
         Ok(source) => source,
-        Err(error) => {
-            let help = error.help();
-            return fail_with_help(&error, help);
-        }
+        Err(status) => return status,
     };
     let filter = match (&args.entity, &args.blueprint) {
         (Some(entity), _) => EntityFilter::Entity(entity.clone()),
         (None, Some(blueprint)) => EntityFilter::Blueprint(blueprint.clone()),
         (None, None) => EntityFilter::All,
     };
-    let options = AuditOptions { all_parents: args.all_parents, filter, since: args.since, until: args.until };
+    let options =
+        AuditOptions { all_parents: args.all_parents, filter, since: args.period.since, until: args.period.until };
     let spinner = Spinner::start(format!("reading the history of `{}`", args.rev));
     let log = cairn_engine::audit_log(&source, &options);
     drop(spinner);
@@ -149,7 +170,7 @@ fn log(args: &LogArgs) -> ExitStatus {
         (None, Some(blueprint)) => format!("the entities of blueprint `{blueprint}`"),
         (None, None) => "any entity".to_owned(),
     };
-    let window = if args.since.is_some() || args.until.is_some() { " in the dates given" } else { "" };
+    let window = args.period.window();
     let status = emit(&report, ExitStatus::Findings);
     say(&format!("error: no change to {what} in the history of `{}`{window} ({} commits read)", args.rev, log.commits));
     status

@@ -3,12 +3,12 @@
 
 use std::path::PathBuf;
 
-use cairn_engine::{ReportOptions, Timestamp};
-use cairn_source::Source;
+use cairn_engine::ReportOptions;
 use clap::ValueEnum;
 
-use super::audit::{parse_since, parse_until};
-use super::{Spinner, emit, fail_with_help, platform, say};
+use super::audit::{Period, history};
+
+use super::{Spinner, emit, fail_with_help, say};
 use crate::exit::ExitStatus;
 
 #[derive(Debug, clap::Args)]
@@ -20,14 +20,8 @@ pub struct Args {
     /// The branch whose first-parent history is read: each of its commits is a change merged.
     #[arg(long, value_name = "REV", default_value = "HEAD")]
     rev: String,
-    /// Only commits committed at or after this instant: an RFC 3339 date-time with any offset
-    /// (`2026-11-24T09:00:00Z`) or a day (`2026-11-24`, from its first instant in UTC).
-    #[arg(long, value_name = "DATE", value_parser = parse_since)]
-    since: Option<Timestamp>,
-    /// Only commits committed at or before this instant: an RFC 3339 date-time or a day (to
-    /// its last instant in UTC).
-    #[arg(long, value_name = "DATE", value_parser = parse_until)]
-    until: Option<Timestamp>,
+    #[command(flatten)]
+    period: Period,
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     format: Format,
 }
@@ -40,15 +34,11 @@ enum Format {
 }
 
 pub fn run(args: &Args) -> ExitStatus {
-    let root = platform::root(&args.path, false);
-    let source = match Source::git(&root, &args.rev) {
+    let source = match history(&args.path, &args.rev) {
         Ok(source) => source,
-        Err(error) => {
-            let help = error.help();
-            return fail_with_help(&error, help);
-        }
+        Err(status) => return status,
     };
-    let options = ReportOptions { since: args.since, until: args.until };
+    let options = ReportOptions { since: args.period.since, until: args.period.until };
     let spinner = Spinner::start(format!("judging the history of `{}`", args.rev));
     let report = cairn_engine::audit_report(&source, &options);
     drop(spinner);
@@ -57,7 +47,7 @@ pub fn run(args: &Args) -> ExitStatus {
         Err(error) => return fail_with_help(&error, error.help()),
     };
     if report.changes.is_empty() {
-        let window = if args.since.is_some() || args.until.is_some() { " in the dates given" } else { "" };
+        let window = args.period.window();
         say(&format!("error: no commit of `{}`{window} changed the platform: nothing to report", args.rev));
         return ExitStatus::Findings;
     }

@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-use cairn_engine::{StatsBy, StatsOptions, Timestamp};
-use cairn_source::Source;
+use cairn_engine::{StatsBy, StatsOptions};
 use clap::ValueEnum;
+
+use super::audit::{Period, history};
 
 use super::{Spinner, emit, fail_with_help, say};
 use crate::exit::ExitStatus;
@@ -19,14 +20,8 @@ pub struct Args {
     /// The revision whose history is read.
     #[arg(long, value_name = "REV", default_value = "HEAD")]
     rev: String,
-    /// Only commits committed at or after this instant: an RFC 3339 date-time or a day (from
-    /// its first instant in UTC).
-    #[arg(long, value_name = "DATE", value_parser = super::audit::parse_since)]
-    since: Option<Timestamp>,
-    /// Only commits committed at or before this instant: an RFC 3339 date-time or a day (to its
-    /// last instant in UTC).
-    #[arg(long, value_name = "DATE", value_parser = super::audit::parse_until)]
-    until: Option<Timestamp>,
+    #[command(flatten)]
+    period: Period,
     /// Group by the owning teams of the entities changed, or by month (UTC).
     #[arg(long, value_enum, default_value_t = By::Team)]
     by: By,
@@ -48,19 +43,15 @@ enum Format {
 }
 
 pub fn run(args: &Args) -> ExitStatus {
-    let root = super::platform::root(&args.path, false);
-    let source = match Source::git(&root, &args.rev) {
+    let source = match history(&args.path, &args.rev) {
         Ok(source) => source,
-        Err(error) => {
-            let help = error.help();
-            return fail_with_help(&error, help);
-        }
+        Err(status) => return status,
     };
     let by = match args.by {
         By::Team => StatsBy::Team,
         By::Month => StatsBy::Month,
     };
-    let options = StatsOptions { since: args.since, until: args.until, by };
+    let options = StatsOptions { since: args.period.since, until: args.period.until, by };
     let spinner = Spinner::start(format!("reading the history of `{}`", args.rev));
     let stats = cairn_engine::audit_stats(&source, &options);
     drop(spinner);
@@ -77,7 +68,7 @@ pub fn run(args: &Args) -> ExitStatus {
         return emit(&report, ExitStatus::Clean);
     }
     // Never a silent empty report: stderr says the window held no change.
-    let window = if args.since.is_some() || args.until.is_some() { " in the dates given" } else { "" };
+    let window = args.period.window();
     let exit = emit(&report, ExitStatus::Findings);
     say(&format!(
         "error: no change to any entity in the history of `{}`{window} ({} commits read)",
