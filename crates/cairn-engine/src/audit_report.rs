@@ -19,11 +19,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use cairn_diagnostics::{Diagnostic, EntityRef, Severity};
 use cairn_model::{Catalog, ChangeKind, FileRole, Layout, Timestamp};
-use cairn_source::{ChangedFile, Source};
+use cairn_source::{ChangedFile, CommitId, Source};
 
 use crate::audit::AuditCommit;
-use crate::check::{Outcome, check};
+use crate::change::{Sides, check_change_loaded};
+use crate::check::{Lifetimes, Outcome, check_loaded};
 use crate::error::EngineError;
+use crate::load::{Loaded, Reuse, load_with};
 
 /// Which commits the report covers.
 #[derive(Clone, Debug, Default)]
@@ -226,7 +228,36 @@ pub struct AuditReport {
     pub violations: Vec<Violation>,
 }
 
+/// The platform at one commit of the walk, read and judged: what the next change reuses.
+struct Judged {
+    commit: CommitId,
+    source: Source,
+    /// As `load` read it, keeping its parsed entity files for the next load: the next change's
+    /// rules, and the files it shares with it.
+    loaded: Loaded,
+    /// Judged by its own rules as of its own commit time.
+    outcome: Outcome,
+}
+
+impl Judged {
+    /// Reads and judges `source` (at `commit`) as of `now`, taking from `earlier` every entity
+    /// file the two share.
+    fn read(commit: CommitId, source: Source, now: Timestamp, earlier: Option<&Judged>) -> Result<Judged, EngineError> {
+        let reuse = earlier.map_or(Reuse::Keep, |earlier| Reuse::Chain(&earlier.loaded));
+        let mut loaded = load_with(&source, None, reuse)?;
+        let outcome = check_loaded(&source, loaded.copy_to_judge(), now, Lifetimes::Skip);
+        Ok(Judged { commit, source, loaded, outcome })
+    }
+}
+
 /// The report of `source`'s first-parent history (a git revision) over `options`' period.
+///
+/// The walk goes forward, keeping the platform it judged last: a change is read by the files
+/// it changed (each entity file parsed once per version), judged once by its own rules, and
+/// judged again by its parent's only when it changed a rule file (or the platform has
+/// policies, which see the change itself in `data.cairn.change`); its parent, judged again as
+/// of the change's time, only when the change seems to bring an error in, to tell an error
+/// the change brought from one the passing of time did (a waiver that expired).
 pub fn audit_report(source: &Source, options: &ReportOptions) -> Result<AuditReport, EngineError> {
     let Some(log) = source.log(false) else {
         return Err(EngineError::NoHistory(format!("{} has no git history to read", source.describe())));
@@ -249,6 +280,8 @@ pub fn audit_report(source: &Source, options: &ReportOptions) -> Result<AuditRep
     // The errors present before the period's first change: they were introduced earlier, and
     // are not the period's violations (`None` until the first change is read).
     let mut inherited: Option<BTreeSet<FindingKey>> = None;
+    // The platform as the last commit read left it.
+    let mut last: Option<Judged> = None;
     for (position, commit) in log.iter().enumerate().rev() {
         let time = commit.committer.time;
         let in_period = options.since.is_none_or(|since| time >= since.as_second())
@@ -256,54 +289,123 @@ pub fn audit_report(source: &Source, options: &ReportOptions) -> Result<AuditRep
         if !in_period {
             continue;
         }
-        let Some(after) = open(commit.id)? else { continue };
+        let Some(after) = open(commit.id)? else {
+            last = None;
+            continue;
+        };
         let meta = AuditCommit::of(commit, position);
         let now = meta.date;
-        let parent = match commit.parents.first() {
-            Some(parent) => open(*parent)?,
-            None => None,
+        let parent = commit.parents.first().copied();
+        let before = match (parent, last.take()) {
+            (Some(parent), Some(judged)) if judged.commit == parent => Some(judged),
+            (Some(parent), earlier) => match open(parent)? {
+                Some(source) => {
+                    // Judged at its own time, as the walk judges every commit it reads.
+                    let at = log
+                        .get(position + 1)
+                        .filter(|commit| commit.id == parent)
+                        .map_or(now, |commit| AuditCommit::of(commit, position + 1).date);
+                    Some(Judged::read(parent, source, at, earlier.as_ref())?)
+                }
+                None => None,
+            },
+            (None, _) => None,
         };
-        let own = check(&after, now)?;
-        let (entities, rule_files, (errors, rules_broken), introduced) = match &parent {
-            Some(before) if before.tree() == after.tree() => {
-                inherited.get_or_insert_with(|| errors(&own).map(|finding| finding.key()).collect());
-                (EntityCounts::default(), Vec::new(), tally(&own), Vec::new())
+        // A commit that left the platform's tree as it was changed nothing in it: it is not
+        // one of the platform's changes (a merge of other folders of a monorepo, say).
+        let before = match before {
+            Some(mut judged) if judged.source.tree() == after.tree() => {
+                judged.commit = commit.id;
+                judged.source = after;
+                last = Some(judged);
+                continue;
             }
-            Some(before) => {
-                let was = check(before, now)?;
-                inherited.get_or_insert_with(|| errors(&was).map(|finding| finding.key()).collect());
-                let judged = crate::check_by_rules_of(before, &after, now)?;
-                // What the parent had, and each introduced finding once.
-                let mut seen: BTreeSet<FindingKey> = errors(&was).map(|finding| finding.key()).collect();
-                let introduced: Vec<ReportFinding> =
-                    errors(&judged).filter(|finding| seen.insert(finding.key())).collect();
-                (entity_counts(&was.catalog, &own.catalog), rule_files(before, &after)?, tally(&judged), introduced)
-            }
-            None => {
-                // A root commit (or the platform's folder added): nothing was in force before it,
-                // so it is judged by its own rules.
-                inherited.get_or_insert_with(BTreeSet::new);
-                let empty = Catalog::build(Vec::new(), Vec::new(), Vec::new()).0;
-                let mut seen = BTreeSet::new();
-                let introduced: Vec<ReportFinding> =
-                    errors(&own).filter(|finding| seen.insert(finding.key())).collect();
-                let files = all_rule_files(&after)?;
-                (entity_counts(&empty, &own.catalog), files, tally(&own), introduced)
-            }
+            before => before,
+        };
+        let own = Judged::read(commit.id, after, now, before.as_ref())?;
+        let change = if let Some(before) = &before {
+            inherited.get_or_insert_with(|| keys(&before.outcome));
+            judge_change(before, &own, now)?
+        } else {
+            inherited.get_or_insert_with(BTreeSet::new);
+            judge_first(&own)
         };
         let index = report.changes.len();
         report.changes.push(ReportChange {
             commit: meta,
             signed: commit.signed,
-            entities,
-            rule_files,
-            errors,
-            rules_broken,
-            introduced,
+            entities: change.entities,
+            rule_files: change.rule_files,
+            errors: change.errors,
+            rules_broken: change.rules_broken,
+            introduced: change.introduced,
         });
-        track(&mut report, &mut open_violations, inherited.get_or_insert_with(BTreeSet::new), &own, index);
+        track(&mut report, &mut open_violations, inherited.get_or_insert_with(BTreeSet::new), &own.outcome, index);
+        last = Some(own);
     }
     Ok(report)
+}
+
+/// What the report says of one change: what it changed, and how the rules in force judged it.
+struct Assessed {
+    entities: EntityCounts,
+    rule_files: Vec<RuleFileChange>,
+    errors: usize,
+    rules_broken: bool,
+    introduced: Vec<ReportFinding>,
+}
+
+/// The change from `before` (its first parent) to `after`, judged by `before`'s rules as of
+/// `now` (the change's time).
+fn judge_change(before: &Judged, after: &Judged, now: Timestamp) -> Result<Assessed, EngineError> {
+    let rule_files = rule_files(before, &after.source)?;
+    // The same rules judge the same catalog the same way, unless policies see the change itself.
+    let by_its_parents_rules = if rule_files.is_empty() && before.loaded.policies.is_empty() {
+        None
+    } else {
+        let sides = Sides { base: &before.source, head: &after.source, conflicts: &[] };
+        Some(check_change_loaded(&sides, &before.loaded, now, Some(&before.outcome.catalog))?.outcome)
+    };
+    let judged = by_its_parents_rules.as_ref().unwrap_or(&after.outcome);
+    // What the parent had, at its own time, and each introduced finding once.
+    let mut seen = keys(&before.outcome);
+    let mut introduced: Vec<ReportFinding> = errors(judged).filter(|finding| seen.insert(finding.key())).collect();
+    if !introduced.is_empty() {
+        // What the parent had at the change's time is not the change's doing either.
+        let mut loaded = before.loaded.clone();
+        let was = check_loaded(&before.source, loaded.copy_to_judge(), now, Lifetimes::Skip);
+        let was = keys(&was);
+        introduced.retain(|finding| !was.contains(&finding.key()));
+    }
+    let (errors, rules_broken) = tally(judged);
+    Ok(Assessed {
+        entities: entity_counts(&before.outcome.catalog, &after.outcome.catalog),
+        rule_files,
+        errors,
+        rules_broken,
+        introduced,
+    })
+}
+
+/// A root commit (or the one that added the platform's folder): nothing was in force before
+/// it, so it is judged by its own rules, and everything in it is new.
+fn judge_first(own: &Judged) -> Assessed {
+    let empty = Catalog::build(Vec::new(), Vec::new(), Vec::new()).0;
+    let mut seen = BTreeSet::new();
+    let introduced: Vec<ReportFinding> = errors(&own.outcome).filter(|finding| seen.insert(finding.key())).collect();
+    let (errors, rules_broken) = tally(&own.outcome);
+    Assessed {
+        entities: entity_counts(&empty, &own.outcome.catalog),
+        rule_files: all_rule_files(own),
+        errors,
+        rules_broken,
+        introduced,
+    }
+}
+
+/// The keys of the errors of an outcome.
+fn keys(outcome: &Outcome) -> BTreeSet<FindingKey> {
+    errors(outcome).map(|finding| finding.key()).collect()
 }
 
 /// Updates the violations with the errors present after change `index`, by its own rules.
@@ -371,9 +473,9 @@ fn entity_counts(before: &Catalog, after: &Catalog) -> EntityCounts {
 
 /// The rule files changed between `before` and `after`, classified by the layout of the
 /// settings in force (`before`'s); a changed `cairn.yaml` is always one.
-fn rule_files(before: &Source, after: &Source) -> Result<Vec<RuleFileChange>, EngineError> {
-    let layout = Layout::new(&settings(before)?);
-    let Some(diff) = after.changes_since(before) else { return Ok(Vec::new()) };
+fn rule_files(before: &Judged, after: &Source) -> Result<Vec<RuleFileChange>, EngineError> {
+    let layout = Layout::new(&before.loaded.settings);
+    let Some(diff) = after.changes_since(&before.source) else { return Ok(Vec::new()) };
     let diff: Vec<ChangedFile> = diff?;
     Ok(diff
         .into_iter()
@@ -390,10 +492,11 @@ fn rule_files(before: &Source, after: &Source) -> Result<Vec<RuleFileChange>, En
 }
 
 /// Every rule file of a platform's first commit, all added.
-fn all_rule_files(after: &Source) -> Result<Vec<RuleFileChange>, EngineError> {
-    let layout = Layout::new(&settings(after)?);
+fn all_rule_files(after: &Judged) -> Vec<RuleFileChange> {
+    let layout = Layout::new(&after.loaded.settings);
     let mut files: Vec<RuleFileChange> = after
-        .files()?
+        .loaded
+        .listing
         .iter()
         .filter_map(|entry| {
             let kind = RuleKind::of(&layout, &entry.path)?;
@@ -401,74 +504,8 @@ fn all_rule_files(after: &Source) -> Result<Vec<RuleFileChange>, EngineError> {
         })
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
-}
-
-/// The settings of `source`'s `cairn.yaml` (the defaults when it has none or it is broken),
-/// read alone.
-fn settings(source: &Source) -> Result<cairn_model::Settings, EngineError> {
-    Ok(crate::load::settings_of(&source.reader(), &source.files()?))
+    files
 }
 
 #[cfg(test)]
-mod tests {
-    use cairn_model::Settings;
-
-    use super::*;
-
-    #[test]
-    fn rule_files_are_classified_by_the_layout() {
-        let layout = Layout::new(&Settings::default());
-        let kinds: Vec<Option<RuleKind>> = [
-            "cairn.yaml",
-            "blueprints/service.yaml",
-            "policies/tiers.rego",
-            "policies/tiers_test.rego",
-            "exceptions/ledger.yaml",
-            "templates/service/template.yaml",
-            "resources/postgres.yaml",
-            "scorecards/readiness.yaml",
-            "actions/extend-ttl.yaml",
-            "catalog/cart.yaml",
-            "README.md",
-        ]
-        .iter()
-        .map(|path| RuleKind::of(&layout, path))
-        .collect();
-        assert_eq!(
-            kinds,
-            [
-                Some(RuleKind::Settings),
-                Some(RuleKind::Blueprint),
-                Some(RuleKind::Policy),
-                Some(RuleKind::Policy),
-                Some(RuleKind::Waiver),
-                Some(RuleKind::Template),
-                Some(RuleKind::Resource),
-                Some(RuleKind::Scorecard),
-                Some(RuleKind::Action),
-                None,
-                None,
-            ]
-        );
-    }
-
-    #[test]
-    fn findings_compare_by_code_entity_or_file_and_message_not_position() {
-        let at = |file: &str, line| ReportFinding {
-            code: "E0303".into(),
-            entity: None,
-            file: Some(file.into()),
-            line: Some(line),
-            column: Some(1),
-            message: "bad".into(),
-        };
-        assert_eq!(at("a.yaml", 1).key(), at("a.yaml", 9).key());
-        assert_ne!(at("a.yaml", 1).key(), at("b.yaml", 1).key());
-        let entity = EntityRef::parse("service:cart").expect("a reference");
-        let (mut here, mut there) = (at("a.yaml", 1), at("b.yaml", 4));
-        here.entity = Some(entity.clone());
-        there.entity = Some(entity);
-        assert_eq!(here.key(), there.key(), "an entity moved to another file keeps its finding");
-    }
-}
+mod tests;

@@ -128,16 +128,28 @@ impl Outcome {
 /// waiver has expired). The engine never reads the clock: the caller says what time it is.
 pub fn check(source: &Source, now: Timestamp) -> Result<Outcome, EngineError> {
     let loaded = load(source)?;
-    Ok(check_loaded(source, loaded, now))
+    Ok(check_loaded(source, loaded, now, Lifetimes::Read))
+}
+
+/// Whether a check reads environments' lifetimes from history for the expired-environment
+/// warnings (`W1080`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lifetimes {
+    Read,
+    /// Left out: the audit report, which counts only errors, judges thousands of revisions,
+    /// and a `ttl`'s lifetime costs a walk of its file's history at each of them.
+    Skip,
 }
 
 /// Checks what `load` read from `source`.
-pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, now: Timestamp) -> Outcome {
+pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, now: Timestamp, lifetimes: Lifetimes) -> Outcome {
     let revision = source.commit();
     let entities = std::mem::take(&mut loaded.entities);
     let mut judged = judge(&loaded, entities, revision.as_deref(), None, now);
     let limits = loaded.settings.limits();
-    judged.diagnostics.extend(crate::environments::expired(source, &judged.catalog, &limits, now));
+    if lifetimes == Lifetimes::Read {
+        judged.diagnostics.extend(crate::environments::expired(source, &judged.catalog, &limits, now));
+    }
     let diagnostics = findings(&loaded, judged.diagnostics, &judged.catalog, now);
     let described = Described { judged: source.origin(), rules: None, prefix: source.prefix().to_owned() };
     let scorecards = std::mem::take(&mut loaded.scorecards);

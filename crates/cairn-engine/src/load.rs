@@ -24,7 +24,7 @@ pub const BUNDLED_PREFIX: &str = "(bundled) ";
 
 /// What loading read: the settings, every file's text, the blueprints (the repository's and the
 /// bundled ones that apply) and the entities, with the findings of reading them.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Loaded {
     pub settings: Settings,
     pub files: Vec<Arc<SourceFile>>,
@@ -67,6 +67,17 @@ pub struct Loaded {
     /// load of another revision reuses every file the two share instead of reading it again.
     /// By blob (the bytes), then path (which decides the role), so that a lookup allocates nothing.
     parsed: HashMap<BlobId, Vec<(String, Arc<FileResult>)>>,
+}
+
+impl Loaded {
+    /// A copy to judge (which consumes what it judges), without the files kept for a later
+    /// load: copying them would copy an entry per entity file for nothing.
+    pub(crate) fn copy_to_judge(&mut self) -> Loaded {
+        let parsed = std::mem::take(&mut self.parsed);
+        let copy = self.clone();
+        self.parsed = parsed;
+        copy
+    }
 }
 
 /// A kept file of a git revision: its blob and its path.

@@ -102,6 +102,13 @@ impl Repo {
         self.git(&["rev-parse", "HEAD"])
     }
 
+    /// Moves the clock on as if `commits` more commits had been made: the next commit is that
+    /// many minutes later.
+    pub fn later(&self, commits: i64) -> &Repo {
+        self.commits.set(self.commits.get() + commits);
+        self
+    }
+
     /// Merges `branch` into the checked-out branch with a merge commit (`--no-ff`), a minute
     /// after the last commit; returns the merge's id.
     pub fn merge(&self, branch: &str, message: &str) -> String {
