@@ -158,6 +158,9 @@ pub struct LogEntry {
     /// Field by field, old → new (`title`, `team`, `properties.tier`, `relations.system`); empty
     /// for created, deleted and moved entities.
     pub fields: Vec<FieldChange>,
+    /// The entity as the commit left it (as its parent had it, for a deletion), as read from its
+    /// file: without the blueprints, so without inherited owners.
+    pub(crate) declared: Arc<Entity>,
 }
 
 /// A finding about a file a commit changed, which the walk read past.
@@ -295,6 +298,7 @@ fn changes(before: &Catalog, after: &Catalog, filter: &EntityFilter, commit: &Ar
             file_before: change.before.map(|entity| entity.file.path().to_owned()),
             file_after: change.after.map(|entity| entity.file.path().to_owned()),
             fields: change.fields,
+            declared: Arc::clone(change.entity),
         })
         .collect()
 }

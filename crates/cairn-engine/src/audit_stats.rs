@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use cairn_diagnostics::{EntityRef, Severity};
-use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, Timestamp};
+use cairn_model::{Catalog, ENVIRONMENT_BLUEPRINT, FileRole, Layout, SETTINGS_FILE, Settings, Timestamp};
 use cairn_source::{CommitId, LogCommit, Source};
 
 use crate::audit::{AuditChange, AuditOptions, LogEntry, audit_log};
@@ -354,6 +354,11 @@ fn month_end(month: &str) -> i64 {
 
 /// The merges of the first-parent history from the newest commit, in the window, oldest first,
 /// and how many squash merges it holds.
+///
+/// One pass from the oldest first-parent commit keeps every commit reachable from the one it
+/// is at, so that a merge's branch (the commits of its second parent not reachable from its
+/// first) is found by walking back from the second parent until that set, and a history costs
+/// each commit once, not once per merge.
 fn merges(
     commits: &[LogCommit],
     options: &StatsOptions,
@@ -364,30 +369,39 @@ fn merges(
         options.since.is_none_or(|since| time >= since.as_second())
             && options.until.is_none_or(|until| time <= until.as_second())
     };
+    let mut mainline = Vec::new();
+    let mut next = commits.first().map(|commit| commit.id);
+    while let Some(commit) = next.and_then(|id| by_id.get(&id)) {
+        mainline.push(*commit);
+        next = commit.parents.first().copied();
+    }
+    let mut reached: HashSet<CommitId> = HashSet::new();
     let mut merges = Vec::new();
     let mut squash = 0;
-    let mut next = commits.first().map(|commit| commit.id);
-    while let Some(id) = next {
-        let Some(commit) = by_id.get(&id) else { break };
-        next = commit.parents.first().copied();
+    for commit in mainline.into_iter().rev() {
+        // The commits each later parent brings, newly reachable; the second parent's are the
+        // merged branch.
+        let mut branch = Vec::new();
+        for (index, parent) in commit.parents.iter().enumerate().skip(1) {
+            let mut stack = vec![*parent];
+            while let Some(id) = stack.pop() {
+                if !reached.insert(id) {
+                    continue;
+                }
+                if let Some(commit) = by_id.get(&id) {
+                    if index == 1 {
+                        branch.push(*commit);
+                    }
+                    stack.extend(commit.parents.iter().copied());
+                }
+            }
+        }
+        reached.insert(commit.id);
         if !in_window(commit.committer.time) {
             continue;
         }
         match commit.parents.as_slice() {
-            [first, second, ..] => {
-                let theirs = ancestors(&by_id, *first);
-                let mut branch = Vec::new();
-                let mut seen = HashSet::new();
-                let mut stack = vec![*second];
-                while let Some(id) = stack.pop() {
-                    if theirs.contains(&id) || !seen.insert(id) {
-                        continue;
-                    }
-                    if let Some(commit) = by_id.get(&id) {
-                        branch.push(*commit);
-                        stack.extend(commit.parents.iter().copied());
-                    }
-                }
+            [_, _, ..] => {
                 let Some(first_time) = branch.iter().map(|commit| commit.author.time).min() else { continue };
                 let date = timestamp(commit.committer.time);
                 let mut groups: BTreeSet<String> = BTreeSet::new();
@@ -416,22 +430,7 @@ fn merges(
             _ => {}
         }
     }
-    merges.reverse();
     (merges, squash)
-}
-
-/// Every commit reachable from `start`, itself included.
-fn ancestors(by_id: &HashMap<CommitId, &LogCommit>, start: CommitId) -> HashSet<CommitId> {
-    let mut seen = HashSet::new();
-    let mut stack = vec![start];
-    while let Some(id) = stack.pop() {
-        if seen.insert(id)
-            && let Some(commit) = by_id.get(&id)
-        {
-            stack.extend(commit.parents.iter().copied());
-        }
-    }
-    seen
 }
 
 fn timestamp(seconds: i64) -> Timestamp {
@@ -447,18 +446,24 @@ fn month(date: Timestamp) -> String {
 /// asks for its commit's parent, so a few are enough.
 const KEPT_CATALOGS: usize = 8;
 
-/// The catalogs of the commits asked about, with their blueprints (for inherited ownership).
-/// Each load takes the entity files the previous one parsed where blob and path agree, so a
-/// walk through history parses a file once per version, not once per commit.
+/// The owners of the entities the commits changed. An entity of a blueprint that does not
+/// inherit ownership is owned by the `team` written in it; only for one that inherits is the
+/// commit's whole catalog built, with its blueprints and relations. Which blueprints inherit is
+/// read again only when a commit changed a blueprint or `cairn.yaml` since the one asked about
+/// before (a diff of the two trees), so a walk through history costs a tree diff per commit.
 struct Owners<'a> {
     source: &'a Source,
     catalogs: HashMap<CommitId, Arc<Catalog>>,
+    /// The last load, whose entity files the next one takes where blob and path agree.
     previous: Option<Loaded>,
+    /// The platform at the commit asked about last, its settings and the blueprints in it that
+    /// inherit ownership.
+    rules: Option<(Source, Settings, Arc<HashSet<String>>)>,
 }
 
 impl<'a> Owners<'a> {
     fn new(source: &'a Source) -> Self {
-        Owners { source, catalogs: HashMap::new(), previous: None }
+        Owners { source, catalogs: HashMap::new(), previous: None, rules: None }
     }
 
     /// The owning teams of the entity `entry` changed, after the change (before it, for a
@@ -470,10 +475,11 @@ impl<'a> Owners<'a> {
             Some(entry.commit.id)
         };
         let mut teams: Vec<String> = match commit {
-            Some(commit) => {
+            Some(commit) if self.inheriting(commit)?.contains(entry.entity.kind()) => {
                 let catalog = self.catalog(commit)?;
                 catalog.get(&entry.entity).map(cairn_model::Entity::owner_list).unwrap_or_default()
             }
+            Some(_) => entry.declared.owner_list(),
             None => Vec::new(),
         };
         teams.sort();
@@ -484,15 +490,47 @@ impl<'a> Owners<'a> {
         Ok(teams)
     }
 
+    /// The blueprints of the platform at `commit` that inherit ownership.
+    fn inheriting(&mut self, commit: CommitId) -> Result<Arc<HashSet<String>>, EngineError> {
+        let Some(platform) = self.open(commit)? else { return Ok(Arc::default()) };
+        if let Some((last, settings, inheriting)) = &mut self.rules
+            && let Some(diff) = platform.changes_since(last)
+        {
+            let layout = Layout::new(settings);
+            let same = diff?
+                .iter()
+                .all(|change| change.path != SETTINGS_FILE && layout.role(&change.path) != FileRole::Blueprint);
+            if same {
+                *last = platform;
+                return Ok(Arc::clone(inheriting));
+            }
+        }
+        let catalog = self.catalog(commit)?;
+        let inheriting: Arc<HashSet<String>> = Arc::new(
+            catalog
+                .blueprints
+                .values()
+                .filter(|blueprint| blueprint.inherits_ownership())
+                .map(|blueprint| blueprint.identifier.clone())
+                .collect(),
+        );
+        let settings = crate::load::settings_of(&platform.reader(), &platform.files()?);
+        self.rules = Some((platform, settings, Arc::clone(&inheriting)));
+        Ok(inheriting)
+    }
+
+    fn open(&self, commit: CommitId) -> Result<Option<Source>, EngineError> {
+        match self.source.at_commit(commit) {
+            Some(result) => Ok(result?),
+            None => Err(EngineError::NoHistory(format!("{} has no git history", self.source.describe()))),
+        }
+    }
+
     fn catalog(&mut self, commit: CommitId) -> Result<Arc<Catalog>, EngineError> {
         if let Some(catalog) = self.catalogs.get(&commit) {
             return Ok(Arc::clone(catalog));
         }
-        let platform = match self.source.at_commit(commit) {
-            Some(result) => result?,
-            None => return Err(EngineError::NoHistory(format!("{} has no git history", self.source.describe()))),
-        };
-        let catalog = Arc::new(match platform {
+        let catalog = Arc::new(match self.open(commit)? {
             Some(platform) => {
                 let reuse = self.previous.as_ref().map_or(Reuse::Keep, Reuse::Chain);
                 let mut loaded = load_with(&platform, None, reuse)?;
@@ -518,6 +556,49 @@ impl<'a> Owners<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Owners come from the platform as each commit had it: a blueprint that starts inheriting
+    /// ownership halfway moves its entities' later changes to the owners of what they relate to.
+    #[test]
+    fn owners_follow_the_blueprints_of_each_commit() {
+        let blueprints = |component: &str| {
+            format!(
+                "identifier: system\nschema: {{properties: {{}}}}\n---\nidentifier: component\n\
+                 schema: {{properties: {{n: {{type: number}}}}}}\nrelations: {{system: {{target: system}}}}\n{component}"
+            )
+        };
+        let cart = |n: u32| {
+            format!(
+                "identifier: cart\nblueprint: component\nteam: web\nproperties:\n  n: {n}\nrelations:\n  system: shop\n"
+            )
+        };
+        let repo = crate::testing::Repo::new();
+        repo.write("cairn.yaml", "version: 1\nlibrary:\n  blueprints: false\ncatalog:\n  allow-empty: true\n")
+            .write("blueprints/all.yaml", blueprints(""))
+            .write("catalog/shop.yaml", "identifier: shop\nblueprint: system\nteam: retail\n")
+            .write("catalog/cart.yaml", cart(1));
+        repo.commit("Start");
+        repo.write("catalog/cart.yaml", cart(2));
+        repo.commit("Cart 2");
+        repo.write("blueprints/all.yaml", blueprints("ownership: {type: Inherited, path: system}\n"));
+        repo.commit("Components inherit their owners");
+        repo.write("catalog/cart.yaml", cart(3));
+        repo.commit("Cart 3");
+        repo.remove("catalog/cart.yaml");
+        repo.commit("Drop cart");
+        let stats = audit_stats(&repo.at("HEAD"), &StatsOptions::default()).expect("statistics");
+        let changes: Vec<String> = stats
+            .changes
+            .iter()
+            .map(|count| {
+                format!(
+                    "{}: {} created, {} modified, {} deleted",
+                    count.group, count.created, count.modified, count.deleted
+                )
+            })
+            .collect();
+        assert_eq!(changes, ["retail: 1 created, 1 modified, 1 deleted", "web: 1 created, 1 modified, 0 deleted"]);
+    }
 
     #[test]
     fn a_month_is_the_utc_year_and_month() {

@@ -26,6 +26,15 @@ struct Inherits {
     relations: Vec<String>,
 }
 
+impl Blueprint {
+    /// Whether the blueprint's entities are owned through a path of relations (Port's
+    /// `ownership: {type: Inherited}`, or the older `teamInheritance`) rather than by their `team`.
+    #[must_use]
+    pub fn inherits_ownership(&self) -> bool {
+        inheritance_path(self).is_some()
+    }
+}
+
 /// The path of `blueprint`'s inherited ownership, if it inherits, and where it is written.
 fn inheritance_path(blueprint: &Blueprint) -> Option<(String, ByteSpan)> {
     match &blueprint.ownership {
