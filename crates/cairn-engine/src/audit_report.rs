@@ -15,15 +15,16 @@
 //! unrelated edit above an entity moves its finding without changing what is wrong, and an
 //! entity moved to another file is still the same entity with the same problem.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 use cairn_diagnostics::{Diagnostic, EntityRef, Severity};
-use cairn_model::{Catalog, ChangeKind, FileRole, Layout, Timestamp};
+use cairn_model::{Catalog, ChangeKind, Entity, FileRole, Layout, Timestamp};
 use cairn_source::{ChangedFile, CommitId, Source};
 
 use crate::audit::AuditCommit;
 use crate::change::{Sides, check_change_loaded};
-use crate::check::{Lifetimes, Outcome, check_loaded};
+use crate::check::{Known, Lifetimes, Outcome, check_loaded};
 use crate::error::EngineError;
 use crate::load::{Loaded, Reuse, load_with};
 
@@ -237,17 +238,51 @@ struct Judged {
     loaded: Loaded,
     /// Judged by its own rules as of its own commit time.
     outcome: Outcome,
+    /// The findings of each entity of the outcome's catalog, in its order.
+    entity_findings: Vec<Vec<Diagnostic>>,
 }
 
 impl Judged {
     /// Reads and judges `source` (at `commit`) as of `now`, taking from `earlier` every entity
-    /// file the two share.
-    fn read(commit: CommitId, source: Source, now: Timestamp, earlier: Option<&Judged>) -> Result<Judged, EngineError> {
+    /// file the two share, and, when `same_rules` says the two have the same rule files, the
+    /// findings of every entity the two share that looks up nothing that changed.
+    fn read(
+        commit: CommitId,
+        source: Source,
+        now: Timestamp,
+        earlier: Option<&Judged>,
+        same_rules: bool,
+    ) -> Result<Judged, EngineError> {
         let reuse = earlier.map_or(Reuse::Keep, |earlier| Reuse::Chain(&earlier.loaded));
         let mut loaded = load_with(&source, None, reuse)?;
-        let outcome = check_loaded(&source, loaded.copy_to_judge(), now, Lifetimes::Skip);
-        Ok(Judged { commit, source, loaded, outcome })
+        let touched;
+        let known = match earlier {
+            Some(earlier) if same_rules && earlier.loaded.settings == loaded.settings => {
+                touched = changed_identifiers(&earlier.outcome.catalog, &loaded.entities);
+                Some(Known::new(
+                    &earlier.outcome.catalog,
+                    &earlier.entity_findings,
+                    touched.iter().map(String::as_str).collect(),
+                ))
+            }
+            _ => None,
+        };
+        let (outcome, entity_findings) =
+            check_loaded(&source, loaded.copy_to_judge(), now, Lifetimes::Skip, known.as_ref());
+        Ok(Judged { commit, source, loaded, outcome, entity_findings })
     }
+}
+
+/// The identifiers of the entities that differ between `catalog` and `entities` (another
+/// revision's, sharing the `Arc` of every entity whose file did not change): added, removed or
+/// changed. An entity that looks one of them up is judged again.
+fn changed_identifiers(catalog: &Catalog, entities: &[Arc<Entity>]) -> HashSet<String> {
+    let address = |entity: &Arc<Entity>| Arc::as_ptr(entity).addr();
+    let before: HashSet<usize> = catalog.entities.iter().map(address).collect();
+    let after: HashSet<usize> = entities.iter().map(address).collect();
+    let added = entities.iter().filter(|entity| !before.contains(&address(entity)));
+    let removed = catalog.entities.iter().filter(|entity| !after.contains(&address(entity)));
+    added.chain(removed).map(|entity| entity.identifier.value.clone()).collect()
 }
 
 /// The report of `source`'s first-parent history (a git revision) over `options`' period.
@@ -305,7 +340,7 @@ pub fn audit_report(source: &Source, options: &ReportOptions) -> Result<AuditRep
                         .get(position + 1)
                         .filter(|commit| commit.id == parent)
                         .map_or(now, |commit| AuditCommit::of(commit, position + 1).date);
-                    Some(Judged::read(parent, source, at, earlier.as_ref())?)
+                    Some(Judged::read(parent, source, at, earlier.as_ref(), false)?)
                 }
                 None => None,
             },
@@ -322,14 +357,17 @@ pub fn audit_report(source: &Source, options: &ReportOptions) -> Result<AuditRep
             }
             before => before,
         };
-        let own = Judged::read(commit.id, after, now, before.as_ref())?;
         let change = if let Some(before) = &before {
+            let rule_files = rule_files(before, &after)?;
+            let own = Judged::read(commit.id, after, now, Some(before), rule_files.is_empty())?;
             inherited.get_or_insert_with(|| keys(&before.outcome));
-            judge_change(before, &own, now)?
+            (judge_change(before, &own, now, rule_files)?, own)
         } else {
+            let own = Judged::read(commit.id, after, now, None, false)?;
             inherited.get_or_insert_with(BTreeSet::new);
-            judge_first(&own)
+            (judge_first(&own), own)
         };
+        let (change, own) = change;
         let index = report.changes.len();
         report.changes.push(ReportChange {
             commit: meta,
@@ -357,8 +395,12 @@ struct Assessed {
 
 /// The change from `before` (its first parent) to `after`, judged by `before`'s rules as of
 /// `now` (the change's time).
-fn judge_change(before: &Judged, after: &Judged, now: Timestamp) -> Result<Assessed, EngineError> {
-    let rule_files = rule_files(before, &after.source)?;
+fn judge_change(
+    before: &Judged,
+    after: &Judged,
+    now: Timestamp,
+    rule_files: Vec<RuleFileChange>,
+) -> Result<Assessed, EngineError> {
     // The same rules judge the same catalog the same way, unless policies see the change itself.
     let by_its_parents_rules = if rule_files.is_empty() && before.loaded.policies.is_empty() {
         None
@@ -373,7 +415,7 @@ fn judge_change(before: &Judged, after: &Judged, now: Timestamp) -> Result<Asses
     if !introduced.is_empty() {
         // What the parent had at the change's time is not the change's doing either.
         let mut loaded = before.loaded.clone();
-        let was = check_loaded(&before.source, loaded.copy_to_judge(), now, Lifetimes::Skip);
+        let (was, _) = check_loaded(&before.source, loaded.copy_to_judge(), now, Lifetimes::Skip, None);
         let was = keys(&was);
         introduced.retain(|finding| !was.contains(&finding.key()));
     }

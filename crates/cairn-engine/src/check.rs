@@ -128,7 +128,7 @@ impl Outcome {
 /// waiver has expired). The engine never reads the clock: the caller says what time it is.
 pub fn check(source: &Source, now: Timestamp) -> Result<Outcome, EngineError> {
     let loaded = load(source)?;
-    Ok(check_loaded(source, loaded, now, Lifetimes::Read))
+    Ok(check_loaded(source, loaded, now, Lifetimes::Read, None).0)
 }
 
 /// Whether a check reads environments' lifetimes from history for the expired-environment
@@ -141,11 +141,20 @@ pub(crate) enum Lifetimes {
     Skip,
 }
 
-/// Checks what `load` read from `source`.
-pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, now: Timestamp, lifetimes: Lifetimes) -> Outcome {
+/// Checks what `load` read from `source`; `known` holds the entity findings of another catalog
+/// judged by the same rules, which the entities the two share keep. Also returns each entity's
+/// findings, in the order of the outcome's catalog, for a later `Known`.
+pub(crate) fn check_loaded(
+    source: &Source,
+    mut loaded: Loaded,
+    now: Timestamp,
+    lifetimes: Lifetimes,
+    known: Option<&Known<'_>>,
+) -> (Outcome, Vec<Vec<Diagnostic>>) {
     let revision = source.commit();
     let entities = std::mem::take(&mut loaded.entities);
-    let mut judged = judge(&loaded, entities, revision.as_deref(), None, now);
+    let built = Catalog::build(loaded.bundled_blueprints.clone(), loaded.declared_blueprints.clone(), entities);
+    let mut judged = judge_catalog(&loaded, built, revision.as_deref(), None, known, now);
     let limits = loaded.settings.limits();
     if lifetimes == Lifetimes::Read {
         judged.diagnostics.extend(crate::environments::expired(source, &judged.catalog, &limits, now));
@@ -156,7 +165,7 @@ pub(crate) fn check_loaded(source: &Source, mut loaded: Loaded, now: Timestamp, 
     let mut outcome = finish(described, diagnostics, loaded, judged.catalog, judged.policies);
     outcome.scorecards = scorecards;
     outcome.scores = judged.scores;
-    outcome
+    (outcome, judged.entity_findings)
 }
 
 /// Every finding of a revision judged by its own rules: reading, then judging, then its waivers

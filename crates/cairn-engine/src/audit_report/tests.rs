@@ -90,7 +90,13 @@ fn reference(source: &Source) -> AuditReport {
             let mut seen: BTreeSet<FindingKey> = keys(&then).union(&keys(&was)).cloned().collect();
             let introduced = errors(&judged).filter(|finding| seen.insert(finding.key())).collect();
             let loaded = crate::load(&before).expect("a load");
-            let rules = Judged { commit: parent.id, source: before.clone(), loaded, outcome: then };
+            let rules = Judged {
+                commit: parent.id,
+                source: before.clone(),
+                loaded,
+                outcome: then,
+                entity_findings: Vec::new(),
+            };
             let (errors, rules_broken) = tally(&judged);
             let entities = entity_counts(&rules.outcome.catalog, &own.catalog);
             let rule_files = rule_files(&rules, &after).expect("a diff");
@@ -99,7 +105,13 @@ fn reference(source: &Source) -> AuditReport {
             inherited.get_or_insert_with(BTreeSet::new);
             let loaded = crate::load(&after).expect("a load");
             let outcome = crate::check(&after, now).expect("a check");
-            judge_first(&Judged { commit: commit.id, source: after.clone(), loaded, outcome })
+            judge_first(&Judged {
+                commit: commit.id,
+                source: after.clone(),
+                loaded,
+                outcome,
+                entity_findings: Vec::new(),
+            })
         };
         let index = report.changes.len();
         report.changes.push(ReportChange {
@@ -182,6 +194,11 @@ fn the_walk_agrees_with_judging_every_change_from_scratch() {
     repo.merge("topic", "Merge pull request #6 from acme/topic");
     repo.write("cairn.yaml", "version: 1\nlibrary:\n  policies: false\n");
     repo.commit("Settings");
+    let checkout = std::fs::read_to_string(repo.path().join("catalog/checkout.yaml")).expect("the system");
+    repo.remove("catalog/checkout.yaml");
+    repo.commit("Drop the checkout system");
+    repo.write("catalog/checkout.yaml", &checkout);
+    repo.commit("Bring checkout back");
     repo.remove("catalog/api.yaml");
     repo.commit("Drop api");
 
@@ -196,4 +213,7 @@ fn the_walk_agrees_with_judging_every_change_from_scratch() {
     assert_eq!(line("Nothing"), "", "{shown:#?}");
     assert!(line("Break web").ends_with(r#"introduced ["E0303 Component:web"]"#), "{shown:#?}");
     assert!(line("Merge pull request #6").contains(r#"introduced ["COUNT001 Component:api""#), "{shown:#?}");
+    // The components did not change, but what they relate to did: they are judged again.
+    assert!(line("Drop the checkout system").contains("Component:cart"), "{shown:#?}");
+    assert!(line("Bring checkout back").contains("introduced []"), "{shown:#?}");
 }
