@@ -2,7 +2,7 @@
 //! policy, waiver and resource definition file in parallel. Files that cannot be read or parsed become findings.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use cairn_actions::Action;
 use cairn_diagnostics::{Code, Diagnostic, Location, SourceFile};
@@ -63,7 +63,7 @@ pub struct Loaded {
     pub ignored: Vec<String>,
     /// Every path of the repository, with its blob id when read from git.
     pub listing: Arc<[FileEntry]>,
-    /// The entity files read from git, by path and blob, when `Reuse::Keep` asked for them: a
+    /// The files read from git, by path and blob, when `Reuse::Keep` asked for them: a
     /// load of another revision reuses every file the two share instead of reading it again.
     /// By blob (the bytes), then path (which decides the role), so that a lookup allocates nothing.
     parsed: HashMap<BlobId, Vec<(String, Arc<FileResult>)>>,
@@ -88,12 +88,13 @@ type FileKey = (BlobId, String);
 pub(crate) enum Reuse<'a> {
     #[default]
     Nothing,
-    /// Keep the parsed entity files, for a later load of another revision of the repository.
+    /// Keep the parsed files, for a later load of another revision of the repository.
     Keep,
-    /// Take the entity files this earlier load parsed, where path, blob and settings agree.
+    /// Take the files this earlier load parsed, where path, blob and settings agree.
     From(&'a Loaded),
-    /// Both: take what this earlier load kept, and keep every entity file for the next load,
-    /// so that a walk through many revisions (`audit_stats`) parses each file once per chain.
+    /// Both: take what this earlier load kept, and keep every file for the next load, so that
+    /// a walk through many revisions (`audit_report`, `audit_stats`) parses each file once per
+    /// chain.
     Chain(&'a Loaded),
 }
 
@@ -164,9 +165,10 @@ pub(crate) fn load_with(source: &Source, settings: Option<&Settings>, reuse: Reu
             || None,
             |reader, entry| {
                 let role = layout.role(&entry.path);
-                // Only entity files of git revisions are kept or reused; a plain check asks
-                // for neither and pays nothing.
-                let blob = entry.blob_id().filter(|_| matches!(role, FileRole::Entity(_)));
+                // Only files of git revisions are kept or reused (what a file holds depends on
+                // its path, bytes and the settings alone); a plain check asks for neither and
+                // pays nothing.
+                let blob = entry.blob_id();
                 if let Some(found) =
                     blob.and_then(|blob| earlier?.get(&blob)?.iter().find(|(path, _)| *path == entry.path))
                 {
@@ -236,23 +238,41 @@ fn absorb(loaded: &mut Loaded, template_files: &mut Vec<Arc<SourceFile>>, result
 /// The bundled blueprints, policies and templates the settings turn on, and the templates
 /// (the repository's `template_files` with the bundled ones) read and compiled once.
 fn add_libraries(loaded: &mut Loaded, mut template_files: Vec<Arc<SourceFile>>) {
+    // The bundled files are the same in every load: parsed once per process (a walk through
+    // history loads thousands of revisions).
+    static BLUEPRINTS: OnceLock<Vec<FileResult>> = OnceLock::new();
+    static SCORECARDS: OnceLock<Vec<FileResult>> = OnceLock::new();
     if loaded.settings.library.blueprints {
-        for bundled in cairn_library::blueprints().filter(|file| is_data_file(file.path)) {
-            let path = format!("{BUNDLED_PREFIX}{}", bundled.path);
-            let result = parse_documents(&path, bundled.contents.as_bytes(), FileRole::Blueprint, &Limits::default());
-            loaded.files.extend(result.file);
-            loaded.bundled_blueprints.extend(result.blueprints);
-            loaded.scorecards.extend(result.scorecards);
-            loaded.diagnostics.extend(result.diagnostics);
+        let bundled = BLUEPRINTS.get_or_init(|| {
+            let files = cairn_library::blueprints().filter(|file| is_data_file(file.path));
+            files
+                .map(|bundled| {
+                    let path = format!("{BUNDLED_PREFIX}{}", bundled.path);
+                    parse_documents(&path, bundled.contents.as_bytes(), FileRole::Blueprint, &Limits::default())
+                })
+                .collect()
+        });
+        for result in bundled {
+            loaded.files.extend(result.file.iter().cloned());
+            loaded.bundled_blueprints.extend(result.blueprints.iter().cloned());
+            loaded.scorecards.extend(result.scorecards.iter().cloned());
+            loaded.diagnostics.extend(result.diagnostics.iter().cloned());
         }
     }
     if loaded.settings.library.scorecards {
-        for bundled in cairn_library::scorecards().filter(|file| is_data_file(file.path)) {
-            let path = format!("{BUNDLED_PREFIX}{}", bundled.path);
-            let result = read_scorecard_file(&path, bundled.contents.as_bytes(), &Limits::default());
-            loaded.files.extend(result.file);
-            loaded.scorecards.extend(result.scorecards);
-            loaded.diagnostics.extend(result.diagnostics);
+        let bundled = SCORECARDS.get_or_init(|| {
+            let files = cairn_library::scorecards().filter(|file| is_data_file(file.path));
+            files
+                .map(|bundled| {
+                    let path = format!("{BUNDLED_PREFIX}{}", bundled.path);
+                    read_scorecard_file(&path, bundled.contents.as_bytes(), &Limits::default())
+                })
+                .collect()
+        });
+        for result in bundled {
+            loaded.files.extend(result.file.iter().cloned());
+            loaded.scorecards.extend(result.scorecards.iter().cloned());
+            loaded.diagnostics.extend(result.diagnostics.iter().cloned());
         }
     }
     if loaded.settings.library.policies {
