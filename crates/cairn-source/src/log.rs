@@ -172,25 +172,10 @@ impl Source {
     }
 }
 
-/// One entry of a tree: its mode and object.
-type TreeEntry = (gix::objs::tree::EntryMode, gix::ObjectId);
-
-fn entries(
-    repo: &gix::Repository,
-    tree: Option<gix::ObjectId>,
-    path: &str,
-) -> Result<Vec<(String, TreeEntry)>, SourceError> {
-    let Some(tree) = tree else { return Ok(Vec::new()) };
-    let tree = repo.find_tree(tree).map_err(SourceError::git(path))?;
-    let decoded = tree.decode().map_err(SourceError::git(path))?;
-    Ok(decoded
-        .entries
-        .iter()
-        .map(|entry| (entry.filename.to_str_lossy().into_owned(), (entry.mode, entry.oid.to_owned())))
-        .collect())
-}
-
 /// The files under `prefix` that differ between the trees `before` and `after`.
+///
+/// Git keeps a tree's entries sorted (by name, a subtree's name as if it ended in `/`), so the
+/// two lists are merged in one pass, and only the entries that differ are named.
 fn diff_trees(
     repo: &gix::Repository,
     before: Option<gix::ObjectId>,
@@ -198,21 +183,33 @@ fn diff_trees(
     prefix: &str,
     changes: &mut Vec<ChangedFile>,
 ) -> Result<(), SourceError> {
-    let old: std::collections::HashMap<String, TreeEntry> = entries(repo, before, prefix)?.into_iter().collect();
-    let new = entries(repo, after, prefix)?;
-    let mut names: Vec<&String> = old.keys().chain(new.iter().map(|(name, _)| name)).collect();
-    names.sort();
-    names.dedup();
-    let new: std::collections::HashMap<&String, TreeEntry> = new.iter().map(|(name, entry)| (name, *entry)).collect();
-    for name in names {
-        let (was, is) = (old.get(name).copied(), new.get(name).copied());
-        if was == is {
+    let find = |tree: Option<gix::ObjectId>| tree.map(|tree| repo.find_tree(tree)).transpose();
+    let (old_tree, new_tree) =
+        (find(before).map_err(SourceError::git(prefix))?, find(after).map_err(SourceError::git(prefix))?);
+    let (old, new) = (decode(old_tree.as_ref(), prefix)?, decode(new_tree.as_ref(), prefix)?);
+    let (mut old, mut new) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        let (was, is) = match (old.peek(), new.peek()) {
+            (None, None) => break,
+            (Some(_), None) => (old.next(), None),
+            (None, Some(_)) => (None, new.next()),
+            (Some(a), Some(b)) => match git_order(a, b) {
+                std::cmp::Ordering::Less => (old.next(), None),
+                std::cmp::Ordering::Greater => (None, new.next()),
+                std::cmp::Ordering::Equal => (old.next(), new.next()),
+            },
+        };
+        let entry =
+            |entry: Option<&gix::objs::tree::EntryRef<'_>>| entry.map(|entry| (entry.mode, entry.oid.to_owned()));
+        let (was_entry, is_entry) = (entry(was), entry(is));
+        if was_entry == is_entry {
             continue;
         }
+        let Some(name) = was.or(is).map(|entry| entry.filename.to_str_lossy()) else { continue };
         let path = format!("{prefix}{name}");
         let tree = |entry: Option<TreeEntry>| entry.filter(|(mode, _)| mode.is_tree()).map(|(_, id)| id);
-        if tree(was).is_some() || tree(is).is_some() {
-            diff_trees(repo, tree(was), tree(is), &format!("{path}/"), changes)?;
+        if tree(was_entry).is_some() || tree(is_entry).is_some() {
+            diff_trees(repo, tree(was_entry), tree(is_entry), &format!("{path}/"), changes)?;
         }
         let file = |entry: Option<TreeEntry>| {
             let (mode, id) = entry?;
@@ -227,10 +224,27 @@ fn diff_trees(
             };
             Some(FileEntry { path: path.clone(), kind, id: Some(id) })
         };
-        let (before, after) = (file(was), file(is));
+        let (before, after) = (file(was_entry), file(is_entry));
         if before != after {
             changes.push(ChangedFile { path: path.clone(), before, after });
         }
     }
     Ok(())
+}
+
+/// One entry of a tree: its mode and object.
+type TreeEntry = (gix::objs::tree::EntryMode, gix::ObjectId);
+
+/// The entries of a tree, or none for no tree.
+fn decode<'a>(tree: Option<&'a gix::Tree<'_>>, path: &str) -> Result<Vec<gix::objs::tree::EntryRef<'a>>, SourceError> {
+    let decoded = tree.map(gix::Tree::decode).transpose().map_err(SourceError::git(path))?;
+    Ok(decoded.map(|decoded| decoded.entries).unwrap_or_default())
+}
+
+/// The order of entries in a git tree: by name, a subtree's name as if it ended in `/`.
+fn git_order(a: &gix::objs::tree::EntryRef<'_>, b: &gix::objs::tree::EntryRef<'_>) -> std::cmp::Ordering {
+    fn key<'a>(entry: &gix::objs::tree::EntryRef<'a>) -> impl Iterator<Item = u8> + 'a {
+        entry.filename.iter().copied().chain(entry.mode.is_tree().then_some(b'/'))
+    }
+    key(a).cmp(key(b))
 }

@@ -100,3 +100,31 @@ fn histories_in_one_walk_are_each_files_own_history() {
     let count = |index: usize| all[index].len();
     assert_eq!((count(0), count(1), count(2), count(3), count(4)), (4, 2, 1, 2, 0));
 }
+
+/// `changes_since` names exactly the files whose entries differ, whatever git's tree order puts
+/// next to them: a file that becomes a folder of the same name, names that sort around a
+/// folder's (`a-b` < `a/` < `a.yaml` in bytes: `-`, `/`, `.` are 0x2d, 0x2f, 0x2e), an added and
+/// a removed file, and a folder whose tree did not change is not entered.
+#[test]
+fn changes_since_names_the_files_whose_entries_differ() {
+    let repo = Repo::new();
+    repo.write("a", "a file\n").write("a-b", "1\n").write("a.yaml", "1\n").write("c/d.yaml", "same\n");
+    repo.write("gone.yaml", "bye\n");
+    let before = repo.commit("before");
+    std::fs::remove_file(repo.path().join("a")).expect("removed");
+    std::fs::remove_file(repo.path().join("gone.yaml")).expect("removed");
+    repo.write("a/inside.yaml", "now a folder\n").write("a.yaml", "2\n").write("new.yaml", "hi\n");
+    repo.commit("after");
+
+    let (old, new) =
+        (Source::git(repo.path(), &before).expect("a commit"), Source::git(repo.path(), "HEAD").expect("HEAD"));
+    let changes = new.changes_since(&old).expect("git revisions").expect("a diff");
+    let shown: Vec<String> = changes
+        .iter()
+        .map(|change| format!("{} {} {}", change.path, change.before.is_some(), change.after.is_some()))
+        .collect();
+    assert_eq!(
+        shown,
+        ["a true false", "a.yaml true true", "a/inside.yaml false true", "gone.yaml true false", "new.yaml false true"]
+    );
+}
