@@ -132,6 +132,10 @@ impl Revision {
         self.repo.to_thread_local()
     }
 
+    pub(crate) fn git_dir(&self) -> &Path {
+        self.repo.git_dir()
+    }
+
     pub(crate) fn sync(&self) -> gix::ThreadSafeRepository {
         self.repo.clone()
     }

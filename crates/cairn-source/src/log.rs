@@ -163,13 +163,36 @@ impl Source {
     #[must_use]
     pub fn changes_since(&self, before: &Source) -> Option<Result<Vec<ChangedFile>, SourceError>> {
         let (Source::Git(after), Source::Git(before)) = (self, before) else { return None };
-        let repo = after.thread_local();
         let mut changes = Vec::new();
-        Some(diff_trees(&repo, Some(before.tree()), Some(after.tree()), "", &mut changes).map(|()| {
+        let diffed =
+            with_repository(after, |repo| diff_trees(repo, Some(before.tree()), Some(after.tree()), "", &mut changes));
+        Some(diffed.map(|()| {
             changes.sort_by(|a, b| a.path.cmp(&b.path));
             changes
         }))
     }
+}
+
+thread_local! {
+    /// The repository a thread last diffed trees in. Kept from one diff to the next, so that
+    /// the cache of inflated pack deltas it holds serves a walk through history: most trees of
+    /// a pack are deltas on other versions of themselves.
+    static DIFFING: std::cell::RefCell<Option<gix::Repository>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `read` with the thread's kept handle on `revision`'s repository (made anew when the
+/// thread last read another one). Objects are read by id, which names their bytes: a kept
+/// handle cannot give stale ones.
+fn with_repository<T>(revision: &Revision, read: impl FnOnce(&gix::Repository) -> T) -> T {
+    DIFFING.with_borrow_mut(|kept| {
+        if kept.as_ref().is_none_or(|repo| repo.git_dir() != revision.git_dir()) {
+            *kept = Some(revision.thread_local());
+        }
+        match kept {
+            Some(repo) => read(repo),
+            None => read(&revision.thread_local()),
+        }
+    })
 }
 
 /// The files under `prefix` that differ between the trees `before` and `after`.
@@ -183,10 +206,9 @@ fn diff_trees(
     prefix: &str,
     changes: &mut Vec<ChangedFile>,
 ) -> Result<(), SourceError> {
-    let find = |tree: Option<gix::ObjectId>| tree.map(|tree| repo.find_tree(tree)).transpose();
-    let (old_tree, new_tree) =
-        (find(before).map_err(SourceError::git(prefix))?, find(after).map_err(SourceError::git(prefix))?);
-    let (old, new) = (decode(old_tree.as_ref(), prefix)?, decode(new_tree.as_ref(), prefix)?);
+    let (old_tree, new_tree) = (tree_bytes(repo, before, prefix)?, tree_bytes(repo, after, prefix)?);
+    let hash = repo.object_hash();
+    let (old, new) = (decode(old_tree.as_deref(), hash, prefix)?, decode(new_tree.as_deref(), hash, prefix)?);
     let (mut old, mut new) = (old.iter().peekable(), new.iter().peekable());
     loop {
         let (was, is) = match (old.peek(), new.peek()) {
@@ -236,9 +258,55 @@ fn diff_trees(
 type TreeEntry = (gix::objs::tree::EntryMode, gix::ObjectId);
 
 /// The entries of a tree, or none for no tree.
-fn decode<'a>(tree: Option<&'a gix::Tree<'_>>, path: &str) -> Result<Vec<gix::objs::tree::EntryRef<'a>>, SourceError> {
-    let decoded = tree.map(gix::Tree::decode).transpose().map_err(SourceError::git(path))?;
-    Ok(decoded.map(|decoded| decoded.entries).unwrap_or_default())
+fn decode<'a>(
+    tree: Option<&'a [u8]>,
+    hash: gix::hash::Kind,
+    path: &str,
+) -> Result<Vec<gix::objs::tree::EntryRef<'a>>, SourceError> {
+    let decoded = tree.map(|bytes| gix::objs::TreeRef::from_bytes(bytes, hash)).transpose();
+    Ok(decoded.map_err(SourceError::git(path))?.map(|decoded| decoded.entries).unwrap_or_default())
+}
+
+/// How many bytes of trees a thread keeps (`TREES`).
+const KEPT_TREE_BYTES: usize = 64 << 20;
+
+/// The trees a thread read lately, by id, oldest first: a walk through history diffs each
+/// commit with its parent, so the folders one step reads as the commit's are the next step's
+/// parent's, and a pack stores most trees as deltas that are costly to inflate again. An id
+/// names its bytes, in any repository, so the cache needs no key but the id.
+#[derive(Default)]
+struct TreeCache {
+    trees: std::collections::HashMap<gix::ObjectId, std::rc::Rc<[u8]>>,
+    order: std::collections::VecDeque<gix::ObjectId>,
+    bytes: usize,
+}
+
+thread_local! {
+    static TREES: std::cell::RefCell<TreeCache> = std::cell::RefCell::default();
+}
+
+/// The bytes of the tree `id` (none for no tree), from the thread's cache or the repository.
+fn tree_bytes(
+    repo: &gix::Repository,
+    id: Option<gix::ObjectId>,
+    path: &str,
+) -> Result<Option<std::rc::Rc<[u8]>>, SourceError> {
+    let Some(id) = id else { return Ok(None) };
+    if let Some(bytes) = TREES.with_borrow(|cache| cache.trees.get(&id).cloned()) {
+        return Ok(Some(bytes));
+    }
+    let tree = repo.find_tree(id).map_err(SourceError::git(path))?;
+    let bytes: std::rc::Rc<[u8]> = tree.data.as_slice().into();
+    TREES.with_borrow_mut(|cache| {
+        while cache.bytes + bytes.len() > KEPT_TREE_BYTES {
+            let Some(oldest) = cache.order.pop_front() else { break };
+            cache.bytes -= cache.trees.remove(&oldest).map_or(0, |tree| tree.len());
+        }
+        cache.bytes += bytes.len();
+        cache.order.push_back(id);
+        cache.trees.insert(id, std::rc::Rc::clone(&bytes));
+    });
+    Ok(Some(bytes))
 }
 
 /// The order of entries in a git tree: by name, a subtree's name as if it ended in `/`.
