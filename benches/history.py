@@ -317,6 +317,8 @@ class History:
     def write_entity(self, key):
         entry = self.entities[key]
         text = to_yaml(entry["doc"])
+        if self.files.get(entry["path"]) == text:  # every change changes the entity
+            sys.exit(f"history.py: a change to {key} left its file as it was")
         self.files[entry["path"]] = text
         self.versions[key] += 1
         return entry["path"], text
@@ -379,7 +381,7 @@ class History:
         trailers = ""
         if blueprint == "Environment" and "ttl" in properties and self.rng.random() < 0.7:
             days = self.rng.randint(1, 7)
-            properties["ttl"] = f"{days + self.rng.randint(1, 14)}d"
+            properties["ttl"] = extended(properties["ttl"], days)
             subject = f"Extend {identifier} by {days} days"
             trailers = run_trailers("extend-ttl", {"days": days}, key, author)
         elif blueprint == "Component" and self.rng.random() < 0.1:
@@ -578,6 +580,12 @@ def run_trailers(action, inputs, key, author):
         lines.append(f"Cairn-Entity: {key[0]}:{key[1]}")
     lines.append(f"Cairn-Run-By: {author[2]}")
     return "\n" + "\n".join(lines) + "\n"
+
+
+def extended(ttl, days):
+    """A `ttl` (`12h`, `5d`, `2w`) `days` longer, in days (hours round down): never the same text."""
+    number, unit = int(ttl[:-1]), ttl[-1]
+    return f"{days + {'h': number // 24, 'd': number, 'w': number * 7}[unit]}d"
 
 
 def slug(subject):
