@@ -257,6 +257,7 @@ def render(args, history, results, least_kib):
             f"of `--entity` is `{summary['busiest']}`, the one changed most often "
             f"({summary['busiestChanges']} entries).",
             100,
+            break_on_hyphens=False,
         ),
         "",
         "Each command runs as its own process, run 1 of each in turn, then run 2, and so on, after the",
