@@ -21,7 +21,8 @@ component in each environment whose `components` relation lists it, a Namespace 
 environment, and a Markdown page for each component. render_bench.py links a copy of the platform
 repo and adds them with write_templates instead, so that `cairn check` keeps its repo as it is.
 
-Reading the bundled blueprints needs ruamel.yaml, which requirements.txt installs.
+Reading the bundled blueprints needs ruamel.yaml, which requirements.txt installs (history.py,
+which imports this module for its entities, does not read them and needs no ruamel.yaml).
 """
 
 import argparse
@@ -34,8 +35,6 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
-
-from ruamel.yaml import YAML
 
 BLUEPRINTS = Path(__file__).resolve().parent.parent / "blueprints"
 TEMPLATES = Path(__file__).resolve().parent / "render" / "templates"
@@ -99,6 +98,10 @@ def sibling(path, suffix):
 
 
 def load_blueprints():
+    # Imported here, not at the top: history.py imports this module for its entities and runs on
+    # a bare Python 3, without the bench's venv.
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="safe", pure=True)
     blueprints = {}
     for path in sorted(BLUEPRINTS.glob("*.yaml")):
