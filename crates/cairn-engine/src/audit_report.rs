@@ -357,7 +357,7 @@ pub fn audit_report(source: &Source, options: &ReportOptions) -> Result<AuditRep
             }
             before => before,
         };
-        let change = if let Some(before) = &before {
+        let (change, own) = if let Some(before) = &before {
             let rule_files = rule_files(before, &after)?;
             let own = Judged::read(commit.id, after, now, Some(before), rule_files.is_empty())?;
             inherited.get_or_insert_with(|| keys(&before.outcome));
@@ -367,17 +367,8 @@ pub fn audit_report(source: &Source, options: &ReportOptions) -> Result<AuditRep
             inherited.get_or_insert_with(BTreeSet::new);
             (judge_first(&own), own)
         };
-        let (change, own) = change;
         let index = report.changes.len();
-        report.changes.push(ReportChange {
-            commit: meta,
-            signed: commit.signed,
-            entities: change.entities,
-            rule_files: change.rule_files,
-            errors: change.errors,
-            rules_broken: change.rules_broken,
-            introduced: change.introduced,
-        });
+        report.changes.push(change.into_change(meta, commit.signed));
         track(&mut report, &mut open_violations, inherited.get_or_insert_with(BTreeSet::new), &own.outcome, index);
         last = Some(own);
     }
@@ -391,6 +382,13 @@ struct Assessed {
     errors: usize,
     rules_broken: bool,
     introduced: Vec<ReportFinding>,
+}
+
+impl Assessed {
+    fn into_change(self, commit: AuditCommit, signed: bool) -> ReportChange {
+        let Assessed { entities, rule_files, errors, rules_broken, introduced } = self;
+        ReportChange { commit, signed, entities, rule_files, errors, rules_broken, introduced }
+    }
 }
 
 /// The change from `before` (its first parent) to `after`, judged by `before`'s rules as of

@@ -114,15 +114,7 @@ fn reference(source: &Source) -> AuditReport {
             })
         };
         let index = report.changes.len();
-        report.changes.push(ReportChange {
-            commit: AuditCommit::of(commit, position),
-            signed: commit.signed,
-            entities: change.entities,
-            rule_files: change.rule_files,
-            errors: change.errors,
-            rules_broken: change.rules_broken,
-            introduced: change.introduced,
-        });
+        report.changes.push(change.into_change(AuditCommit::of(commit, position), commit.signed));
         track(&mut report, &mut open_violations, inherited.get_or_insert_with(BTreeSet::new), &own, index);
     }
     report
