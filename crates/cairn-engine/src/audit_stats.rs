@@ -243,6 +243,7 @@ pub fn audit_stats(source: &Source, options: &StatsOptions) -> Result<AuditStats
         }
     }
     environments.sort_by(|a, b| (a.created, &a.entity).cmp(&(b.created, &b.entity)));
+    runs_without_entities(&commits, options, &groups_of_commit, &mut runs);
 
     let (merges, squash_merges) = merges(&commits, options, &groups_of_commit);
     let mut lead: BTreeMap<String, Vec<i64>> = BTreeMap::new();
@@ -290,11 +291,8 @@ fn samples(source: &Source, commits: &[LogCommit], options: &StatsOptions) -> Re
     while let Some(id) = next {
         let Some(commit) = by_id.get(&id) else { break };
         next = commit.parents.first().copied();
-        let time = commit.committer.time;
-        if options.since.is_none_or(|since| time >= since.as_second())
-            && options.until.is_none_or(|until| time <= until.as_second())
-        {
-            months.insert(month(timestamp(time)));
+        if in_window(options, commit.committer.time) {
+            months.insert(month(timestamp(commit.committer.time)));
         }
     }
     let mut samples = Vec::with_capacity(months.len());
@@ -365,10 +363,6 @@ fn merges(
     groups_of_commit: &HashMap<CommitId, BTreeSet<String>>,
 ) -> (Vec<MergeLead>, usize) {
     let by_id: HashMap<CommitId, &LogCommit> = commits.iter().map(|commit| (commit.id, commit)).collect();
-    let in_window = |time: i64| {
-        options.since.is_none_or(|since| time >= since.as_second())
-            && options.until.is_none_or(|until| time <= until.as_second())
-    };
     let mut mainline = Vec::new();
     let mut next = commits.first().map(|commit| commit.id);
     while let Some(commit) = next.and_then(|id| by_id.get(&id)) {
@@ -397,7 +391,7 @@ fn merges(
             }
         }
         reached.insert(commit.id);
-        if !in_window(commit.committer.time) {
+        if !in_window(options, commit.committer.time) {
             continue;
         }
         match commit.parents.as_slice() {
@@ -431,6 +425,33 @@ fn merges(
         }
     }
     (merges, squash)
+}
+
+/// Adds to `runs` the self-service runs of the window whose commit changed no entity (it wrote
+/// only other files): they ran all the same, and count under no team, or their month.
+fn runs_without_entities(
+    commits: &[LogCommit],
+    options: &StatsOptions,
+    groups_of_commit: &HashMap<CommitId, BTreeSet<String>>,
+    runs: &mut BTreeMap<(String, String), BTreeSet<CommitId>>,
+) {
+    for commit in commits {
+        let Some(action) = commit.trailer(crate::audit::ACTION_TRAILER) else { continue };
+        if groups_of_commit.contains_key(&commit.id) || !in_window(options, commit.committer.time) {
+            continue;
+        }
+        let group = match options.by {
+            StatsBy::Team => NO_TEAM.to_owned(),
+            StatsBy::Month => month(timestamp(commit.committer.time)),
+        };
+        runs.entry((group, action.to_owned())).or_default().insert(commit.id);
+    }
+}
+
+/// Whether a commit made at `time` is in the window `options` gives.
+fn in_window(options: &StatsOptions, time: i64) -> bool {
+    options.since.is_none_or(|since| time >= since.as_second())
+        && options.until.is_none_or(|until| time <= until.as_second())
 }
 
 fn timestamp(seconds: i64) -> Timestamp {
@@ -598,6 +619,21 @@ mod tests {
             })
             .collect();
         assert_eq!(changes, ["retail: 1 created, 1 modified, 1 deleted", "web: 1 created, 1 modified, 0 deleted"]);
+    }
+
+    /// A self-service run that wrote no entity (a file of another folder) is still a run.
+    #[test]
+    fn a_run_that_changed_no_entity_is_counted() {
+        let repo = crate::testing::Repo::with(crate::testing::CLEAN);
+        repo.commit("Start");
+        repo.write("catalog/cart.yaml", "identifier: cart\nblueprint: Component\nteam: payments\nproperties:\n  type: service\n  lifecycle: experimental\nrelations:\n  system: checkout\n");
+        repo.commit("Set cart's lifecycle\n\nCairn-Action: set-lifecycle\nCairn-Run-By: ada");
+        repo.write("docs/runbook.md", "# Runbook\n");
+        repo.commit("Add a runbook\n\nCairn-Action: add-runbook\nCairn-Run-By: ada");
+        let stats = audit_stats(&repo.at("HEAD"), &StatsOptions::default()).expect("statistics");
+        let runs: Vec<String> =
+            stats.runs.iter().map(|run| format!("{} {} {}", run.group, run.action, run.runs)).collect();
+        assert_eq!(runs, ["(no team) add-runbook 1", "payments set-lifecycle 1"]);
     }
 
     #[test]
