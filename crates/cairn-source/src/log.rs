@@ -28,7 +28,7 @@ impl LogCommit {
     /// does).
     #[must_use]
     pub fn trailer(&self, token: &str) -> Option<&str> {
-        self.trailers.iter().find(|(name, _)| name.eq_ignore_ascii_case(token)).map(|(_, value)| value.as_str())
+        crate::objects::trailer(&self.trailers, token)
     }
 }
 
@@ -121,16 +121,7 @@ fn log(revision: &Revision, all_parents: bool) -> Result<Vec<LogCommit>, SourceE
         let message = commit.message_raw_sloppy().to_str_lossy().into_owned();
         let parsed = commit.message().map_err(read)?;
         let subject = parsed.summary().to_str_lossy().into_owned();
-        let trailers = parsed
-            .body()
-            .map(|body| {
-                body.trailers()
-                    .map(|trailer| {
-                        (trailer.token.to_str_lossy().into_owned(), trailer.value.to_str_lossy().into_owned())
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let trailers = crate::objects::trailers(&parsed);
         let signed = commit.signature().map_err(SourceError::revision(rev))?.is_some();
         commits.push(LogCommit {
             id: CommitId(info.id),
@@ -185,13 +176,11 @@ thread_local! {
 /// handle cannot give stale ones.
 fn with_repository<T>(revision: &Revision, read: impl FnOnce(&gix::Repository) -> T) -> T {
     DIFFING.with_borrow_mut(|kept| {
-        if kept.as_ref().is_none_or(|repo| repo.git_dir() != revision.git_dir()) {
-            *kept = Some(revision.thread_local());
-        }
-        match kept {
-            Some(repo) => read(repo),
-            None => read(&revision.thread_local()),
-        }
+        let repo = match kept {
+            Some(repo) if repo.git_dir() == revision.git_dir() => repo,
+            _ => kept.insert(revision.thread_local()),
+        };
+        read(repo)
     })
 }
 

@@ -115,8 +115,22 @@ impl CommitInfo {
     /// does).
     #[must_use]
     pub fn trailer(&self, token: &str) -> Option<&str> {
-        self.trailers.iter().find(|(name, _)| name.eq_ignore_ascii_case(token)).map(|(_, value)| value.as_str())
+        trailer(&self.trailers, token)
     }
+}
+
+/// The trailers of a commit's message (`Token: value` lines at the end of its body), in order.
+pub(crate) fn trailers(message: &gix::objs::commit::MessageRef<'_>) -> Vec<(String, String)> {
+    let Some(body) = message.body() else { return Vec::new() };
+    body.trailers()
+        .map(|trailer| (trailer.token.to_str_lossy().into_owned(), trailer.value.to_str_lossy().into_owned()))
+        .collect()
+}
+
+/// The value of the first of `trailers` named `token`, compared without regard to case, as git
+/// does.
+pub(crate) fn trailer<'a>(trailers: &'a [(String, String)], token: &str) -> Option<&'a str> {
+    trailers.iter().find(|(name, _)| name.eq_ignore_ascii_case(token)).map(|(_, value)| value.as_str())
 }
 
 /// One path of a commit's tree: a regular file with its bytes, or a link or submodule, which
@@ -282,16 +296,7 @@ impl Repository {
         let message = commit.message_raw().map_err(|error| read(error.into()))?.to_str_lossy().into_owned();
         let parsed = commit.message().map_err(|error| read(error.into()))?;
         let subject = parsed.summary().to_str_lossy().into_owned();
-        let trailers = parsed
-            .body()
-            .map(|body| {
-                body.trailers()
-                    .map(|trailer| {
-                        (trailer.token.to_str_lossy().into_owned(), trailer.value.to_str_lossy().into_owned())
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let trailers = trailers(&parsed);
         Ok(CommitInfo { id, tree: TreeId(tree), parents, time, message, subject, trailers })
     }
 
